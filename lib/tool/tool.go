@@ -1,0 +1,94 @@
+package tool
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Version is the dynago version recorded in every output file.
+const Version = "0.1.0"
+
+// UsageError marks an error in how a tool was called: exit code 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a UsageError with a formatted message. Flag errors should
+// name the flag and its allowed range: Usagef("--horizon %d: must be in [1, 1000]", h).
+func Usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// Main runs app on os.Args with the standard streams and returns the exit
+// code for os.Exit.
+func Main(app *cli.App) int {
+	return Run(app, os.Args, os.Stdout, os.Stderr)
+}
+
+// Run runs app with args (args[0] is the program name) and returns the exit
+// code. It never exits the process and recovers from panics, reporting them
+// as failures, so no input produces a stack trace.
+func Run(app *cli.App, args []string, stdout, stderr io.Writer) (code int) {
+	name := app.Name
+	app.Writer = stdout
+	app.ErrWriter = stderr
+	app.ExitErrHandler = func(*cli.Context, error) {}
+	if app.Metadata == nil {
+		app.Metadata = map[string]any{}
+	}
+	app.Metadata["args"] = args
+	app.HideHelpCommand = true
+	app.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+		return &UsageError{err}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "%s: internal error: %v\n", name, r)
+			code = 1
+		}
+	}()
+	err := app.Run(args)
+	if err == nil {
+		return 0
+	}
+	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+	fmt.Fprintf(stderr, "%s: %s\n", name, msg)
+	var ue *UsageError
+	if errors.As(err, &ue) || isFlagError(err) {
+		return 2
+	}
+	return 1
+}
+
+// isFlagError recognises urfave/cli's own errors about flags that do not go
+// through OnUsageError (required flags).
+func isFlagError(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "Required flag") || strings.HasPrefix(s, "Required flags")
+}
+
+// Provenance returns the metadata recorded in every output file: tool name,
+// version and the full argument list (as a single space-joined string with
+// shell-style quoting of arguments that need it).
+func Provenance(c *cli.Context) map[string]string {
+	args := c.App.Name
+	if a, ok := c.App.Metadata["args"].([]string); ok && len(a) > 0 {
+		for _, x := range a[1:] {
+			args += " " + quote(x)
+		}
+	}
+	return map[string]string{"tool": c.App.Name, "tool_version": Version, "args": args}
+}
+
+func quote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
