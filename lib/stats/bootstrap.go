@@ -1,0 +1,267 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// DefaultReps is the number of bootstrap resamples used when
+// BootstrapOptions.Reps is zero. RLiable's get_interval_estimates uses
+// 50,000; 2,000 (RLiable's default for performance profiles) puts the
+// 2.5% and 97.5% percentiles on 50 resamples each, which is enough for
+// figures and takes milliseconds. Use 50,000 for numbers in a paper.
+const DefaultReps = 2000
+
+// DefaultConfidence is the coverage used when BootstrapOptions.Confidence
+// is zero.
+const DefaultConfidence = 0.95
+
+// BootstrapOptions configures a stratified bootstrap. The zero value means
+// DefaultReps resamples and a 95% percentile interval.
+type BootstrapOptions struct {
+	Reps       int     // number of resamples; 0 means DefaultReps
+	Confidence float64 // interval coverage in (0, 1); 0 means DefaultConfidence
+}
+
+func (o BootstrapOptions) withDefaults() BootstrapOptions {
+	if o.Reps == 0 {
+		o.Reps = DefaultReps
+	}
+	if o.Confidence == 0 {
+		o.Confidence = DefaultConfidence
+	}
+	if o.Reps < 1 {
+		panic(fmt.Sprintf("stats: bootstrap reps %d, want at least 1", o.Reps))
+	}
+	if !(o.Confidence > 0 && o.Confidence < 1) {
+		panic(fmt.Sprintf("stats: bootstrap confidence %g, want a value in (0, 1)", o.Confidence))
+	}
+	return o
+}
+
+// Interval is a point estimate with a confidence interval [Lo, Hi].
+type Interval struct {
+	Point, Lo, Hi float64
+}
+
+// A Metric is a named aggregate of a [run][task] score matrix. Make one
+// with MetricIQM, MetricMean, MetricMedian, MetricOptimalityGap or
+// MetricFunc; the zero Metric cannot be evaluated.
+type Metric struct {
+	Name string
+	// eval computes the metric of x; scratch has room for runs × tasks
+	// values and may be overwritten.
+	eval func(x [][]float64, scratch []float64) float64
+}
+
+// Eval returns the metric of the [run][task] matrix x.
+func (m Metric) Eval(x [][]float64) float64 {
+	runs, tasks := checkMatrix(x)
+	return m.eval(x, make([]float64, runs*tasks))
+}
+
+// MetricIQM is the interquartile mean (see IQM).
+func MetricIQM() Metric { return Metric{Name: "IQM", eval: iqm} }
+
+// MetricMean is the mean over tasks of per-task means (see Mean).
+func MetricMean() Metric {
+	return Metric{Name: "Mean", eval: func(x [][]float64, _ []float64) float64 { return Mean(x) }}
+}
+
+// MetricMedian is the median of per-task means (see Median).
+func MetricMedian() Metric { return Metric{Name: "Median", eval: median} }
+
+// MetricOptimalityGap is the optimality gap at threshold (see OptimalityGap).
+func MetricOptimalityGap(threshold float64) Metric {
+	return Metric{Name: "Optimality Gap", eval: func(x [][]float64, _ []float64) float64 {
+		return OptimalityGap(x, threshold)
+	}}
+}
+
+// MetricFunc wraps any aggregate of a [run][task] matrix as a Metric.
+func MetricFunc(name string, f func(x [][]float64) float64) Metric {
+	return Metric{Name: name, eval: func(x [][]float64, _ []float64) float64 { return f(x) }}
+}
+
+// RliableMetrics returns the four aggregates RLiable plots, in its order:
+// Median, IQM, Mean and Optimality Gap at threshold.
+func RliableMetrics(threshold float64) []Metric {
+	return []Metric{MetricMedian(), MetricIQM(), MetricMean(), MetricOptimalityGap(threshold)}
+}
+
+// resampler draws stratified bootstrap resamples of a [run][task] matrix
+// into a reused buffer: each cell (i, j) of a resample is x[r][j] for a run
+// r drawn uniformly with replacement, independently for every cell, so a
+// task's column only ever holds that task's scores (RLiable's
+// StratifiedBootstrap with task_bootstrap=False).
+type resampler struct {
+	x   [][]float64
+	out [][]float64
+}
+
+func newResampler(x [][]float64) *resampler {
+	runs, tasks := checkMatrix(x)
+	flat := make([]float64, runs*tasks)
+	out := make([][]float64, runs)
+	for i := range out {
+		out[i] = flat[i*tasks : (i+1)*tasks : (i+1)*tasks]
+	}
+	return &resampler{x: x, out: out}
+}
+
+// draw fills r.out with a fresh resample and returns it.
+func (r *resampler) draw(rnd *rand.Rand) [][]float64 {
+	n := len(r.x)
+	for _, row := range r.out {
+		for j := range row {
+			row[j] = r.x[rnd.IntN(n)][j]
+		}
+	}
+	return r.out
+}
+
+// bootstrap calls resample reps times; each call draws a fresh resample and
+// writes its len(point) statistics to out. point holds the statistics of the
+// data. It returns the percentile intervals around point.
+func bootstrap(reps int, confidence float64, point []float64, resample func(out []float64)) []Interval {
+	k := len(point)
+	results := make([]float64, k*reps) // results[s*reps+b]: statistic s, resample b
+	out := make([]float64, k)
+	for b := range reps {
+		resample(out)
+		for s, v := range out {
+			results[s*reps+b] = v
+		}
+	}
+	iv := make([]Interval, k)
+	alpha := (1 - confidence) / 2
+	for s := range k {
+		col := results[s*reps : (s+1)*reps]
+		slices.Sort(col)
+		iv[s] = Interval{Point: point[s], Lo: percentile(col, alpha), Hi: percentile(col, 1-alpha)}
+	}
+	return iv
+}
+
+// percentile returns the q-quantile of sorted a with linear interpolation
+// between order statistics (numpy.percentile's default, which RLiable's
+// percentile intervals use through arch).
+func percentile(a []float64, q float64) float64 {
+	pos := q * float64(len(a)-1)
+	i := int(math.Floor(pos))
+	if i >= len(a)-1 {
+		return a[len(a)-1]
+	}
+	f := pos - float64(i)
+	if f == 0 {
+		return a[i]
+	}
+	return a[i] + f*(a[i+1]-a[i])
+}
+
+// IntervalEstimates returns, for each metric, its value on x and a
+// stratified bootstrap percentile confidence interval, as RLiable's
+// get_interval_estimates with method "percentile". All metrics are computed
+// on the same resamples. Randomness comes only from rnd.
+func IntervalEstimates(rnd *rand.Rand, x [][]float64, metrics []Metric, opt BootstrapOptions) []Interval {
+	opt = opt.withDefaults()
+	runs, tasks := checkMatrix(x)
+	scratch := make([]float64, runs*tasks)
+	point := make([]float64, len(metrics))
+	for s, m := range metrics {
+		point[s] = m.eval(x, scratch)
+	}
+	rs := newResampler(x)
+	return bootstrap(opt.Reps, opt.Confidence, point, func(out []float64) {
+		b := rs.draw(rnd)
+		for s, m := range metrics {
+			out[s] = m.eval(b, scratch)
+		}
+	})
+}
+
+// ProbabilityOfImprovementInterval returns P(X > Y) (see
+// ProbabilityOfImprovement) with a bootstrap interval in which x and y are
+// resampled independently, each stratified by task (RLiable's
+// StratifiedIndependentBootstrap). Each resample draws x's runs, then y's.
+func ProbabilityOfImprovementInterval(rnd *rand.Rand, x, y [][]float64, opt BootstrapOptions) Interval {
+	opt = opt.withDefaults()
+	point := []float64{ProbabilityOfImprovement(x, y)}
+	rx, ry := newResampler(x), newResampler(y)
+	return bootstrap(opt.Reps, opt.Confidence, point, func(out []float64) {
+		bx := rx.draw(rnd)
+		by := ry.draw(rnd)
+		out[0] = ProbabilityOfImprovement(bx, by)
+	})[0]
+}
+
+// PerformanceProfile returns, at each tau, the fraction of runs with score
+// strictly greater than tau averaged over tasks (RLiable's score
+// distribution, create_performance_profile with use_score_distribution),
+// with stratified bootstrap percentile bands.
+func PerformanceProfile(rnd *rand.Rand, x [][]float64, tau []float64, opt BootstrapOptions) []Interval {
+	opt = opt.withDefaults()
+	runs, tasks := checkMatrix(x)
+	scratch := make([]float64, runs*tasks)
+	point := make([]float64, len(tau))
+	profile(x, tau, scratch, point)
+	rs := newResampler(x)
+	return bootstrap(opt.Reps, opt.Confidence, point, func(out []float64) {
+		profile(rs.draw(rnd), tau, scratch, out)
+	})
+}
+
+// profile writes to out the fraction of cells of x above each tau. With the
+// same number of runs for every task this is also the mean over tasks of
+// the per-task fraction.
+func profile(x [][]float64, tau, scratch, out []float64) {
+	pool := scratch[:0]
+	for _, row := range x {
+		pool = append(pool, row...)
+	}
+	slices.Sort(pool)
+	n := float64(len(pool))
+	for k, t := range tau {
+		// Index of the first value > t.
+		i, _ := slices.BinarySearchFunc(pool, t, func(v, t float64) int {
+			if v <= t {
+				return -1
+			}
+			return 1
+		})
+		out[k] = float64(len(pool)-i) / n
+	}
+}
+
+// SampleEfficiency returns metric at each evaluation point of the
+// [run][task][point] scores with a stratified bootstrap interval; every
+// point is resampled independently, as RLiable does for a 3-D score array.
+// RLiable's sample-efficiency curves use MetricIQM.
+func SampleEfficiency(rnd *rand.Rand, x [][][]float64, metric Metric, opt BootstrapOptions) []Interval {
+	if len(x) == 0 || len(x[0]) == 0 {
+		panic("stats: sample efficiency: empty scores")
+	}
+	points := len(x[0][0])
+	m := make([][]float64, len(x))
+	for i := range m {
+		m[i] = make([]float64, len(x[0]))
+	}
+	iv := make([]Interval, points)
+	for p := range points {
+		for i, run := range x {
+			if len(run) != len(x[0]) {
+				panic(fmt.Sprintf("stats: sample efficiency: run %d has %d tasks, run 0 has %d", i, len(run), len(x[0])))
+			}
+			for j, curve := range run {
+				if len(curve) != points {
+					panic(fmt.Sprintf("stats: sample efficiency: run %d task %d has %d points, want %d", i, j, len(curve), points))
+				}
+				m[i][j] = curve[p]
+			}
+		}
+		iv[p] = IntervalEstimates(rnd, m, []Metric{metric}, opt)[0]
+	}
+	return iv
+}
