@@ -1,0 +1,170 @@
+package app
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// runsDir writes five seeds of ppo and of dyna (3,000 steps ahead) into
+// DIR/runs and makes DIR the working directory, so commands and their
+// recorded arguments use relative paths.
+func runsDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := analysistest.WriteLevel1(filepath.Join(dir, "runs"), 5, analysistest.Ramp(3000, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	return dir
+}
+
+func run(t *testing.T, cmdline string) (code int, stdout, stderr string) {
+	t.Helper()
+	args := strings.Fields(strings.ReplaceAll(cmdline, "'", ""))
+	var o, e bytes.Buffer
+	code = tool.Run(New(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws figures")
+	}
+	dir := runsDir(t)
+	for name, ex := range Examples {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(t, ex)
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", ex, code, stderr)
+			}
+			for _, ext := range []string{".md", ".csv"} {
+				if _, err := os.Stat(filepath.Join(dir, "results", name+ext)); err != nil {
+					t.Error(err)
+				}
+			}
+			if name == "steps-to" {
+				return // no figure
+			}
+			for _, ext := range []string{".png", ".svg"} {
+				if _, err := os.Stat(filepath.Join(dir, "results", name+ext)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	for name, ex := range Examples {
+		code, stdout, _ := run(t, "aggregate "+name+" --help")
+		if code != 0 || !strings.Contains(stdout, ex) {
+			t.Errorf("%s --help: exit %d, example missing:\n%s", name, code, stdout)
+		}
+	}
+}
+
+func TestGolden(t *testing.T) {
+	dir := runsDir(t)
+	cases := []struct{ name, cmd string }{
+		{"summary", "aggregate summary --in runs/*/metrics.arrow --out out --seed 3 --reps 200 --at-step 4000"},
+		{"poi", "aggregate poi --in runs/*/metrics.arrow --out out --seed 3 --reps 200 --at-step 4000"},
+		{"steps-to", "aggregate steps-to --in runs/*/metrics.arrow --out out --seed 3 --reps 200 --fraction 0.8 --reference ppo --compare dyna:ppo"},
+		{"curves", "aggregate curves --in runs/ppo-s0/metrics.arrow --in runs/dyna-s0/metrics.arrow --out out --reps 10 --name curves"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if code, _, stderr := run(t, c.cmd); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "out", c.name+".md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join(testdataDir(t), c.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s (run with -update to accept):\n%s", c.name, golden, diff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// testdataDir is the package's testdata directory (tests chdir away).
+func testdataDir(t *testing.T) string {
+	t.Helper()
+	_, err := os.Stat("testdata")
+	if err == nil {
+		return "testdata"
+	}
+	return filepath.Join(pkgDir, "testdata")
+}
+
+var pkgDir, _ = os.Getwd()
+
+// diff returns the lines that differ, marked - (want) and + (got).
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := range max(len(w), len(g)) {
+		var a, c string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			c = g[i]
+		}
+		if a != c {
+			b.WriteString("- " + a + "\n+ " + c + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestErrors(t *testing.T) {
+	runsDir(t)
+	cases := []struct {
+		name, cmd string
+		code      int
+		msg       string
+	}{
+		{"no match", "aggregate summary --in nothing/*.arrow --out o", 1, `aggregate: no files match "nothing/*.arrow"`},
+		{"missing metric", "aggregate summary --in runs/*/metrics.arrow --out o --metric nope", 1, "has no nope rows"},
+		{"no eval_return", "aggregate curves --in runs/*/metrics.arrow --out o --variants dyna --reps 5", 0, ""},
+		{"missing metric steps", "aggregate metric --in runs/ppo-*/metrics.arrow --out o --metric model_ek --at 2000", 1, "no run has model_ek rows"},
+		{"bad reps", "aggregate summary --in runs/*/metrics.arrow --out o --reps 0", 2, "--reps 0"},
+		{"bad confidence", "aggregate summary --in runs/*/metrics.arrow --out o --confidence 1.5", 2, "--confidence 1.5"},
+		{"unknown flag", "aggregate summary --in runs/*/metrics.arrow --out o --bogus", 2, "bogus"},
+		{"missing in", "aggregate summary --out o", 2, "in"},
+		{"bad pairs", "aggregate poi --in runs/*/metrics.arrow --out o --pairs dyna", 2, "--pairs"},
+		{"no threshold", "aggregate steps-to --in runs/*/metrics.arrow --out o", 2, "--threshold"},
+		{"unknown variant", "aggregate summary --in runs/*/metrics.arrow --out o --variants mpc", 1, `no runs of variant "mpc"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, c.cmd)
+			if code != c.code || !strings.Contains(stderr, c.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, c.code, c.msg)
+			}
+			if code != 0 && strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr is not one line: %q", stderr)
+			}
+		})
+	}
+}

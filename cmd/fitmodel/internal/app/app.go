@@ -1,0 +1,329 @@
+// Package app is the fitmodel command: flags, the replay buffer, fitting
+// and the metrics it writes.
+package app
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// Usage is the command's description; its examples are run by a test.
+const Usage = `Fits a dynamics model (state change, reward, termination) to the replay
+buffer: the newest --buffer-size real (not imagined) transitions of the
+--data files, in order. --buffer-out writes that buffer, so the next call
+reads it and the new episode instead of every past file.
+
+Training is --epochs full passes (with --holdout, early stopping after the
+model's patience) or --updates minibatch steps sampled without replacement
+from the buffer (the course's "model epoch" is one such step). With
+--warm-start the previous model continues with its Adam state and its
+normalisation statistics (they are not recomputed, so the weights keep
+their meaning); a new model takes them from the buffer (--normalize, off
+in the course preset). Member weights come from PCG(seed, 1), the holdout
+split, bootstrap and minibatches from PCG(seed, 2).
+
+Presets: course (1×128 ReLU, MSE, one member, lr 5e-4, batch 128, clip
+1.0, no normalisation, --updates 3, no holdout) and tuned (2×200 ReLU,
+5 probabilistic members trained by Gaussian NLL, normalised, termination
+head, lr 1e-3, batch 256, --epochs 5, --holdout 0.1, patience 5).
+
+Metrics (index = member): model_{train,holdout}_loss_{delta,reward,term}
+(the training objective per target on normalised targets: MSE, or NLL
+for probabilistic members; BCE for term), model_{train,holdout}_mse_{delta,reward},
+model_epochs, model_updates; unindexed model_buffer_size.
+
+Examples:
+
+   collect --env CartPole-v1 --steps 500 --seed 0 --out t.arrow
+   fitmodel --data t.arrow --preset course --seed 0 --real-steps 500 --out model.arrow --metrics fit.arrow --buffer-out buf.arrow
+   collect --env CartPole-v1 --steps 200 --seed 1 --out t2.arrow
+   fitmodel --data buf.arrow --data t2.arrow --warm-start model.arrow --preset course --seed 1 --real-steps 700 --out model2.arrow
+   fitmodel --data t.arrow --preset tuned --ensemble 2 --epochs 2 --seed 0 --out tuned.arrow`
+
+// Limits of the numeric flags.
+const (
+	maxBuffer   = 1 << 26
+	maxEpochs   = 1 << 20
+	maxUpdates  = 1 << 30
+	maxEnsemble = 64
+)
+
+// New returns the fitmodel command.
+func New() *cli.App {
+	return &cli.App{
+		Name:        "fitmodel",
+		Usage:       "fit a dynamics model to real transitions",
+		UsageText:   "fitmodel --data T.arrow [--data T2.arrow ...] --seed S --out MODEL.arrow [--metrics M.arrow --real-steps R] [--buffer-out BUF.arrow] [--warm-start PREV.arrow] [--preset course|tuned] [--epochs E | --updates N]",
+		Description: Usage,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "data", Required: true, Usage: "transitions `FILE` (repeat; read in order)"},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "model weights `FILE` to write"},
+			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
+			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
+			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (needed with --metrics)"},
+			&cli.StringFlag{Name: "preset", Value: "tuned", Usage: "model and training preset: course or tuned"},
+			&cli.IntFlag{Name: "buffer-size", Value: 10000, Usage: "keep the newest `N` real transitions (0: all)"},
+			&cli.StringFlag{Name: "buffer-out", Usage: "write the buffer used to `FILE`"},
+			&cli.IntFlag{Name: "epochs", Usage: "full passes `E` over the training rows (default: preset's)"},
+			&cli.IntFlag{Name: "updates", Usage: "minibatch steps `N` instead of epochs (default: preset's)"},
+			&cli.StringFlag{Name: "warm-start", Usage: "continue training the model in `FILE`"},
+			&cli.IntFlag{Name: "ensemble", Usage: "ensemble members `M` (default: preset's)"},
+			&cli.Float64Flag{Name: "holdout", Usage: "fraction `F` of rows held out for early stopping (default: preset's)"},
+			&cli.BoolFlag{Name: "bootstrap", Usage: "train each member on a bootstrap resample"},
+			&cli.BoolFlag{Name: "normalize", Value: true, Usage: "standardise inputs and targets (default on; off in the course preset)"},
+			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate (default: preset's; also changes a warm-started model's)"},
+			&cli.IntFlag{Name: "batch", Usage: "minibatch size (default: preset's)"},
+			&cli.IntFlag{Name: "patience", Usage: "epochs without holdout improvement before stopping (default: preset's)"},
+			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
+		},
+		Action: run,
+	}
+}
+
+// options are the checked flags.
+type options struct {
+	data                                  []string
+	out, metrics, bufferOut, warm, preset string
+	envID                                 string
+	seed, realSteps                       int64
+	bufferSize                            int
+	fit                                   dynamics.FitOptions
+	cfg                                   dynamics.Config
+}
+
+// presetFit is each preset's default training length and holdout.
+var presetFit = map[string]dynamics.FitOptions{
+	"course": {Updates: 3},
+	"tuned":  {Epochs: 5, Holdout: 0.1},
+}
+
+func parse(c *cli.Context) (*options, error) {
+	o := &options{
+		data: c.StringSlice("data"), out: c.String("out"), metrics: c.String("metrics"),
+		bufferOut: c.String("buffer-out"), warm: c.String("warm-start"), preset: c.String("preset"),
+		envID: c.String("env"), seed: c.Int64("seed"), realSteps: c.Int64("real-steps"),
+		bufferSize: c.Int("buffer-size"),
+	}
+	if c.NArg() > 0 {
+		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	}
+	cfg, err := dynamics.Preset(o.preset)
+	if err != nil {
+		return nil, tool.Usagef("--preset %q: must be course or tuned", o.preset)
+	}
+	o.fit = presetFit[o.preset]
+	switch {
+	case o.seed < 0:
+		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
+	case o.metrics != "" && o.realSteps < 0:
+		return nil, tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
+	case o.bufferSize < 0 || o.bufferSize > maxBuffer:
+		return nil, tool.Usagef("--buffer-size %d: must be in [0, %d]", o.bufferSize, maxBuffer)
+	case c.IsSet("epochs") && c.IsSet("updates"):
+		return nil, tool.Usagef("give at most one of --epochs and --updates")
+	}
+	if c.IsSet("epochs") {
+		if e := c.Int("epochs"); e < 1 || e > maxEpochs {
+			return nil, tool.Usagef("--epochs %d: must be in [1, %d]", e, maxEpochs)
+		}
+		o.fit.Epochs, o.fit.Updates = c.Int("epochs"), 0
+	}
+	if c.IsSet("updates") {
+		if u := c.Int("updates"); u < 1 || u > maxUpdates {
+			return nil, tool.Usagef("--updates %d: must be in [1, %d]", u, maxUpdates)
+		}
+		o.fit.Epochs, o.fit.Updates = 0, c.Int("updates")
+	}
+	if c.IsSet("holdout") {
+		if h := c.Float64("holdout"); !(h >= 0 && h < 1) {
+			return nil, tool.Usagef("--holdout %g: must be in [0, 1)", h)
+		}
+		o.fit.Holdout = c.Float64("holdout")
+	}
+	o.fit.Bootstrap = c.Bool("bootstrap")
+	if c.IsSet("ensemble") {
+		if m := c.Int("ensemble"); m < 1 || m > maxEnsemble {
+			return nil, tool.Usagef("--ensemble %d: must be in [1, %d]", m, maxEnsemble)
+		}
+		cfg.Members = c.Int("ensemble")
+	}
+	if c.IsSet("normalize") {
+		cfg.Normalize = c.Bool("normalize")
+	}
+	if c.IsSet("lr") {
+		if lr := c.Float64("lr"); !(lr > 0 && lr <= 1) {
+			return nil, tool.Usagef("--lr %g: must be in (0, 1]", lr)
+		}
+		cfg.LR = c.Float64("lr")
+	}
+	if c.IsSet("batch") {
+		if b := c.Int("batch"); b < 1 || b > 1<<16 {
+			return nil, tool.Usagef("--batch %d: must be in [1, 65536]", b)
+		}
+		cfg.Batch = c.Int("batch")
+	}
+	if c.IsSet("patience") {
+		if p := c.Int("patience"); p < 0 || p > maxEpochs {
+			return nil, tool.Usagef("--patience %d: must be in [0, %d]", p, maxEpochs)
+		}
+		cfg.Patience = c.Int("patience")
+	}
+	o.cfg = cfg
+	if o.warm != "" {
+		for _, f := range []string{"normalize", "batch", "patience"} {
+			if c.IsSet(f) {
+				return nil, tool.Usagef("--%s: not allowed with --warm-start (the model keeps its configuration)", f)
+			}
+		}
+	}
+	return o, nil
+}
+
+func run(c *cli.Context) error {
+	o, err := parse(c)
+	if err != nil {
+		return err
+	}
+	buf, envID, err := readBuffer(o)
+	if err != nil {
+		return err
+	}
+	d, err := dynamics.NewDataset(buf)
+	if err != nil {
+		return fmt.Errorf("replay buffer: %w", err)
+	}
+	model, err := o.model(c, envID, buf, d)
+	if err != nil {
+		return err
+	}
+	fits, err := model.Fit(d, o.fit, rand.New(rand.NewPCG(uint64(o.seed), 2)))
+	if err != nil {
+		return err
+	}
+	meta := format.Meta(tool.Provenance(c))
+	meta["seed"] = strconv.FormatInt(o.seed, 10)
+	meta["env"] = envID
+	if err := model.Save(o.out, meta); err != nil {
+		return err
+	}
+	if o.bufferOut != "" {
+		buf.Meta = meta
+		if err := format.WriteTransitions(o.bufferOut, buf); err != nil {
+			return err
+		}
+	}
+	if o.metrics == "" {
+		return nil
+	}
+	return format.WriteMetrics(o.metrics, metrics(o, fits, d.N, meta))
+}
+
+// readBuffer reads the data files and keeps the newest real rows. The
+// environment is --env or the files' common "env" metadata.
+func readBuffer(o *options) (*format.Transitions, string, error) {
+	ts := make([]*format.Transitions, len(o.data))
+	envID := o.envID
+	for i, p := range o.data {
+		t, err := format.ReadTransitions(p)
+		if err != nil {
+			return nil, "", err
+		}
+		if id := t.Meta["env"]; o.envID == "" && id != "" {
+			if envID != "" && id != envID {
+				return nil, "", fmt.Errorf("%s: env %q, but earlier data is %q", p, id, envID)
+			}
+			envID = id
+		}
+		ts[i] = t
+	}
+	if envID == "" {
+		return nil, "", fmt.Errorf("data has no \"env\" metadata: give --env")
+	}
+	buf, err := dynamics.Newest(ts, o.bufferSize)
+	if err != nil {
+		return nil, "", err
+	}
+	if buf.Len() == 0 {
+		return nil, "", fmt.Errorf("data holds no real transitions")
+	}
+	return buf, envID, nil
+}
+
+// model loads the warm-start model or builds a new one for the
+// environment's spaces, normalised from the buffer.
+func (o *options) model(c *cli.Context, envID string, buf *format.Transitions, d *dynamics.Dataset) (*dynamics.Ensemble, error) {
+	e, err := env.Make(envID)
+	if err != nil {
+		return nil, err
+	}
+	want := o.cfg
+	if err := want.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
+		return nil, err
+	}
+	if buf.ObsDim != want.ObsDim || buf.Discrete != want.Discrete || buf.ActDim != want.ActDim {
+		return nil, fmt.Errorf("data (obs_dim %d, act_dim %d) does not fit %s (obs_dim %d, act_dim %d)",
+			buf.ObsDim, buf.ActDim, envID, want.ObsDim, want.ActDim)
+	}
+	if o.warm == "" {
+		m, err := dynamics.New(want, rand.New(rand.NewPCG(uint64(o.seed), 1)))
+		if err != nil {
+			return nil, err
+		}
+		m.SetNorm(d)
+		return m, nil
+	}
+	m, err := dynamics.Load(o.warm)
+	if err != nil {
+		return nil, err
+	}
+	got := m.Config
+	if got.ObsDim != want.ObsDim || got.Discrete != want.Discrete || got.NumActions != want.NumActions || got.ActDim != want.ActDim {
+		return nil, fmt.Errorf("warm-start model %s does not fit %s", o.warm, envID)
+	}
+	if c.IsSet("ensemble") && got.Members != want.Members {
+		return nil, tool.Usagef("--ensemble %d: the warm-start model has %d members", want.Members, got.Members)
+	}
+	if c.IsSet("lr") {
+		m.SetLR(want.LR)
+	}
+	return m, nil
+}
+
+func metrics(o *options, fits []dynamics.MemberFit, n int, meta format.Meta) *format.Metrics {
+	m := &format.Metrics{Meta: meta}
+	row := func(name string, index int64, v float64) {
+		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: index, Value: v})
+	}
+	row("model_buffer_size", format.NoIndex, float64(n))
+	for _, set := range []string{"train", "holdout"} {
+		if set == "holdout" && fits[0].HoldoutRows == 0 {
+			continue
+		}
+		for _, target := range []string{"loss_delta", "loss_reward", "loss_term", "mse_delta", "mse_reward"} {
+			for k, f := range fits {
+				l := f.Train
+				if set == "holdout" {
+					l = f.Holdout
+				}
+				v := map[string]float64{"loss_delta": l.Delta, "loss_reward": l.Reward, "loss_term": l.Term,
+					"mse_delta": l.MSEDelta, "mse_reward": l.MSEReward}[target]
+				row("model_"+set+"_"+target, int64(k), v)
+			}
+		}
+	}
+	for k, f := range fits {
+		row("model_epochs", int64(k), float64(f.Epochs))
+	}
+	for k, f := range fits {
+		row("model_updates", int64(k), float64(f.Updates))
+	}
+	return m
+}

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// writeRandom writes n random-policy CartPole transitions to path.
+func writeRandom(t testing.TB, path string, n int, seed uint64) {
+	t.Helper()
+	e, _ := env.Make("CartPole-v1")
+	tr := format.NewTransitions(4, 1, true, n)
+	tr.Meta["env"] = "CartPole-v1"
+	rng := rand.New(rand.NewPCG(seed, 0))
+	obs, next := make([]float64, 4), make([]float64, 4)
+	e.Reset(rng, obs)
+	var ep, step int64
+	for tr.Len() < n {
+		a := rng.IntN(2)
+		r, err := e.Step([]float64{float64(a)}, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.AppendRow(format.Row{Episode: ep, Step: step, Obs: obs, Action: int64(a), Reward: r.Reward, NextObs: next,
+			Terminated: r.Terminated, Truncated: r.Truncated,
+			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
+		copy(obs, next)
+		step++
+		if r.Terminated || r.Truncated {
+			e.Reset(rng, obs)
+			ep, step = ep+1, 0
+		}
+	}
+	if err := format.WriteTransitions(path, tr); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runTool(t testing.TB, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := tool.Run(New(), append([]string{"fitmodel"}, args...), &out, &errb)
+	return code, errb.String()
+}
+
+// TestUsageExamples runs the fitmodel lines of Usage; the collect lines
+// are replaced by writing the same number of random-policy transitions.
+func TestUsageExamples(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, line := range strings.Split(Usage[strings.Index(Usage, "Examples:"):], "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		switch f[0] {
+		case "collect":
+			steps := map[string]int{"t.arrow": 500, "t2.arrow": 200}
+			writeRandom(t, f[len(f)-1], steps[f[len(f)-1]], uint64(len(f)))
+		case "fitmodel":
+			if code, msg := runTool(t, f[1:]...); code != 0 {
+				t.Fatalf("%s: exit %d: %s", line, code, msg)
+			}
+		}
+	}
+	buf, err := format.ReadTransitions("buf.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() != 500 {
+		t.Errorf("buffer-out has %d rows, want 500", buf.Len())
+	}
+	m, err := format.ReadMetrics("fit.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range m.Rows {
+		if r.Metric == "model_train_loss_delta" && r.Index == 0 && r.RealSteps == 500 {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("fit.arrow has no model_train_loss_delta for member 0")
+	}
+}
+
+func TestBufferSize(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeRandom(t, "a.arrow", 300, 1)
+	writeRandom(t, "b.arrow", 100, 2)
+	if code, msg := runTool(t, "--data", "a.arrow", "--data", "b.arrow", "--buffer-size", "250", "--preset", "course",
+		"--seed", "0", "--out", "m.arrow", "--buffer-out", "buf.arrow"); code != 0 {
+		t.Fatal(msg)
+	}
+	a, _ := format.ReadTransitions("a.arrow")
+	b, _ := format.ReadTransitions("b.arrow")
+	buf, err := format.ReadTransitions("buf.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() != 250 || buf.Obs[0] != a.Obs[150*4] || buf.Obs[249*4] != b.Obs[99*4] {
+		t.Errorf("buffer is not the newest 250 rows in order")
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeRandom(t, "t.arrow", 50, 1)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"bad preset", []string{"--preset", "x"}, 2, "--preset"},
+		{"epochs and updates", []string{"--epochs", "1", "--updates", "1"}, 2, "--epochs"},
+		{"zero epochs", []string{"--epochs", "0"}, 2, "--epochs 0"},
+		{"holdout 1", []string{"--holdout", "1"}, 2, "--holdout"},
+		{"metrics without real steps", []string{"--metrics", "m.arrow"}, 2, "--real-steps"},
+		{"missing data", []string{"--data", "nope.arrow"}, 1, "nope.arrow"},
+		{"missing warm start", []string{"--warm-start", "nope.arrow"}, 1, "nope.arrow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--data", "t.arrow", "--seed", "0", "--out", "o.arrow"}, tc.args...)
+			code, msg := runTool(t, args...)
+			if code != tc.code || !strings.Contains(msg, tc.msg) || !strings.HasPrefix(msg, "fitmodel: ") {
+				t.Errorf("exit %d, message %q; want exit %d mentioning %q", code, msg, tc.code, tc.msg)
+			}
+		})
+	}
+}
+
+// BenchmarkCourseProcess is one whole fitmodel call of the course's Dyna
+// loop minus process start-up: read a 10,000-row buffer and a 200-row
+// episode, warm start, 3 updates of 128, write model, buffer and metrics.
+func BenchmarkCourseProcess(b *testing.B) {
+	b.Chdir(b.TempDir())
+	writeRandom(b, "buf.arrow", 10000, 1)
+	writeRandom(b, "new.arrow", 200, 2)
+	if code, msg := runTool(b, "--data", "buf.arrow", "--preset", "course", "--seed", "0", "--out", "prev.arrow"); code != 0 {
+		b.Fatal(msg)
+	}
+	for b.Loop() {
+		if code, msg := runTool(b, "--data", "buf.arrow", "--data", "new.arrow", "--warm-start", "prev.arrow", "--preset", "course",
+			"--updates", "3", "--seed", "1", "--real-steps", "10200", "--out", "m.arrow", "--metrics", "fit.arrow", "--buffer-out", "buf2.arrow"); code != 0 {
+			b.Fatal(msg)
+		}
+	}
+}

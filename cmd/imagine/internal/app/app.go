@@ -1,0 +1,225 @@
+// Package app is the imagine command: flags, loading model, policy and
+// start states, and writing the imagined transitions (rollout.go).
+package app
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// Usage is the command's description; its examples are run by a test.
+const Usage = `Runs --batches imagined rollouts of up to --horizon steps through the
+--model, from start states drawn uniformly from the real transitions in
+--data, with actions sampled from --policy (log-probability and value
+recorded). Rewards are the model's. Rollout b is episode -(b+1) (negative,
+so never a real episode id), steps numbered from 0, imagined=true.
+
+--propagation: random (a random member each step), member (one member
+per rollout) or mean (the members' mean). Every step records the
+ensemble's variance across members of the predicted state change (on
+normalised targets, averaged over dimensions) in var_delta and of the
+reward (normalised) in var_reward; both are 0 for one member.
+
+--termination: model (the termination head, p > 0.5), env (the
+environment's own rule applied to the predicted next observation) or
+course (probability 0.05 each step). The horizon's last step is a
+truncation (PPO bootstraps from V) unless --horizon-terminal, which marks
+it terminated as the course does.
+
+--gate-variance TAU keeps a step only if its var_delta is below TAU and
+ends the rollout at the first step that is not (the step before it is
+marked truncated). --noise-sigma S adds Gaussian noise of standard
+deviation S, in raw units, to each predicted state-change component and to
+the reward. Continuous actions are clipped to the action space before they
+reach the model (the environment clips them too); the file records the
+sampled action. The policy samples from PCG(seed, 1); start states, members,
+noise and coin flips come from PCG(seed, 2).
+
+Metrics: imagined_steps, imagined_kept_fraction (kept / simulated steps),
+imagined_var_delta (mean over kept steps), imagined_rollouts.
+
+Examples:
+
+   collect --env CartPole-v1 --steps 500 --seed 0 --out t.arrow
+   fitmodel --data t.arrow --preset course --seed 0 --out model.arrow --buffer-out buf.arrow
+   ppo --init --env CartPole-v1 --seed 0 --out p.arrow
+   imagine --model model.arrow --policy p.arrow --data buf.arrow --seed 0 --batches 10 --horizon 5 --termination course --horizon-terminal --out imag.arrow --metrics im.arrow --real-steps 500`
+
+// Limits of the numeric flags.
+const (
+	maxBatches = 1 << 20
+	maxHorizon = 1 << 16
+)
+
+// New returns the imagine command.
+func New() *cli.App {
+	return &cli.App{
+		Name:        "imagine",
+		Usage:       "roll the policy through a learned model",
+		UsageText:   "imagine --model MODEL.arrow --policy POLICY.arrow --data BUF.arrow --out IMAG.arrow --seed S [--batches B] [--horizon H] [--metrics M.arrow --real-steps R]",
+		Description: Usage,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Required: true, Usage: "dynamics model `FILE` (fitmodel --out)"},
+			&cli.StringFlag{Name: "policy", Required: true, Usage: "policy `FILE`"},
+			&cli.StringFlag{Name: "data", Required: true, Usage: "transitions `FILE` to draw start states from (real rows only)"},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "imagined transitions `FILE` to write"},
+			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
+			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
+			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (needed with --metrics)"},
+			&cli.IntFlag{Name: "batches", Value: 10, Usage: "number of rollouts `B`"},
+			&cli.IntFlag{Name: "horizon", Value: 5, Usage: "steps per rollout at most `H`"},
+			&cli.StringFlag{Name: "propagation", Value: PropRandom, Usage: "random, member or mean"},
+			&cli.StringFlag{Name: "termination", Value: TermModel, Usage: "model, env or course"},
+			&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
+			&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
+			&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
+			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
+		},
+		Action: run,
+	}
+}
+
+type options struct {
+	model, policy, data, out, metrics, envID string
+	seed, realSteps                          int64
+	roll                                     Rollout
+}
+
+func parse(c *cli.Context) (*options, error) {
+	o := &options{
+		model: c.String("model"), policy: c.String("policy"), data: c.String("data"), out: c.String("out"),
+		metrics: c.String("metrics"), envID: c.String("env"), seed: c.Int64("seed"), realSteps: c.Int64("real-steps"),
+		roll: Rollout{
+			Batches: c.Int("batches"), Horizon: c.Int("horizon"),
+			Propagation: c.String("propagation"), Termination: c.String("termination"),
+			HorizonTerminal: c.Bool("horizon-terminal"),
+			Gate:            c.Float64("gate-variance"), Noise: c.Float64("noise-sigma"),
+		},
+	}
+	r := &o.roll
+	switch {
+	case c.NArg() > 0:
+		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	case o.seed < 0:
+		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
+	case o.metrics != "" && o.realSteps < 0:
+		return nil, tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
+	case r.Batches < 1 || r.Batches > maxBatches:
+		return nil, tool.Usagef("--batches %d: must be in [1, %d]", r.Batches, maxBatches)
+	case r.Horizon < 1 || r.Horizon > maxHorizon:
+		return nil, tool.Usagef("--horizon %d: must be in [1, %d]", r.Horizon, maxHorizon)
+	case r.Propagation != PropRandom && r.Propagation != PropMember && r.Propagation != PropMean:
+		return nil, tool.Usagef("--propagation %q: must be random, member or mean", r.Propagation)
+	case r.Termination != TermModel && r.Termination != TermEnv && r.Termination != TermCourse:
+		return nil, tool.Usagef("--termination %q: must be model, env or course", r.Termination)
+	case !(r.Gate > 0):
+		return nil, tool.Usagef("--gate-variance %g: must be > 0", r.Gate)
+	case !(r.Noise >= 0) || math.IsInf(r.Noise, 1):
+		return nil, tool.Usagef("--noise-sigma %g: must be finite and >= 0", r.Noise)
+	}
+	return o, nil
+}
+
+func run(c *cli.Context) error {
+	o, err := parse(c)
+	if err != nil {
+		return err
+	}
+	model, err := dynamics.Load(o.model)
+	if err != nil {
+		return err
+	}
+	pol, err := agent.Load(o.policy)
+	if err != nil {
+		return err
+	}
+	data, err := format.ReadTransitions(o.data)
+	if err != nil {
+		return err
+	}
+	buf, err := dynamics.Newest([]*format.Transitions{data}, 0)
+	if err != nil {
+		return err
+	}
+	if buf.Len() == 0 {
+		return fmt.Errorf("%s holds no real transitions to start from", o.data)
+	}
+	envID := o.envID
+	if envID == "" {
+		envID = data.Meta["env"]
+	}
+	if err := o.check(model, pol, buf, envID); err != nil {
+		return err
+	}
+	imag, st := Imagine(model, pol, buf, o.roll,
+		rand.New(rand.NewPCG(uint64(o.seed), 1)), rand.New(rand.NewPCG(uint64(o.seed), 2)))
+	meta := format.Meta(tool.Provenance(c))
+	meta["seed"] = strconv.FormatInt(o.seed, 10)
+	meta["env"] = envID
+	meta["imagined_steps"] = strconv.Itoa(st.Kept)
+	meta["imagined_simulated_steps"] = strconv.Itoa(st.Simulated)
+	meta["imagined_rollouts"] = strconv.Itoa(o.roll.Batches)
+	imag.Meta = meta
+	if err := format.WriteTransitions(o.out, imag); err != nil {
+		return err
+	}
+	if o.metrics == "" {
+		return nil
+	}
+	m := &format.Metrics{Meta: meta}
+	row := func(name string, v float64) {
+		if math.IsNaN(v) {
+			return // undefined: no row
+		}
+		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: format.NoIndex, Value: v})
+	}
+	row("imagined_steps", float64(st.Kept))
+	row("imagined_rollouts", float64(o.roll.Batches))
+	row("imagined_kept_fraction", float64(st.Kept)/float64(st.Simulated))
+	row("imagined_var_delta", st.MeanVarDelta)
+	return format.WriteMetrics(o.metrics, m)
+}
+
+// check matches model, policy and data and sets the environment-dependent
+// parts of the rollout (termination rule, action bounds).
+func (o *options) check(model *dynamics.Ensemble, pol Policy, buf *format.Transitions, envID string) error {
+	c := &model.Config
+	switch {
+	case pol.ObsDim() != c.ObsDim || pol.Discrete() != c.Discrete:
+		return fmt.Errorf("policy %s (obs_dim %d, discrete %v) does not fit model %s (obs_dim %d, discrete %v)",
+			o.policy, pol.ObsDim(), pol.Discrete(), o.model, c.ObsDim, c.Discrete)
+	case !c.Discrete && pol.ActDim() != c.ActDim:
+		return fmt.Errorf("policy %s has %d action components, model %s has %d", o.policy, pol.ActDim(), o.model, c.ActDim)
+	case buf.ObsDim != c.ObsDim || buf.Discrete != c.Discrete:
+		return fmt.Errorf("data %s (obs_dim %d) does not fit model %s (obs_dim %d)", o.data, buf.ObsDim, o.model, c.ObsDim)
+	}
+	if envID == "" {
+		if o.roll.Termination == TermEnv || !c.Discrete {
+			return fmt.Errorf("%s has no \"env\" metadata: give --env", o.data)
+		}
+		return nil
+	}
+	e, err := env.Make(envID)
+	if err != nil {
+		return err
+	}
+	if as := e.ActionSpace(); !as.Discrete {
+		o.roll.Low, o.roll.High = as.Low, as.High
+	}
+	if o.roll.Termination == TermEnv {
+		if o.roll.Terminal, err = dynamics.TerminalFor(envID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/format"
+)
+
+// Policy is what imagination needs of agent.Policy; tests supply a fake.
+type Policy interface {
+	ObsDim() int
+	ActDim() int
+	Discrete() bool
+	ActBatch(obs []float64, n int, rng *rand.Rand, greedy bool, actions, logp, value []float64)
+}
+
+// Ways to propagate a rollout through the ensemble.
+const (
+	PropRandom = "random" // a random member each step (MBPO)
+	PropMember = "member" // one member, drawn at the start, per rollout (PETS TS-∞)
+	PropMean   = "mean"   // the mean across members
+)
+
+// Termination rules of imagined steps.
+const (
+	TermModel  = "model"  // the learned termination head, p > 0.5 (mean across members for PropMean)
+	TermEnv    = "env"    // the environment's rule on the predicted next observation
+	TermCourse = "course" // the course's coin flip: terminal with probability 0.05
+)
+
+// courseTermProb is the course's chance that an imagined step ends the
+// rollout.
+const courseTermProb = 0.05
+
+// Rollout configures imagination.
+type Rollout struct {
+	Batches, Horizon int
+	Propagation      string
+	Termination      string
+	Terminal         dynamics.Terminal // for TermEnv
+	HorizonTerminal  bool              // mark the horizon's last step terminated (the course) instead of truncated
+	Gate             float64           // keep steps with var_delta < Gate and cut the rollout at the first other; +Inf disables
+	Noise            float64           // std of Gaussian noise added to predicted state change and reward, raw units
+	Low, High        []float64         // continuous action bounds the model's input is clipped to; nil: none
+}
+
+// Stats summarises one imagination.
+type Stats struct {
+	Simulated    int     // model steps taken, including steps cut by the gate
+	Kept         int     // steps written
+	MeanVarDelta float64 // mean var_delta over the kept steps (NaN if none)
+}
+
+// step is one imagined transition of one rollout.
+type step struct {
+	obs, act, next        []float64
+	reward, logp, value   float64
+	varDelta, varReward   float64
+	terminated, truncated bool
+}
+
+// Imagine runs r.Batches rollouts of up to r.Horizon steps from start
+// states drawn uniformly (with replacement) from buf's observations, acting
+// with p. Rollout b is episode -(b+1), its steps numbered from 0; rows are
+// written rollout by rollout. polRNG drives the policy; rng the start
+// states, member choices, noise and the course's coin flips.
+func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Rollout, polRNG, rng *rand.Rand) (*format.Transitions, Stats) {
+	c := &model.Config
+	d, ad, m, nb := c.ObsDim, c.ActDim, model.Members(), r.Batches
+	obs := make([]float64, nb*d)
+	for b := 0; b < nb; b++ {
+		i := rng.IntN(buf.Len())
+		copy(obs[b*d:(b+1)*d], buf.Obs[i*d:(i+1)*d])
+	}
+	memberOf := make([]int, nb)
+	if r.Propagation == PropMember {
+		for b := range memberOf {
+			memberOf[b] = rng.IntN(m)
+		}
+	}
+	var (
+		alive          = make([]int, nb) // indices of rollouts still running
+		rolls          = make([][]step, nb)
+		x              = make([]float64, nb*d)
+		act, in        = make([]float64, nb*ad), make([]float64, nb*ad)
+		logp, value    = make([]float64, nb), make([]float64, nb)
+		pd             = make([]float64, m*nb*d)
+		pr, pt         = make([]float64, m*nb), make([]float64, m*nb)
+		md             = make([]float64, nb*d)
+		mr, mt, vd, vr = make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb)
+		st             Stats
+		sumVar         float64
+	)
+	for b := range alive {
+		alive[b] = b
+	}
+	for h := 0; h < r.Horizon && len(alive) > 0; h++ {
+		n := len(alive)
+		for i, b := range alive {
+			copy(x[i*d:(i+1)*d], obs[b*d:(b+1)*d])
+		}
+		p.ActBatch(x[:n*d], n, polRNG, false, act[:n*ad], logp[:n], value[:n])
+		copy(in, act[:n*ad])
+		if r.Low != nil {
+			for i := 0; i < n*ad; i++ {
+				in[i] = math.Max(r.Low[i%ad], math.Min(r.High[i%ad], in[i]))
+			}
+		}
+		model.PredictAll(x[:n*d], in[:n*ad], n, pd[:m*n*d], pr[:m*n], pt[:m*n])
+		model.Spread(pd[:m*n*d], pr[:m*n], pt[:m*n], n, md[:n*d], mr[:n], mt[:n], vd[:n], vr[:n])
+		next := alive[:0]
+		for i, b := range alive {
+			st.Simulated++
+			if vd[i] >= r.Gate {
+				cutLast(rolls[b])
+				continue
+			}
+			s := step{
+				obs: append([]float64(nil), x[i*d:(i+1)*d]...), act: append([]float64(nil), act[i*ad:(i+1)*ad]...),
+				next: make([]float64, d), logp: logp[i], value: value[i], varDelta: vd[i], varReward: vr[i],
+			}
+			k := memberOf[b]
+			if r.Propagation == PropRandom {
+				k = rng.IntN(m)
+			}
+			delta, reward, term := pd[(k*n+i)*d:(k*n+i+1)*d], pr[k*n+i], pt[k*n+i]
+			if r.Propagation == PropMean {
+				delta, reward, term = md[i*d:(i+1)*d], mr[i], mt[i]
+			}
+			for j := range s.next {
+				s.next[j] = s.obs[j] + delta[j]
+				if r.Noise > 0 {
+					s.next[j] += r.Noise * rng.NormFloat64()
+				}
+			}
+			s.reward = reward
+			if r.Noise > 0 {
+				s.reward += r.Noise * rng.NormFloat64()
+			}
+			switch r.Termination {
+			case TermModel:
+				s.terminated = term > 0.5
+			case TermEnv:
+				s.terminated = r.Terminal(s.next)
+			case TermCourse:
+				s.terminated = rng.Float64() < courseTermProb
+			}
+			if h == r.Horizon-1 && !s.terminated {
+				s.terminated, s.truncated = r.HorizonTerminal, !r.HorizonTerminal
+			}
+			rolls[b] = append(rolls[b], s)
+			st.Kept++
+			sumVar += s.varDelta
+			copy(obs[b*d:(b+1)*d], s.next)
+			if !s.terminated && !s.truncated {
+				next = append(next, b)
+			}
+		}
+		alive = next
+	}
+	st.MeanVarDelta = math.NaN()
+	if st.Kept > 0 {
+		st.MeanVarDelta = sumVar / float64(st.Kept)
+	}
+	out := format.NewTransitions(d, ad, c.Discrete, st.Kept)
+	for b, steps := range rolls {
+		for h, s := range steps {
+			out.AppendRow(format.Row{Episode: -int64(b + 1), Step: int64(h), Obs: s.obs,
+				Action: int64(s.act[0]), ActionVec: s.act, Reward: s.reward, NextObs: s.next,
+				Terminated: s.terminated, Truncated: s.truncated, LogProb: s.logp, Value: s.value,
+				Imagined: true, VarDelta: s.varDelta, VarReward: s.varReward})
+		}
+	}
+	return out, st
+}
+
+// cutLast marks the last kept step of a rollout the gate cut as
+// truncated: PPO bootstraps from V of its next observation.
+func cutLast(steps []step) {
+	if n := len(steps); n > 0 && !steps[n-1].terminated {
+		steps[n-1].truncated = true
+	}
+}

@@ -1,0 +1,492 @@
+// Package level1 composes the Level-1 report: does Dyna-PPO learn
+// CartPole in fewer real steps than PPO, is there an early penalty while
+// the model learns, at what model error does Dyna-PPO pull ahead, and how
+// fast does the k-step model error grow. Every number comes from the runs
+// through lib/analysis; nothing is written by hand.
+package level1
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// Options configures Build.
+type Options struct {
+	Runs, Out  string // the runs' parent directory; the report's path
+	Boot       analysis.Bootstrap
+	PPO, Dyna  string  // variant names; "" finds "ppo"/"ppo-*" and "dyna"/"dyna-*"
+	Fraction   float64 // threshold: this fraction of PPO's final IQM (0.8)
+	EarlyUntil float64 // early penalty: evaluations in (0, EarlyUntil] (3000)
+	EkRatio    float64 // horizon: largest k with E_k <= EkRatio × E_1 (10)
+	Command    string  // the command that made the report, recorded in it
+}
+
+// Answers are the report's numbers, for tests and later levels.
+type Answers struct {
+	PPO, Dyna        string
+	Threshold        float64
+	PPOFinal         stats.Interval // IQM of PPO's last eval_return
+	StepsPPO         analysis.StepsTo
+	StepsDyna        analysis.StepsTo
+	StepsDiff        stats.Interval // Dyna minus PPO steps; negative: Dyna sooner
+	EarlyDiff        stats.Interval // Dyna minus PPO mean early eval_return
+	Penalty          bool           // EarlyDiff's interval lies below 0
+	CrossStep        float64        // first step from which Dyna's IQM stays ahead; NaN if none
+	CrossMSE         stats.Interval // IQM of model_mse_delta there
+	EarlyAt, LateAt  float64        // E_k checkpoints
+	GrowthEarly      stats.Interval // E_k ≈ E_1 g^(k-1)
+	GrowthLate       stats.Interval
+	HorizonEarly     int // largest k with E_j <= EkRatio E_1 for j <= k
+	HorizonLate      int
+	RunsPPO, RunsDyn int
+}
+
+// Build computes the Level-1 answers, draws the figures beside opt.Out and
+// returns the report (not yet written).
+func Build(opt Options) (*analysis.Report, *Answers, error) {
+	set, err := analysis.Load([]string{filepath.Join(opt.Runs, "*", "metrics.arrow")}, analysis.LoadOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	a := &Answers{}
+	if a.PPO, err = pick(set, opt.PPO, "ppo", "--ppo"); err != nil {
+		return nil, nil, err
+	}
+	if a.Dyna, err = pick(set, opt.Dyna, "dyna", "--dyna"); err != nil {
+		return nil, nil, err
+	}
+	if set, err = set.Select([]string{a.Dyna, a.PPO}); err != nil {
+		return nil, nil, err
+	}
+	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+		return nil, nil, err
+	}
+	a.RunsPPO, a.RunsDyn = len(set.Of(a.PPO)), len(set.Of(a.Dyna))
+	r := analysis.NewReport("Level 1: does a learned model make PPO more sample-efficient on CartPole?", opt.Out)
+	r.Intro = []string{fmt.Sprintf("Dyna-PPO (variant `%s`, %d runs) against PPO (variant `%s`, %d runs), from the metrics files in `%s`. "+
+		"Returns are mean evaluation returns; \"IQM\" is the interquartile mean over runs, and intervals are %s",
+		a.Dyna, a.RunsDyn, a.PPO, a.RunsPPO, opt.Runs, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+	steps := []func(*analysis.Report, *analysis.Set, *Answers, Options) error{
+		stepsSooner, earlyPenalty, modelError, kStepError, overall,
+	}
+	for _, f := range steps {
+		if err := f(r, set, a, opt); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := setup(r, set, a, opt); err != nil {
+		return nil, nil, err
+	}
+	return r, a, nil
+}
+
+// pick returns the variant named by flag, or the one called prefix or
+// prefix-*.
+func pick(set *analysis.Set, given, prefix, flag string) (string, error) {
+	vs := set.Variants()
+	if given != "" {
+		if !slices.Contains(vs, given) {
+			return "", fmt.Errorf("%s %q: no runs of that variant (variants: %s)", flag, given, strings.Join(vs, ", "))
+		}
+		return given, nil
+	}
+	var found []string
+	for _, v := range vs {
+		if v == prefix || strings.HasPrefix(v, prefix+"-") {
+			found = append(found, v)
+		}
+	}
+	if len(found) != 1 {
+		return "", fmt.Errorf("find the %s variant: %d of the variants (%s) are %q or %q; name it with %s",
+			prefix, len(found), strings.Join(vs, ", "), prefix, prefix+"-*", flag)
+	}
+	return found[0], nil
+}
+
+func stepsSooner(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	var err error
+	if a.PPOFinal, err = analysis.FinalIQM(set, a.PPO, 1, opt.Boot); err != nil {
+		return err
+	}
+	a.Threshold = opt.Fraction * a.PPOFinal.Point
+	st, err := analysis.StepsToThreshold(set, a.Threshold, opt.Boot)
+	if err != nil {
+		return err
+	}
+	for _, s := range st {
+		if s.Variant == a.PPO {
+			a.StepsPPO = s
+		} else {
+			a.StepsDyna = s
+		}
+	}
+	if a.StepsDiff, err = analysis.StepsDifference(set, a.Dyna, a.PPO, a.Threshold, opt.Boot); err != nil {
+		return err
+	}
+	sec := r.Section("1. How much sooner does Dyna-PPO reach 80% of PPO's final return?")
+	q := fmt.Sprintf("How many real steps sooner (or later) does Dyna-PPO reach %s of PPO's final return?", analysis.Pct(opt.Fraction))
+	d := a.StepsDiff
+	lvl := opt.Boot.Level()
+	var ans string
+	switch {
+	case d.Hi < 0:
+		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps sooner** (%s CI %s to %s steps sooner).", analysis.Steps(-d.Point), lvl, analysis.Steps(-d.Hi), analysis.Steps(-d.Lo))
+	case d.Lo > 0:
+		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps later** (%s CI %s to %s steps later).", analysis.Steps(d.Point), lvl, analysis.Steps(d.Lo), analysis.Steps(d.Hi))
+	default:
+		ans = fmt.Sprintf("No clear difference: Dyna-PPO minus PPO is **%s real steps** (%s CI %s to %s; negative means sooner).", analysis.Steps(d.Point), lvl, analysis.Steps(d.Lo), analysis.Steps(d.Hi))
+	}
+	ans += fmt.Sprintf(" The threshold is %s × PPO's final IQM return of %s (CI %s) = **%s**. %s of Dyna-PPO runs and %s of PPO runs reach it, "+
+		"the IQM Dyna-PPO run after %s steps (CI %s to %s) and the IQM PPO run after %s (CI %s to %s).",
+		analysis.Num(opt.Fraction), analysis.Num(a.PPOFinal.Point), analysis.CI(a.PPOFinal), analysis.Num(a.Threshold),
+		analysis.Pct(a.StepsDyna.Reached), analysis.Pct(a.StepsPPO.Reached),
+		analysis.Steps(a.StepsDyna.Point), analysis.Steps(a.StepsDyna.Lo), analysis.Steps(a.StepsDyna.Hi),
+		analysis.Steps(a.StepsPPO.Point), analysis.Steps(a.StepsPPO.Lo), analysis.Steps(a.StepsPPO.Hi))
+	if a.StepsDyna.Reached < 1 || a.StepsPPO.Reached < 1 {
+		ans += " Runs that never reach the threshold count as the last evaluation step, so their variant's steps are a lower bound."
+	}
+	sec.Answer(q, ans)
+	sec.Text("Steps are those of the first evaluation at or above the threshold, so they are exact to the evaluation interval.")
+	sec.Table(analysis.StepsTable("Real steps to reach a return of "+analysis.Num(a.Threshold), st))
+	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	thr := a.Threshold
+	caption := "IQM evaluation return against real steps, with 95% bootstrap bands; the dashed line is the threshold. " + g.Note()
+	return sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
+		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+	})
+}
+
+// earlyReturns returns each run's mean eval_return at steps in (0, until].
+func earlyReturns(runs []*analysis.Run, until float64) ([]float64, error) {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		steps, values := r.Series(analysis.EvalReturn, format.NoIndex)
+		var s float64
+		n := 0
+		for k, st := range steps {
+			if st > 0 && st <= until {
+				s += values[k]
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("run %s has no evaluation in (0, %s] real steps", r.Name, analysis.Num(until))
+		}
+		out[i] = s / float64(n)
+	}
+	return out, nil
+}
+
+func earlyPenalty(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	dy, err := earlyReturns(set.Of(a.Dyna), opt.EarlyUntil)
+	if err != nil {
+		return err
+	}
+	pp, err := earlyReturns(set.Of(a.PPO), opt.EarlyUntil)
+	if err != nil {
+		return err
+	}
+	a.EarlyDiff = analysis.MeanDifference(opt.Boot.Rand("early"), dy, pp, opt.Boot.Options())
+	a.Penalty = a.EarlyDiff.Hi < 0
+	d := a.EarlyDiff
+	sec := r.Section("2. Is there an early model-learning penalty?")
+	q := fmt.Sprintf("While the model is still poor (evaluations after 0 and up to %s real steps), does Dyna-PPO do worse than PPO?", analysis.Num(opt.EarlyUntil))
+	var verdict string
+	switch {
+	case a.Penalty:
+		verdict = "**Yes, there is an early penalty**: the whole interval lies below 0."
+	case d.Lo > 0:
+		verdict = "**No penalty**: Dyna-PPO is ahead early, the whole interval lies above 0."
+	default:
+		verdict = "**No evidence of a penalty**: the interval includes 0."
+	}
+	sec.Answer(q, fmt.Sprintf("Dyna-PPO's mean early return minus PPO's is **%s** (%s CI %s). %s",
+		analysis.Num(d.Point), opt.Boot.Level(), analysis.CI(d), verdict))
+	sec.Text("Each run's early return is the mean of its evaluations in (0, %s]; the step-0 evaluation is left out because no learning has happened yet. "+
+		"The interval resamples Dyna-PPO's and PPO's runs independently.", analysis.Num(opt.EarlyUntil))
+	return nil
+}
+
+func modelError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	sec := r.Section("3. Model error, and when Dyna-PPO pulls ahead")
+	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	var dy, pp analysis.Curve
+	for _, c := range curves {
+		if c.Variant == a.Dyna {
+			dy = c
+		} else {
+			pp = c
+		}
+	}
+	a.CrossStep = math.NaN()
+	for i := len(g.Steps) - 1; i >= 0; i-- {
+		d := dy.Est[i].Point - pp.Est[i].Point
+		if d < 0 {
+			break
+		}
+		if d > 0 {
+			a.CrossStep = g.Steps[i]
+		}
+	}
+	dynaSet, err := set.Select([]string{a.Dyna})
+	if err != nil {
+		return err
+	}
+	mse, _, err := analysis.Curves(dynaSet, analysis.CurveOptions{Metric: "model_mse_delta", Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return fmt.Errorf("variant %s: %w", a.Dyna, err)
+	}
+	q := "Around what one-step model error does Dyna-PPO begin to outperform PPO?"
+	if math.IsNaN(a.CrossStep) {
+		sec.Answer(q, "Dyna-PPO's IQM return never stays above PPO's to the end of training, so there is no such point in these runs.")
+	} else {
+		x, err := analysis.ScoreMatrix(dynaSet.Runs, dynaSet.Tasks(), "model_mse_delta", analysis.Point{AtStep: true, Step: a.CrossStep})
+		if err != nil {
+			return err
+		}
+		a.CrossMSE = stats.IntervalEstimates(opt.Boot.Rand("cross-mse"), x, []stats.Metric{stats.MetricIQM()}, opt.Boot.Options())[0]
+		sec.Answer(q, fmt.Sprintf("From **%s real steps** on, Dyna-PPO's IQM return is above PPO's at every evaluation (or tied with it, as when both reach the maximum). "+
+			"The one-step model MSE (model_mse_delta, IQM over runs at the last model evaluation at or before that step) is then **%s** (%s CI %s).",
+			analysis.Steps(a.CrossStep), analysis.Num(a.CrossMSE.Point), opt.Boot.Level(), analysis.CI(a.CrossMSE)))
+	}
+	sec.Text("This is where the curves cross, not a causal threshold: the model's error and the policy improve together.")
+	caption := "One-step model MSE of the state change (model_mse_delta) against real steps: IQM over Dyna-PPO runs with 95% bootstrap bands, log scale."
+	return sec.Figure("model-mse", caption, func(p string) error {
+		return analysis.CurvesFigure(p, mse, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
+	})
+}
+
+// ekRuns returns each Dyna run's E_k curve at its last checkpoint at or
+// before at, on the indices common to all.
+func ekRuns(runs []*analysis.Run, at float64) (k []float64, e [][]float64, err error) {
+	for i, r := range runs {
+		rk, re := ekAt(r, at)
+		if len(rk) == 0 {
+			return nil, nil, fmt.Errorf("run %s has no model_ek at or before %s real steps", r.Name, analysis.Num(at))
+		}
+		if i > 0 && !slices.Equal(rk, k) {
+			return nil, nil, fmt.Errorf("run %s has model_ek at k = %v, run %s at %v", r.Name, rk, runs[0].Name, k)
+		}
+		k = rk
+		e = append(e, re)
+	}
+	return k, e, nil
+}
+
+func ekAt(r *analysis.Run, at float64) (k, e []float64) {
+	step := int64(-1)
+	for _, row := range r.Rows {
+		if row.Metric == "model_ek" && float64(row.RealSteps) <= at {
+			step = max(step, row.RealSteps)
+		}
+	}
+	for _, ix := range r.Indices("model_ek", step) {
+		_, vs := r.Series("model_ek", ix)
+		steps, _ := r.Series("model_ek", ix)
+		if j := slices.Index(steps, float64(step)); j >= 0 {
+			k = append(k, float64(ix))
+			e = append(e, vs[j])
+		}
+	}
+	return k, e
+}
+
+func meanCurve(e [][]float64) []float64 {
+	m := make([]float64, len(e[0]))
+	for _, c := range e {
+		for j, v := range c {
+			m[j] += v / float64(len(e))
+		}
+	}
+	return m
+}
+
+// horizon returns the largest k such that E_j <= ratio E_1 for every j <= k.
+func horizon(k, e []float64, ratio float64) int {
+	h := 0
+	for j := range k {
+		if e[j] > ratio*e[0] {
+			break
+		}
+		h = int(k[j])
+	}
+	return h
+}
+
+func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	sec := r.Section("4. How fast does the k-step model error grow?")
+	runs := set.Of(a.Dyna)
+	cps := analysis.Checkpoints(runs, "model_ek")
+	if len(cps) == 0 {
+		return fmt.Errorf("variant %s: no checkpoint with model_ek in every run", a.Dyna)
+	}
+	a.EarlyAt, a.LateAt = cps[0], cps[len(cps)-1]
+	var growth [2]stats.Interval
+	var hor [2]int
+	for i, at := range []float64{a.EarlyAt, a.LateAt} {
+		k, e, err := ekRuns(runs, at)
+		if err != nil {
+			return err
+		}
+		fit := func(e [][]float64) float64 {
+			g, err := analysis.GrowthRate(k, meanCurve(e))
+			if err != nil {
+				return math.NaN()
+			}
+			return g
+		}
+		if _, err := analysis.GrowthRate(k, meanCurve(e)); err != nil {
+			return fmt.Errorf("E_k at %s real steps: %w", analysis.Num(at), err)
+		}
+		growth[i] = analysis.BootstrapRuns(opt.Boot.Rand(fmt.Sprintf("growth/%g", at)), e, fit, opt.Boot.Options())
+		hor[i] = horizon(k, meanCurve(e), opt.EkRatio)
+	}
+	a.GrowthEarly, a.GrowthLate = growth[0], growth[1]
+	a.HorizonEarly, a.HorizonLate = hor[0], hor[1]
+	sec.Answer("How fast does the k-step error E_k grow with k, and what does that suggest for the imagination horizon?",
+		fmt.Sprintf("Fitting E_k ≈ E_1 · g^(k−1) to the mean over runs, the error grows by a factor **g = %s per step early** (at %s real steps; %s CI %s) "+
+			"and **g = %s per step late** (at %s real steps; CI %s). "+
+			"E_k stays within %s× the one-step error up to **k = %d early and k = %d late**: imagined rollouts longer than that compound the model's error by more than an order of magnitude, "+
+			"so the horizon should stay at or below about %d steps.",
+			analysis.Num(a.GrowthEarly.Point), analysis.Steps(a.EarlyAt), opt.Boot.Level(), analysis.CI(a.GrowthEarly),
+			analysis.Num(a.GrowthLate.Point), analysis.Steps(a.LateAt), analysis.CI(a.GrowthLate),
+			analysis.Num(opt.EkRatio), a.HorizonEarly, a.HorizonLate, a.HorizonLate))
+	sec.Text("The intervals resample Dyna-PPO runs and refit g. Each run contributes its last model evaluation at or before each checkpoint.")
+	dynaSet, err := set.Select([]string{a.Dyna})
+	if err != nil {
+		return err
+	}
+	var curves []analysis.Curve
+	for _, at := range []float64{a.EarlyAt, a.LateAt} {
+		cs, err := analysis.IndexCurves(dynaSet, "model_ek", at, stats.MetricIQM(), opt.Boot)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			c.Variant = fmt.Sprintf("%s steps", analysis.Num(at))
+			curves = append(curves, c)
+		}
+	}
+	return sec.Figure("model-ek", "k-step model error E_k against k at an early and a late checkpoint: IQM over Dyna-PPO runs with 95% bootstrap bands, log scale.",
+		func(p string) error {
+			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "k (steps ahead)", YLabel: "E_k", LogY: true})
+		})
+}
+
+func overall(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	sec := r.Section("Final returns")
+	norm := &analysis.Normalization{Min: 0, Max: 500}
+	sc, err := analysis.VariantScores(set, analysis.EvalReturn, analysis.Point{Final: 1}, norm)
+	if err != nil {
+		return err
+	}
+	metrics := analysis.SummaryMetrics(1)
+	est := analysis.IntervalEstimates(sc, metrics, opt.Boot)
+	t := analysis.EstimatesTable("Aggregate final returns (normalised)", est, metrics)
+	t.Notes = []string{"Score: each run's last evaluation return.", norm.Describe(set.Tasks())}
+	sec.Table(t)
+	if err := sec.Figure("interval-estimates", "Median, IQM, mean and optimality gap of normalised final returns with 95% stratified bootstrap intervals.",
+		func(p string) error { return analysis.EstimatesFigure(p, est, metrics, "Normalized score") }); err != nil {
+		return err
+	}
+	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{a.Dyna, a.PPO}}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	p := imp[0].P
+	sec.Answer("How likely is a Dyna-PPO run to end with a higher return than a PPO run?",
+		fmt.Sprintf("P(Dyna-PPO > PPO) = **%s** (%s CI %s; 0.5 means neither is better).", analysis.Num(p.Point), opt.Boot.Level(), analysis.CI(p)))
+	return sec.Figure("probability-of-improvement", "Probability that a Dyna-PPO run's final return exceeds a PPO run's, with a 95% bootstrap interval.",
+		func(path string) error { return figure.ProbabilityOfImprovement(path, imp, figure.Options{}) })
+}
+
+// setup lists the runs and their settings (from each run's settings.mk)
+// and the commands.
+func setup(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+	sec := r.Section("Runs, settings and commands")
+	t := &analysis.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds"}}
+	for _, v := range set.Variants() {
+		var seeds []string
+		for _, run := range set.Of(v) {
+			seeds = append(seeds, fmt.Sprint(run.Seed))
+		}
+		t.Add(v, fmt.Sprint(len(seeds)), strings.Join(seeds, " "))
+	}
+	sec.Table(t)
+	st, err := settingsTable(set)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		sec.Table(st)
+	}
+	in := filepath.Join(opt.Runs, "*", "metrics.arrow")
+	b := fmt.Sprintf("--seed %d --reps %d", opt.Boot.Seed, opt.Boot.Reps)
+	sec.Text("The report was made by the first command; the others recompute its tables and figures with `aggregate`.")
+	sec.Code(opt.Command,
+		fmt.Sprintf("aggregate steps-to --in '%s' --out results --fraction %s --reference %s --compare %s:%s %s", in, analysis.Num(opt.Fraction), a.PPO, a.Dyna, a.PPO, b),
+		fmt.Sprintf("aggregate curves --in '%s' --out results %s", in, b),
+		fmt.Sprintf("aggregate summary --in '%s' --out results %s", in, b),
+		fmt.Sprintf("aggregate poi --in '%s' --out results --pairs %s:%s %s", in, a.Dyna, a.PPO, b),
+		fmt.Sprintf("aggregate metric --in '%s' --out results --variants %s --metric model_mse_delta --logy %s", in, a.Dyna, b),
+		fmt.Sprintf("aggregate metric --in '%s' --out results --variants %s --metric model_ek --at %s,%s --logy %s", in, a.Dyna, analysis.Num(a.EarlyAt), analysis.Num(a.LateAt), b),
+	)
+	return nil
+}
+
+// settingsTable returns, per variant, the settings (from settings.mk
+// beside each run's metrics) with their values, "varies" listing the
+// values when runs differ; nil when no run has settings.mk.
+func settingsTable(set *analysis.Set) (*analysis.Table, error) {
+	t := &analysis.Table{Title: "Settings (from each run's settings.mk)", Columns: []string{"variant", "setting", "value"}}
+	found := false
+	for _, v := range set.Variants() {
+		vals := map[string][]string{}
+		var keys []string
+		for _, run := range set.Of(v) {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(run.Path), "settings.mk"))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			found = true
+			for _, line := range strings.Split(string(b), "\n") {
+				k, val, ok := strings.Cut(line, "=")
+				k, val = strings.TrimSpace(k), strings.TrimSpace(val)
+				if !ok || k == "" || val == "" {
+					continue
+				}
+				if !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+				if !slices.Contains(vals[k], val) {
+					vals[k] = append(vals[k], val)
+				}
+			}
+		}
+		for _, k := range keys {
+			t.Add(v, k, strings.Join(vals[k], ", "))
+		}
+	}
+	if !found {
+		return nil, nil
+	}
+	return t, nil
+}

@@ -1,0 +1,12 @@
+// Command report writes the Markdown reports of the experiment levels.
+// Run "report --help" for usage and a worked example.
+package main
+
+import (
+	"os"
+
+	"github.com/dynago/dynago/cmd/report/internal/app"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+func main() { os.Exit(tool.Main(app.New())) }

@@ -1,0 +1,114 @@
+package analysis
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/dynago/dynago/lib/format"
+)
+
+func run(name string, steps []int64, values []float64) *Run {
+	r := &Run{Name: name, Variant: "v", Task: DefaultTask}
+	for i, s := range steps {
+		r.Rows = append(r.Rows, format.MetricRow{Run: name, Variant: "v", RealSteps: s, Metric: EvalReturn, Index: format.NoIndex, Value: values[i]})
+	}
+	return r
+}
+
+func TestAlignGrid(t *testing.T) {
+	a := run("a", []int64{0, 1000, 2000, 3000}, []float64{0, 1, 2, 3})
+	b := run("b", []int64{0, 1500, 2500}, []float64{0, 10, 20})
+	g, err := AlignGrid([]*Run{a, b}, EvalReturn, format.NoIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Union of steps up to b's last (2500); b carries its values forward.
+	want := []float64{0, 1000, 1500, 2000, 2500}
+	if !g.Carried || len(g.Steps) != len(want) {
+		t.Fatalf("grid %+v, want %v carried", g, want)
+	}
+	gotB := g.Sample(b, EvalReturn, format.NoIndex)
+	for i, w := range []float64{0, 0, 10, 10, 20} {
+		if gotB[i] != w || g.Steps[i] != want[i] {
+			t.Errorf("step %g: b = %g, want %g at %g", g.Steps[i], gotB[i], w, want[i])
+		}
+	}
+	same, _ := AlignGrid([]*Run{a, a}, EvalReturn, format.NoIndex)
+	if same.Carried || same.Note() != "" {
+		t.Errorf("identical runs reported as carried")
+	}
+}
+
+func TestPoint(t *testing.T) {
+	r := run("a", []int64{0, 1000, 2000}, []float64{1, 2, 6})
+	cases := []struct {
+		name string
+		p    Point
+		want float64
+	}{
+		{"last", Point{}, 6},
+		{"last two", Point{Final: 2}, 4},
+		{"more than there are", Point{Final: 9}, 3},
+		{"at a step", Point{AtStep: true, Step: 1500}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got, err := c.p.Score(r, EvalReturn); err != nil || got != c.want {
+				t.Errorf("score %g, %v; want %g", got, err, c.want)
+			}
+		})
+	}
+	if _, err := (Point{AtStep: true, Step: -1}).Score(r, EvalReturn); err == nil {
+		t.Error("no error before the first step")
+	}
+}
+
+func TestGrowthRate(t *testing.T) {
+	const tol = 1e-12 // exact geometric data
+	k := []float64{1, 2, 3, 4, 5}
+	e := make([]float64, len(k))
+	for i := range k {
+		e[i] = 0.01 * math.Pow(1.7, k[i]-1)
+	}
+	g, err := GrowthRate(k, e)
+	if err != nil || math.Abs(g-1.7) > tol {
+		t.Errorf("growth %g, %v; want 1.7", g, err)
+	}
+	if _, err := GrowthRate([]float64{1}, []float64{1}); err == nil {
+		t.Error("no error for one point")
+	}
+}
+
+func TestMeanDifferenceDeterministic(t *testing.T) {
+	b := Bootstrap{Seed: 7, Reps: 500}
+	a1 := MeanDifference(b.Rand("x"), []float64{1, 2, 3}, []float64{0, 0, 1}, b.Options())
+	a2 := MeanDifference(b.Rand("x"), []float64{1, 2, 3}, []float64{0, 0, 1}, b.Options())
+	if a1 != a2 || math.Abs(a1.Point-5.0/3) > 1e-12 || !(a1.Lo <= a1.Point && a1.Point <= a1.Hi) {
+		t.Errorf("intervals %+v and %+v, want equal around 5/3", a1, a2)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct {
+		v          float64
+		num, steps string
+	}{
+		{3000, "3000", "3,000"},
+		{-2999.9999999999995, "-3000", "-3,000"},
+		{5333.333, "5333.3", "5,333"},
+		{0.0275, "0.0275", "0"},
+		{0.8, "0.800", "1"},
+	}
+	for _, c := range cases {
+		if n, s := Num(c.v), Steps(c.v); n != c.num || s != c.steps {
+			t.Errorf("%g: Num %q Steps %q, want %q %q", c.v, n, s, c.num, c.steps)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := Load([]string{filepath.Join(t.TempDir(), "*.arrow")}, LoadOptions{}); err == nil {
+		t.Error("no error for a glob matching nothing")
+	}
+}

@@ -1,0 +1,127 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dynago/dynago/lib/format"
+)
+
+// FigDir is the directory, beside a report, that holds its figures.
+const FigDir = "fig"
+
+// Report is a Markdown report under construction: a title, an
+// introduction and sections. Figures are drawn when added, into FigDir
+// beside the report's path, as .png (embedded) and .svg.
+//
+//	r := analysis.NewReport("Level 1", "runs/l1/report.md")
+//	sec := r.Section("Sample efficiency")
+//	sec.Answer("How much sooner does Dyna-PPO reach 80%?", "2,000 steps sooner, 95% CI [1,000, 3,000].")
+//	err := sec.Figure("curves", "IQM return against real steps.", drawFunc)
+//	err = r.Write()
+type Report struct {
+	Title string
+	Path  string // the Markdown file
+	Intro []string
+	secs  []*Section
+}
+
+// Section is a part of a report: blocks rendered in the order added.
+type Section struct {
+	Title  string
+	r      *Report
+	blocks []string
+}
+
+// NewReport returns an empty report to be written to path.
+func NewReport(title, path string) *Report { return &Report{Title: title, Path: path} }
+
+// Section appends a section.
+func (r *Report) Section(title string) *Section {
+	s := &Section{Title: title, r: r}
+	r.secs = append(r.secs, s)
+	return s
+}
+
+// Text appends a paragraph.
+func (s *Section) Text(format string, args ...any) {
+	s.blocks = append(s.blocks, fmt.Sprintf(format, args...))
+}
+
+// Answer appends a question and its answer, which should carry the number
+// and its interval in words.
+func (s *Section) Answer(question, answer string) {
+	s.blocks = append(s.blocks, fmt.Sprintf("**Question.** %s\n\n**Answer.** %s", question, answer))
+}
+
+// Bullets appends a list.
+func (s *Section) Bullets(items ...string) {
+	s.blocks = append(s.blocks, "- "+strings.Join(items, "\n- "))
+}
+
+// Table appends a table, its title as a bold caption.
+func (s *Section) Table(t *Table) {
+	var b strings.Builder
+	if t.Title != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", t.Title)
+	}
+	b.WriteString(t.grid())
+	if len(t.Notes) > 0 {
+		fmt.Fprintf(&b, "\n%s", strings.Join(t.Notes, " "))
+	}
+	s.blocks = append(s.blocks, strings.TrimRight(b.String(), "\n"))
+}
+
+// Code appends a code block of shell commands.
+func (s *Section) Code(lines ...string) {
+	s.blocks = append(s.blocks, "```sh\n"+strings.Join(lines, "\n")+"\n```")
+}
+
+// Figure draws a figure with draw (given each path to write) as
+// fig/name.png and fig/name.svg beside the report, and embeds the PNG with
+// its caption, linking the SVG.
+func (s *Section) Figure(name, caption string, draw func(path string) error) error {
+	dir := filepath.Join(filepath.Dir(s.r.Path), FigDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("figure %s: %w", name, err)
+	}
+	if err := SaveFigure(dir, name, draw); err != nil {
+		return fmt.Errorf("figure %s: %w", name, err)
+	}
+	rel := FigDir + "/" + name
+	s.blocks = append(s.blocks, fmt.Sprintf("![%s](%s.png)\n\n*%s* ([SVG](%s.svg))", name, rel, caption, rel))
+	return nil
+}
+
+// Markdown writes the report.
+func (r *Report) Markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n", r.Title)
+	for _, p := range r.Intro {
+		fmt.Fprintf(&b, "\n%s\n", p)
+	}
+	for _, s := range r.secs {
+		fmt.Fprintf(&b, "\n## %s\n", s.Title)
+		for _, blk := range s.blocks {
+			fmt.Fprintf(&b, "\n%s\n", blk)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Write writes the report to its path atomically.
+func (r *Report) Write() error {
+	var buf bytes.Buffer
+	if err := r.Markdown(&buf); err != nil {
+		return err
+	}
+	return format.WriteAtomic(r.Path, func(f *os.File) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+}

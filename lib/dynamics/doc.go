@@ -1,0 +1,54 @@
+// Package dynamics holds learned models of an environment: ensembles of
+// MLPs from (observation, action) to (state change, reward, termination
+// logit). It is the model step of the pipeline: cmd/fitmodel fits and saves
+// an Ensemble, cmd/imagine and the CEM planner load it and predict.
+//
+// # Model
+//
+// The input is the observation followed by the action, one-hot for a
+// discrete space (Config.NumActions wide) and raw for a continuous one.
+// The output is Δs = s' - s, the reward and a termination logit; a
+// probabilistic model (Config.Probabilistic) adds a log-variance for each
+// of Δs and r, softly bounded to (MinLogVar, MaxLogVar) as in PETS, and is
+// trained by Gaussian NLL; a deterministic one by MSE (the course's model).
+// The termination head is trained by binary cross-entropy on the
+// terminated flag (truncation is not termination) with weight TermWeight;
+// 0 leaves it untrained (the course).
+//
+// Inputs and targets are standardised with Norm, the buffer's mean and
+// standard deviation (a constant column gets std 1) when Config.Normalize
+// is set, and the identity otherwise. SetNorm computes it for a new model;
+// a warm-started model keeps the statistics it was trained with, so its
+// weights keep their meaning (the statistics of a 10,000-row buffer move
+// slowly anyway). All losses, var_delta and var_reward are on normalised
+// targets; predictions are returned in raw units.
+//
+// # Ensembles and training
+//
+// Members differ by initialisation (PyTorch's nn.Linear scheme, drawn in
+// turn from one source) and optionally by bootstrap resampling. Fit trains
+// each member with its own Adam (lib/nn) and global gradient-norm clip,
+// for full epochs with an optional shared holdout split and early stopping
+// (restoring the best epoch), or for a number of single-minibatch updates.
+// Members train in parallel from per-member random streams, so results
+// depend only on the seed.
+//
+// # Files
+//
+// Weights and FromWeights (Save, Load) store every member's parameters and
+// Adam moments and step count (nn.Export under "m<k>."), the normalisation
+// ("norm.*" tensors) and the Config in metadata ("model_*" keys, floats in
+// shortest round-trip form): fitting, saving, loading and fitting again is
+// bit-identical to fitting twice in one process.
+//
+// # Prediction
+//
+// Predict, PredictVar and PredictAll take n rows at once (matrix products
+// through lib/nn's tapes) and allocate nothing after the first call at a
+// given size; an Ensemble must not be used for prediction from several
+// goroutines at once. Spread reduces PredictAll's outputs to the mean and
+// the variance across members.
+//
+// TerminalFor gives the Gymnasium termination rule of each environment as
+// a predicate on observations, for imagined next states.
+package dynamics

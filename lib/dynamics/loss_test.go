@@ -1,0 +1,79 @@
+package dynamics
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Tolerances of the gradient checks: central differences with step fdStep
+// have truncation error O(h²) ≈ 1e-12 relative to the curvature, and
+// rounding error ≈ 1e-16/h ≈ 1e-10 relative to the loss, so analytic and
+// numeric gradients agree to about 1e-7 relative.
+const (
+	fdStep  = 1e-6
+	gradTol = 1e-6
+)
+
+func TestBatchLossGradient(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    Config
+	}{
+		{"mse", Config{ObsDim: 3, TermWeight: 0}},
+		{"mse with term", Config{ObsDim: 3, TermWeight: 0.7}},
+		{"gaussian nll", Config{ObsDim: 3, Probabilistic: true, MinLogVar: -10, MaxLogVar: 0.5, TermWeight: 1}},
+		// Raw log-variances far beyond both bounds exercise the soft clamps.
+		{"gaussian nll tight bounds", Config{ObsDim: 2, Probabilistic: true, MinLogVar: -1, MaxLogVar: 0.2, TermWeight: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			c := &tc.c
+			n, w, d := 5, c.OutDim(), c.ObsDim
+			out := make([]float64, n*w)
+			for i := range out {
+				out[i] = 3 * rng.NormFloat64()
+			}
+			delta, reward, term := make([]float64, n*d), make([]float64, n), make([]float64, n)
+			for i := range delta {
+				delta[i] = rng.NormFloat64()
+			}
+			for i := range reward {
+				reward[i] = rng.NormFloat64()
+				term[i] = float64(rng.IntN(2))
+			}
+			grad := make([]float64, n*w)
+			batchLoss(c, out, n, delta, reward, term, grad)
+			f := func() float64 { return batchLoss(c, out, n, delta, reward, term, nil).Total(c.TermWeight) }
+			for i := range out {
+				x := out[i]
+				out[i] = x + fdStep
+				up := f()
+				out[i] = x - fdStep
+				down := f()
+				out[i] = x
+				num := (up - down) / (2 * fdStep)
+				if diff := math.Abs(num - grad[i]); diff > gradTol*math.Max(1, math.Abs(num)) {
+					t.Errorf("d/dout[%d]: analytic %.10g, central difference %.10g", i, grad[i], num)
+				}
+			}
+		})
+	}
+}
+
+func TestBoundLogVar(t *testing.T) {
+	const lo, hi = -10.0, 0.5
+	for _, raw := range []float64{-40, -10, -3, 0, 0.5, 3, 40} {
+		lv, dlv := boundLogVar(raw, lo, hi)
+		// The upper clamp is applied first, so the lower one can lift the
+		// value above hi by at most softplus(lo - hi) = log(1+e^-10.5) ≈ 2.8e-5.
+		if slack := softplus(lo - hi); lv <= lo || lv > hi+slack+1e-12 {
+			t.Errorf("boundLogVar(%g) = %g, not inside (%g, %g+%g]", raw, lv, lo, hi, slack)
+		}
+		up, _ := boundLogVar(raw+fdStep, lo, hi)
+		down, _ := boundLogVar(raw-fdStep, lo, hi)
+		if num := (up - down) / (2 * fdStep); math.Abs(num-dlv) > gradTol {
+			t.Errorf("boundLogVar'(%g): analytic %g, central difference %g", raw, dlv, num)
+		}
+	}
+}
