@@ -1,0 +1,44 @@
+# dynago: build the tools, run experiments, run the tests.
+#
+#   make                 build every tool into bin/ and run the main job
+#                        (a quick Level-1 experiment with its report)
+#   make test            run the whole test suite
+#   make run ALGO=ppo|dyna|mpc PRESET=course|tuned ENV=CartPole-v1 SEED=0 STEPS=15000 OUT=runs/x
+#   make level1|level2|level3 OUT=DIR [SEEDS="0 1 2"] [STEPS=15000]
+#
+# Go is the only prerequisite; modules come through the Go module proxy.
+
+SHELL := /bin/bash
+GO ?= go
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BIN := $(ROOT)/bin
+export BIN
+
+.DEFAULT_GOAL := all
+
+.PHONY: all build test bench vet clean main
+all: build main
+
+# The main job: a quick Level-1 experiment (5 seeds) with its report.
+main: build
+	@$(MAKE) --no-print-directory level1 OUT=runs/main SEEDS="0 1 2 3 4"
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -o $(BIN)/ ./cmd/...
+
+test: build
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./lib/...
+
+clean:
+	rm -rf $(BIN)
+
+include $(ROOT)/pipelines/run.mk
+-include $(ROOT)/pipelines/level1.mk
+-include $(ROOT)/pipelines/level2.mk
+-include $(ROOT)/pipelines/level3.mk
+-include $(ROOT)/pipelines/slurm.mk

@@ -1,0 +1,2 @@
+# The course's PPO agent: one update per finished episode.
+ROLLOUT ?= 0

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# One training run: PPO, Dyna-PPO or ensemble MPC, as a loop of tools.
+# Called by `make run` with the run's variables in the environment (see
+# pipelines/run.mk and pipelines/README.md). Each iteration lives in
+# OUT/iters/NNNNN/ and is finished when it holds `done`; an interrupted
+# run deletes the unfinished iteration and continues, so its files are
+# the same bytes as an uninterrupted run's.
+set -euo pipefail
+
+die() { echo "run: $*" >&2; exit 1; }
+: "${BIN:?}" "${OUT:?}" "${ALGO:?}" "${ENV:?}" "${SEED:?}" "${STEPS:?}"
+EVAL_EVERY=${EVAL_EVERY:-1000}
+EVAL_EPISODES=${EVAL_EPISODES:-10}
+ROLLOUT=${ROLLOUT:-0}
+MODEL=${MODEL:-off}
+[ "$ALGO" = ppo ] && MODEL=off
+VARIANT=${VARIANT:-$ALGO-${PRESET:-course}}
+case "$ALGO" in ppo|dyna|mpc) ;; *) die "ALGO=$ALGO: must be ppo, dyna or mpc";; esac
+[[ "$STEPS" =~ ^[0-9]+$ ]] && [ "$STEPS" -gt 0 ] || die "STEPS=$STEPS: must be a positive integer"
+[[ "$SEED" =~ ^[0-9]+$ ]] || die "SEED=$SEED: must be a non-negative integer"
+[[ "$EVAL_EVERY" =~ ^[0-9]+$ ]] && [ "$EVAL_EVERY" -gt 0 ] || die "EVAL_EVERY=$EVAL_EVERY: must be a positive integer"
+
+mkdir -p "$OUT/iters"
+
+# The run's settings: a finished or partial run with other settings is an error, not a silent mix.
+settings=$(for v in $RUN_VARS_LIST; do printf '%s = %s\n' "$v" "${!v:-}"; done | grep -v '^OUT = ')
+if [ -f "$OUT/settings.mk" ]; then
+	[ "$settings" = "$(cat "$OUT/settings.mk")" ] || die "$OUT holds a run with other settings (see $OUT/settings.mk); choose another OUT or delete it"
+else
+	printf '%s\n' "$settings" > "$OUT/settings.mk.tmp" && mv "$OUT/settings.mk.tmp" "$OUT/settings.mk"
+fi
+[ -f "$OUT/done" ] && [ -f "$OUT/metrics.arrow" ] && exit 0
+
+# opt VAR --flag: the flag and value when VAR is set.
+opt() { local v=${!1:-}; [ -n "$v" ] && printf '%s\n%s\n' "$2" "$v"; return 0; }
+ppo_flags() {
+	opt PRESET --preset; opt LR_ACTOR --lr-actor; opt LR_CRITIC --lr-critic; opt EPOCHS --epochs
+	opt MINIBATCH --minibatch; opt GAMMA --gamma; opt LAMBDA --lambda; opt CLIP --clip
+	opt ENT_COEF --ent-coef; opt VF_COEF --vf-coef; opt MAX_GRAD_NORM --max-grad-norm
+	opt VALUE_CLIP --value-clip; opt TARGET_KL --target-kl; opt ANNEAL --anneal
+}
+model_flags() {
+	opt MODEL_PRESET --preset; opt MODEL_UPDATES --updates; opt MODEL_EPOCHS --epochs
+	opt MODEL_LR --lr; opt BUFFER_SIZE --buffer-size; opt ENSEMBLE --ensemble
+}
+imagine_flags() {
+	opt HORIZON --horizon; opt IMAG_BATCHES --batches; opt PROPAGATION --propagation
+	opt TERMINATION --termination; opt GATE_VARIANCE --gate-variance; opt NOISE_SIGMA --noise-sigma
+	[ "${HORIZON_TERMINAL:-0}" = 1 ] && echo --horizon-terminal; return 0
+}
+mapfile -t PPO_FLAGS < <(ppo_flags)
+mapfile -t MODEL_FLAGS < <(model_flags)
+mapfile -t IMAG_FLAGS < <(imagine_flags)
+init_flags=(); [ -n "${HIDDEN:-}" ] && init_flags+=(--hidden "$HIDDEN"); [ -n "${ACTIVATION:-}" ] && init_flags+=(--activation "$ACTIVATION")
+
+# iterdir VAR N: sets VAR to iteration N's directory (no subshell: runs are ~200 iterations).
+iterdir() { printf -v "$1" '%s/iters/%05d' "$OUT" "$2"; }
+steps_of() { sed -n 's/.*"real_steps": *\([0-9]*\).*/\1/p' "$1/state.json" 2>/dev/null || echo 0; }
+
+# evaluate DIR POLICY FROM TO: one evaluation per EVAL_EVERY boundary in (FROM, TO], and at 0.
+evaluate() {
+	local d=$1 policy=$2 from=$3 to=$4 b
+	for ((b = (from / EVAL_EVERY + 1) * EVAL_EVERY; b <= to; b += EVAL_EVERY)); do
+		"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" \
+			--seed $((1000000007 + SEED * 100003 + b)) --real-steps "$b" --metrics "$d/eval-$b.metrics.arrow"
+	done
+	if [ "$to" -ge "$STEPS" ] && [ $((STEPS % EVAL_EVERY)) -ne 0 ] && [ "$from" -lt "$STEPS" ]; then
+		"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" \
+			--seed $((1000000007 + SEED * 100003 + STEPS)) --real-steps "$STEPS" --metrics "$d/eval-$STEPS.metrics.arrow"
+	fi
+}
+
+# Iteration 0: a fresh policy, evaluated at 0 real steps.
+iterdir d 0
+if [ ! -f "$d/done" ]; then
+	rm -rf "$d"; mkdir -p "$d"
+	"$BIN/ppo" --init --env "$ENV" "${PPO_FLAGS[@]:0:2}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
+	"$BIN/collect" --eval --env "$ENV" --policy "$d/policy.arrow" --episodes "$EVAL_EPISODES" \
+		--seed $((1000000007 + SEED * 100003)) --real-steps 0 --metrics "$d/eval-0.metrics.arrow"
+	touch "$d/done"
+fi
+
+i=1
+while :; do
+	iterdir prev $((i - 1))
+	iterdir d "$i"
+	from=$(steps_of "$prev")
+	[ "$from" -ge "$STEPS" ] && break
+	if [ ! -f "$d/done" ]; then
+		rm -rf "$d"; mkdir -p "$d"
+		[ -f "$prev/state.json" ] && cp "$prev/state.json" "$d/state.json"
+		s=$((SEED * 1000003 + i * 16))
+		left=$((STEPS - from))
+		if [ "$ROLLOUT" -gt 0 ]; then
+			n=$(( ROLLOUT < left ? ROLLOUT : left )); what=(--steps "$n")
+		else
+			what=(--episodes 1 --max-steps "$left")
+		fi
+		"$BIN/collect" --env "$ENV" --policy "$prev/policy.arrow" --state "$d/state.json" "${what[@]}" \
+			--seed "$s" --out "$d/real.arrow"
+		to=$(steps_of "$d")
+		policy_in=$prev/policy.arrow
+		if [ "$MODEL" = on ]; then
+			buf=(); [ -f "$prev/buffer.arrow" ] && buf=(--data "$prev/buffer.arrow")
+			warm=(); [ -f "$prev/model.arrow" ] && warm=(--warm-start "$prev/model.arrow")
+			if [ "${DYNA_ORDER:-course}" = course ]; then
+				"$BIN/ppo" --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy-real.arrow" \
+					--metrics "$d/ppo-real.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
+				policy_in=$d/policy-real.arrow
+			fi
+			"$BIN/fitmodel" "${buf[@]}" --data "$d/real.arrow" --buffer-out "$d/buffer.arrow" "${warm[@]}" \
+				--out "$d/model.arrow" --metrics "$d/fit.metrics.arrow" --seed $((s + 2)) --real-steps "$to" "${MODEL_FLAGS[@]}"
+			"$BIN/imagine" --model "$d/model.arrow" --policy "$policy_in" --data "$d/buffer.arrow" \
+				--out "$d/imagined.arrow" --metrics "$d/imagine.metrics.arrow" --seed $((s + 3)) --real-steps "$to" "${IMAG_FLAGS[@]}"
+			data=(--data "$d/imagined.arrow")
+			[ "${DYNA_ORDER:-course}" = course ] || data=(--data "$d/real.arrow" --data "$d/imagined.arrow")
+			"$BIN/ppo" --policy "$policy_in" "${data[@]}" --out "$d/policy.arrow" \
+				--metrics "$d/ppo.metrics.arrow" --seed $((s + 4)) --real-steps "$to" "${PPO_FLAGS[@]}"
+		else
+			"$BIN/ppo" --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy.arrow" \
+				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" --progress-steps "$STEPS" "${PPO_FLAGS[@]}"
+		fi
+		evaluate "$d" "$d/policy.arrow" "$from" "$to"
+		touch "$d/done"
+	fi
+	i=$((i + 1))
+done
+
+"$BIN/concat" --run "$(basename "$OUT")" --variant "$VARIANT" --seed "$SEED" --out "$OUT/metrics.arrow" \
+	"$OUT"/iters/*/*.metrics.arrow
+touch "$OUT/done"
