@@ -1,0 +1,335 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Gradient functions in this file add scale × gradient into their
+// destination, so that the terms of a loss (PPO's surrogate, its entropy
+// bonus, a value loss) can be accumulated into one buffer without
+// temporaries. Callers clear the destination first.
+
+// Categorical is one row of logits of a categorical distribution. The
+// probabilities are softmax(logits); all methods are stable for large
+// logits and do not allocate.
+type Categorical []float64
+
+// logSumExp returns log Σ exp(c[i]) and max c.
+func (c Categorical) logSumExp() float64 {
+	mx := math.Inf(-1)
+	for _, v := range c {
+		if v > mx {
+			mx = v
+		}
+	}
+	s := 0.0
+	for _, v := range c {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// LogProb returns log p(a).
+func (c Categorical) LogProb(a int) float64 { return c[a] - c.logSumExp() }
+
+// Entropy returns -Σ p log p.
+func (c Categorical) Entropy() float64 {
+	lse := c.logSumExp()
+	h := 0.0
+	for _, v := range c {
+		if p := math.Exp(v - lse); p > 0 { // 0 log 0 = 0, also for -Inf logits
+			h -= p * (v - lse)
+		}
+	}
+	return h
+}
+
+// Sample draws an action using one rng.Float64.
+func (c Categorical) Sample(rng *rand.Rand) int {
+	lse := c.logSumExp()
+	u := rng.Float64()
+	cum := 0.0
+	for i, v := range c {
+		cum += math.Exp(v - lse)
+		if u < cum {
+			return i
+		}
+	}
+	// Rounding left Σ p slightly below u: return the last action with p > 0.
+	for i := len(c) - 1; i > 0; i-- {
+		if !math.IsInf(c[i], -1) {
+			return i
+		}
+	}
+	return 0
+}
+
+// Argmax returns the most probable action (the first on ties).
+func (c Categorical) Argmax() int {
+	best := 0
+	for i, v := range c {
+		if v > c[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// LogProbGrad adds scale × d log p(a) / d logits = scale × (onehot(a) - p)
+// into dst.
+func (c Categorical) LogProbGrad(dst []float64, a int, scale float64) {
+	lse := c.logSumExp()
+	dst = dst[:len(c)]
+	for i, v := range c {
+		dst[i] -= scale * math.Exp(v-lse)
+	}
+	dst[a] += scale
+}
+
+// EntropyGrad adds scale × dH/dlogits into dst, where
+// dH/dlogit_j = -p_j (log p_j + H).
+func (c Categorical) EntropyGrad(dst []float64, scale float64) {
+	lse := c.logSumExp()
+	h := c.Entropy()
+	dst = dst[:len(c)]
+	for i, v := range c {
+		if p := math.Exp(v - lse); p > 0 {
+			dst[i] -= scale * p * (v - lse + h)
+		}
+	}
+}
+
+var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
+
+// DiagGaussian is a diagonal Gaussian policy head whose mean comes from a
+// network and whose log standard deviation is a state-independent
+// parameter, LogStd (shape [dim], named "log_std"). Train LogStd by adding
+// it to an optimiser group.
+type DiagGaussian struct {
+	LogStd *Param
+}
+
+// NewDiagGaussian returns a head of dim components with log-std initLogStd
+// (0 is PPO's usual choice).
+func NewDiagGaussian(dim int, initLogStd float64) *DiagGaussian {
+	p := NewParam("log_std", dim)
+	for i := range p.Data {
+		p.Data[i] = initLogStd
+	}
+	return &DiagGaussian{LogStd: p}
+}
+
+// Dim returns the number of action components.
+func (g *DiagGaussian) Dim() int { return len(g.LogStd.Data) }
+
+func (g *DiagGaussian) check(v []float64, what string) {
+	if len(v) != len(g.LogStd.Data) {
+		panic(fmt.Sprintf("nn: DiagGaussian: len(%s)=%d, want %d", what, len(v), len(g.LogStd.Data)))
+	}
+}
+
+// LogProb returns log N(x; mean, diag(exp(2 logstd))), summed over
+// components.
+func (g *DiagGaussian) LogProb(mean, x []float64) float64 {
+	g.check(mean, "mean")
+	g.check(x, "x")
+	lp := 0.0
+	for i, ls := range g.LogStd.Data {
+		z := (x[i] - mean[i]) * math.Exp(-ls)
+		lp -= 0.5*z*z + ls + halfLog2Pi
+	}
+	return lp
+}
+
+// Entropy returns Σ (logstd + ½ log 2πe); it does not depend on the mean.
+func (g *DiagGaussian) Entropy() float64 {
+	h := 0.0
+	for _, ls := range g.LogStd.Data {
+		h += ls + 0.5 + halfLog2Pi
+	}
+	return h
+}
+
+// Sample sets dst = mean + exp(logstd) ⊙ ε with ε standard normal, drawing
+// one rng.NormFloat64 per component in order.
+func (g *DiagGaussian) Sample(dst, mean []float64, rng *rand.Rand) {
+	g.check(dst, "dst")
+	g.check(mean, "mean")
+	for i, ls := range g.LogStd.Data {
+		dst[i] = mean[i] + math.Exp(ls)*rng.NormFloat64()
+	}
+}
+
+// Mean sets dst to the distribution's mean, the deterministic action.
+func (g *DiagGaussian) Mean(dst, mean []float64) {
+	g.check(dst, "dst")
+	g.check(mean, "mean")
+	copy(dst, mean)
+}
+
+// LogProbGrad adds scale × d log p(x)/d mean = scale (x-μ)/σ² into dMean
+// and scale × d log p(x)/d logstd = scale ((x-μ)²/σ² - 1) into dLogStd
+// (normally g.LogStd.Grad). Either destination may be nil to skip it.
+func (g *DiagGaussian) LogProbGrad(dMean, dLogStd, mean, x []float64, scale float64) {
+	g.check(mean, "mean")
+	g.check(x, "x")
+	for i, ls := range g.LogStd.Data {
+		inv := math.Exp(-ls)
+		z := (x[i] - mean[i]) * inv
+		if dMean != nil {
+			dMean[i] += scale * z * inv
+		}
+		if dLogStd != nil {
+			dLogStd[i] += scale * (z*z - 1)
+		}
+	}
+}
+
+// EntropyGrad adds scale × dH/dlogstd = scale into every component of
+// dLogStd. The entropy does not depend on the mean.
+func (g *DiagGaussian) EntropyGrad(dLogStd []float64, scale float64) {
+	g.check(dLogStd, "dLogStd")
+	for i := range dLogStd {
+		dLogStd[i] += scale
+	}
+}
+
+// MSE returns mean((pred - target)²), torch.nn.functional.mse_loss.
+func MSE(pred, target []float64) float64 {
+	if len(pred) != len(target) || len(pred) == 0 {
+		panic("nn: MSE: length mismatch or empty")
+	}
+	s := 0.0
+	for i, p := range pred {
+		d := p - target[i]
+		s += d * d
+	}
+	return s / float64(len(pred))
+}
+
+// MSEGrad adds scale × dMSE/dpred = scale × 2(pred - target)/n into dst.
+func MSEGrad(dst, pred, target []float64, scale float64) {
+	if len(pred) != len(target) || len(dst) != len(pred) {
+		panic("nn: MSEGrad: length mismatch")
+	}
+	c := 2 * scale / float64(len(pred))
+	for i, p := range pred {
+		dst[i] += c * (p - target[i])
+	}
+}
+
+// softplus returns log(1 + eˣ) without overflow.
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// sigmoid returns 1/(1 + e⁻ˣ) without overflow; it is softplus'.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// GaussNLL is the loss of a probabilistic dynamics model whose network
+// outputs a mean and a raw log-variance per target component. The raw
+// log-variance lv is softly bounded as in PETS and MBPO:
+//
+//	lv' = MaxLogVar - softplus(MaxLogVar - lv)
+//	lv'' = MinLogVar + softplus(lv' - MinLogVar)
+//
+// and the loss is the Gaussian negative log-likelihood averaged over all
+// batch×dim elements:
+//
+//	mean of ½ ((y - μ)² exp(-lv'') + lv'' + log 2π).
+//
+// (MBPO's code drops the ½ and the constant; that only rescales the
+// gradient.) MaxLogVar and MinLogVar have shape [dim], named "max_logvar"
+// and "min_logvar"; NLLGrad adds into their Grad, so they are learnt if the
+// caller puts them in an optimiser group (PETS/MBPO do, with a penalty
+// 0.01 (Σ MaxLogVar - Σ MinLogVar) the caller adds) and fixed otherwise.
+type GaussNLL struct {
+	MaxLogVar, MinLogVar *Param
+}
+
+// NewGaussNLL returns bounds of dim components initialised to maxLV and
+// minLV (PETS uses 0.5 and -10).
+func NewGaussNLL(dim int, maxLV, minLV float64) *GaussNLL {
+	g := &GaussNLL{MaxLogVar: NewParam("max_logvar", dim), MinLogVar: NewParam("min_logvar", dim)}
+	for i := 0; i < dim; i++ {
+		g.MaxLogVar.Data[i] = maxLV
+		g.MinLogVar.Data[i] = minLV
+	}
+	return g
+}
+
+func (g *GaussNLL) check(n int, vs ...[]float64) int {
+	dim := len(g.MaxLogVar.Data)
+	if n%dim != 0 || n == 0 {
+		panic(fmt.Sprintf("nn: GaussNLL: length %d is not a positive multiple of dim %d", n, dim))
+	}
+	for _, v := range vs {
+		if v != nil && len(v) != n {
+			panic("nn: GaussNLL: length mismatch")
+		}
+	}
+	return dim
+}
+
+// bound returns lv” for raw lv in component j, with d lv”/d lv,
+// d lv”/d max and d lv”/d min.
+func (g *GaussNLL) bound(lv float64, j int) (v, dRaw, dMax, dMin float64) {
+	mx, mn := g.MaxLogVar.Data[j], g.MinLogVar.Data[j]
+	v1 := mx - softplus(mx-lv)
+	s1 := sigmoid(mx - lv) // d v1 / d lv;  d v1 / d mx = 1 - s1
+	v = mn + softplus(v1-mn)
+	s2 := sigmoid(v1 - mn) // d v / d v1;  d v / d mn = 1 - s2
+	return v, s2 * s1, s2 * (1 - s1), 1 - s2
+}
+
+// BoundLogVar sets dst to the bounded log-variance lv” of each element of
+// raw (batch×dim, row-major). dst and raw may be the same slice.
+func (g *GaussNLL) BoundLogVar(dst, raw []float64) {
+	dim := g.check(len(raw), dst)
+	for i, lv := range raw {
+		dst[i], _, _, _ = g.bound(lv, i%dim)
+	}
+}
+
+// NLL returns the loss for mean, raw log-variance and target, each
+// batch×dim row-major.
+func (g *GaussNLL) NLL(mean, rawLogVar, target []float64) float64 {
+	dim := g.check(len(mean), rawLogVar, target)
+	s := 0.0
+	for i, mu := range mean {
+		lv, _, _, _ := g.bound(rawLogVar[i], i%dim)
+		d := target[i] - mu
+		s += d*d*math.Exp(-lv) + lv
+	}
+	return 0.5*s/float64(len(mean)) + halfLog2Pi
+}
+
+// NLLGrad adds scale × the loss gradient into dMean and dRawLogVar
+// (batch×dim each) and into MaxLogVar.Grad and MinLogVar.Grad.
+func (g *GaussNLL) NLLGrad(dMean, dRawLogVar, mean, rawLogVar, target []float64, scale float64) {
+	dim := g.check(len(mean), dMean, dRawLogVar, rawLogVar, target)
+	c := scale / float64(len(mean))
+	gmax, gmin := g.MaxLogVar.Grad, g.MinLogVar.Grad
+	for i, mu := range mean {
+		j := i % dim
+		lv, dRaw, dMax, dMin := g.bound(rawLogVar[i], j)
+		d := target[i] - mu
+		iv := math.Exp(-lv)
+		dMean[i] -= c * d * iv
+		dlv := c * 0.5 * (1 - d*d*iv)
+		dRawLogVar[i] += dlv * dRaw
+		gmax[j] += dlv * dMax
+		gmin[j] += dlv * dMin
+	}
+}

@@ -1,0 +1,249 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// valueTol is for closed-form values computed two ways in float64; the
+// results agree to a few ulps of O(1) numbers.
+const valueTol = 1e-12
+
+func TestCategoricalValues(t *testing.T) {
+	cases := []struct {
+		name    string
+		logits  []float64
+		a       int
+		logProb float64 // exact from the definition
+		entropy float64
+		argmax  int
+	}{
+		{"uniform", []float64{0, 0, 0, 0}, 2, -math.Log(4), math.Log(4), 0},
+		{"shifted", []float64{5, 5}, 1, -math.Log(2), math.Log(2), 0},
+		// p = (1, e⁻¹⁰⁰⁰ ≈ 0): log p(0) = -log(1+e⁻¹⁰⁰⁰) = 0 in float64,
+		// log p(1) = -1000; entropy 0 to float64 precision.
+		{"large", []float64{1000, 0}, 1, -1000, 0, 0},
+		// p = (e, 1)/(e+1).
+		{"two", []float64{1, 0}, 0, 1 - math.Log(math.E+1),
+			-(math.E/(math.E+1))*(1-math.Log(math.E+1)) + (1/(math.E+1))*math.Log(math.E+1), 0},
+		{"neg-inf", []float64{math.Inf(-1), 2, 1}, 1, 2 - math.Log(math.Exp(2)+math.E),
+			math.Log(math.Exp(2)+math.E) - (2*math.Exp(2)+math.E)/(math.Exp(2)+math.E), 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Categorical(tc.logits)
+			if got := c.LogProb(tc.a); math.Abs(got-tc.logProb) > valueTol {
+				t.Errorf("LogProb(%d) = %v, want %v", tc.a, got, tc.logProb)
+			}
+			if got := c.Entropy(); math.Abs(got-tc.entropy) > valueTol {
+				t.Errorf("Entropy = %v, want %v", got, tc.entropy)
+			}
+			if got := c.Argmax(); got != tc.argmax {
+				t.Errorf("Argmax = %d, want %d", got, tc.argmax)
+			}
+		})
+	}
+}
+
+// TestCategoricalSample checks empirical frequencies against softmax. With
+// n draws each frequency has standard deviation ≤ 0.5/√n; sampleTol is
+// five of those.
+func TestCategoricalSample(t *testing.T) {
+	const n = 40000
+	sampleTol := 5 * 0.5 / math.Sqrt(n)
+	c := Categorical{0.5, -1, 2, 0}
+	rng := newRNG(10)
+	counts := make([]int, len(c))
+	for i := 0; i < n; i++ {
+		counts[c.Sample(rng)]++
+	}
+	for a := range c {
+		p := math.Exp(c.LogProb(a))
+		if f := float64(counts[a]) / n; math.Abs(f-p) > sampleTol {
+			t.Errorf("action %d: frequency %v, want %v", a, f, p)
+		}
+	}
+	if a := (Categorical{math.Inf(-1), 0}).Sample(rng); a != 1 {
+		t.Errorf("sampled impossible action %d", a)
+	}
+}
+
+func TestCategoricalGradient(t *testing.T) {
+	for _, n := range []int{2, 5} {
+		for a := 0; a < n; a++ {
+			t.Run(fmt.Sprintf("n%d-a%d", n, a), func(t *testing.T) {
+				logits := randVec(newRNG(uint64(11+n)), n, 2)
+				set := func(v []float64) { copy(logits, v) }
+				c := Categorical(logits)
+
+				got := make([]float64, n)
+				c.LogProbGrad(got, a, 1)
+				checkGrad(t, "dLogProb", got, numGrad(logits, set, func() float64 { return c.LogProb(a) }), gradTol)
+
+				clear(got)
+				c.EntropyGrad(got, 1)
+				checkGrad(t, "dEntropy", got, numGrad(logits, set, c.Entropy), gradTol)
+
+				// scale and accumulation: adding -0.5 × dH onto dH leaves 0.5 dH.
+				want := append([]float64(nil), got...)
+				c.EntropyGrad(got, -0.5)
+				for i := range want {
+					want[i] *= 0.5
+				}
+				checkGrad(t, "scaled dEntropy", got, want, valueTol)
+			})
+		}
+	}
+}
+
+func TestDiagGaussian(t *testing.T) {
+	g := NewDiagGaussian(3, 0)
+	copy(g.LogStd.Data, []float64{-0.5, 0, 0.7})
+	mean := []float64{0.1, -1, 2}
+	x := []float64{0.3, -0.2, 1}
+
+	// Closed form for one component: -½((x-μ)/σ)² - log σ - ½ log 2π.
+	want := 0.0
+	for i := range x {
+		s := math.Exp(g.LogStd.Data[i])
+		z := (x[i] - mean[i]) / s
+		want += -0.5*z*z - math.Log(s) - 0.5*math.Log(2*math.Pi)
+	}
+	if got := g.LogProb(mean, x); math.Abs(got-want) > valueTol {
+		t.Errorf("LogProb = %v, want %v", got, want)
+	}
+	// Entropy of N(μ, σ²) is ½ log(2πe σ²).
+	wantH := 0.0
+	for _, ls := range g.LogStd.Data {
+		wantH += 0.5 * math.Log(2*math.Pi*math.E*math.Exp(2*ls))
+	}
+	if got := g.Entropy(); math.Abs(got-wantH) > valueTol {
+		t.Errorf("Entropy = %v, want %v", got, wantH)
+	}
+
+	t.Run("grad-mean", func(t *testing.T) {
+		got := make([]float64, 3)
+		g.LogProbGrad(got, nil, mean, x, 1)
+		checkGrad(t, "dmean", got, numGrad(mean, func(v []float64) { copy(mean, v) }, func() float64 { return g.LogProb(mean, x) }), gradTol)
+	})
+	t.Run("grad-logstd", func(t *testing.T) {
+		got := make([]float64, 3)
+		g.LogProbGrad(nil, got, mean, x, 1)
+		ls := g.LogStd.Data
+		checkGrad(t, "dlogstd", got, numGrad(ls, func(v []float64) { copy(ls, v) }, func() float64 { return g.LogProb(mean, x) }), gradTol)
+	})
+	t.Run("entropy-grad", func(t *testing.T) {
+		got := make([]float64, 3)
+		g.EntropyGrad(got, 1)
+		ls := g.LogStd.Data
+		checkGrad(t, "dH/dlogstd", got, numGrad(ls, func(v []float64) { copy(ls, v) }, g.Entropy), gradTol)
+	})
+	t.Run("sample", func(t *testing.T) {
+		// Sample mean and std per component, n draws: standard errors
+		// σ/√n and ≈ σ/√(2n); tolerance five of those.
+		const n = 40000
+		rng := newRNG(12)
+		sum, sum2 := make([]float64, 3), make([]float64, 3)
+		a := make([]float64, 3)
+		for k := 0; k < n; k++ {
+			g.Sample(a, mean, rng)
+			for i, v := range a {
+				sum[i] += v
+				sum2[i] += v * v
+			}
+		}
+		for i := range a {
+			s := math.Exp(g.LogStd.Data[i])
+			m := sum[i] / n
+			sd := math.Sqrt(sum2[i]/n - m*m)
+			if math.Abs(m-mean[i]) > 5*s/math.Sqrt(n) || math.Abs(sd-s) > 5*s/math.Sqrt(2*n) {
+				t.Errorf("component %d: mean %v sd %v, want %v %v", i, m, sd, mean[i], s)
+			}
+		}
+		g.Mean(a, mean)
+		for i := range a {
+			if a[i] != mean[i] {
+				t.Fatal("Mean does not return the mean")
+			}
+		}
+	})
+}
+
+func TestMSE(t *testing.T) {
+	pred := []float64{1, 2, -3, 0.5}
+	target := []float64{0, 2.5, -1, 0.5}
+	// (1 + 0.25 + 4 + 0)/4.
+	if got := MSE(pred, target); math.Abs(got-1.3125) > valueTol {
+		t.Errorf("MSE = %v, want 1.3125", got)
+	}
+	got := make([]float64, 4)
+	MSEGrad(got, pred, target, 1)
+	checkGrad(t, "dMSE", got, numGrad(pred, func(v []float64) { copy(pred, v) }, func() float64 { return MSE(pred, target) }), gradTol)
+}
+
+func TestGaussNLL(t *testing.T) {
+	const dim, batch = 3, 4
+	g := NewGaussNLL(dim, 0.5, -10)
+	copy(g.MinLogVar.Data, []float64{-10, -2, -5})
+	rng := newRNG(13)
+	mean := randVec(rng, batch*dim, 1)
+	target := randVec(rng, batch*dim, 1)
+	raw := randVec(rng, batch*dim, 2)
+	raw[0], raw[4], raw[8] = 3, -7, -30 // beyond max, below min, far below min
+
+	t.Run("bounds", func(t *testing.T) {
+		lv := make([]float64, len(raw))
+		g.BoundLogVar(lv, raw)
+		for i, v := range lv {
+			j := i % dim
+			if !(v < g.MaxLogVar.Data[j] && v > g.MinLogVar.Data[j]) {
+				t.Errorf("bounded log-var %v outside (%v, %v)", v, g.MinLogVar.Data[j], g.MaxLogVar.Data[j])
+			}
+		}
+		// Far inside wide bounds the clamp is the identity to within
+		// e^-(distance to the nearer bound) ≈ 1e-21.
+		w := NewGaussNLL(1, 50, -50)
+		in := []float64{1.3, -2}
+		out := make([]float64, 2)
+		w.BoundLogVar(out, in)
+		for i := range in {
+			if math.Abs(out[i]-in[i]) > valueTol {
+				t.Errorf("log-var %v far inside bounds changed to %v", in[i], out[i])
+			}
+		}
+	})
+
+	loss := func() float64 { return g.NLL(mean, raw, target) }
+	dMean := make([]float64, len(mean))
+	dRaw := make([]float64, len(raw))
+	ZeroGrad([]*Param{g.MaxLogVar, g.MinLogVar})
+	g.NLLGrad(dMean, dRaw, mean, raw, target, 1)
+	cases := []struct {
+		name string
+		x    []float64
+		got  []float64
+	}{
+		{"mean", mean, dMean},
+		{"raw-logvar", raw, dRaw},
+		{"max-logvar", g.MaxLogVar.Data, g.MaxLogVar.Grad},
+		{"min-logvar", g.MinLogVar.Data, g.MinLogVar.Grad},
+	}
+	for _, tc := range cases {
+		t.Run("grad-"+tc.name, func(t *testing.T) {
+			x := tc.x
+			checkGrad(t, tc.name, tc.got, numGrad(x, func(v []float64) { copy(x, v) }, loss), gradTol)
+		})
+	}
+
+	t.Run("value", func(t *testing.T) {
+		// With wide bounds and lv = 0 the loss is ½(mean sq. error + log 2π).
+		w := NewGaussNLL(1, 50, -50)
+		got := w.NLL([]float64{1, 2}, []float64{0, 0}, []float64{0, 0})
+		want := 0.5*(1+4)/2 + 0.5*math.Log(2*math.Pi)
+		// Softplus(50) corrections are ~e^-50 ≈ 2e-22: invisible.
+		if math.Abs(got-want) > valueTol {
+			t.Errorf("NLL = %v, want %v", got, want)
+		}
+	})
+}
