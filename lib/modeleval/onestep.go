@@ -1,0 +1,172 @@
+package modeleval
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// OneStep returns the one-step errors of the ensemble-mean prediction of e
+// on the real transitions t (model_mse_delta, model_mse_delta_dim,
+// model_mae_delta, model_mae_delta_dim, model_mse_reward,
+// model_mae_reward, model_mse_next_obs) and, when e has more than one
+// member, the calibration of its spread in varBins quantile bins
+// (model_var_*). It panics if varBins < 1.
+func OneStep(e *dynamics.Ensemble, t *format.Transitions, varBins int) ([]format.MetricRow, error) {
+	return oneStep(fromEnsemble(e), t, varBins)
+}
+
+func oneStep(m *model, t *format.Transitions, varBins int) ([]format.MetricRow, error) {
+	if varBins < 1 {
+		panic(fmt.Sprintf("modeleval: OneStep: varBins %d < 1", varBins))
+	}
+	if err := m.check(t); err != nil {
+		return nil, err
+	}
+	n, d := t.Len(), t.ObsDim
+	ensemble := m.p.Members() > 1
+	p := newPrediction(m, n, ensemble)
+	p.run(m, t.Obs, actions(t), n)
+
+	sqDim, absDim := make([]float64, d), make([]float64, d)
+	sqNext, sqRew, absRew := 0.0, 0.0, 0.0
+	for i := range n {
+		for j := range d {
+			x := p.delta[i*d+j] - (t.NextObs[i*d+j] - t.Obs[i*d+j])
+			sqDim[j] += x * x
+			absDim[j] += math.Abs(x)
+			y := t.Obs[i*d+j] + p.delta[i*d+j] - t.NextObs[i*d+j]
+			sqNext += y * y
+		}
+		x := p.reward[i] - t.Reward[i]
+		sqRew += x * x
+		absRew += math.Abs(x)
+	}
+	fn := float64(n)
+	var r rows
+	r.add("model_mse_delta", format.NoIndex, sum(sqDim)/(fn*float64(d)))
+	r.add("model_mae_delta", format.NoIndex, sum(absDim)/(fn*float64(d)))
+	for j := range d {
+		r.add("model_mse_delta_dim", j, sqDim[j]/fn)
+	}
+	for j := range d {
+		r.add("model_mae_delta_dim", j, absDim[j]/fn)
+	}
+	r.add("model_mse_reward", format.NoIndex, sqRew/fn)
+	r.add("model_mae_reward", format.NoIndex, absRew/fn)
+	r.add("model_mse_next_obs", format.NoIndex, sqNext/(fn*float64(d)))
+	if ensemble {
+		calibration(&r, m, t, p, varBins)
+	}
+	return r, nil
+}
+
+// calibration adds the model_var_* rows: per row, the across-member
+// variance of the predicted state change and the squared error of the
+// mean prediction, each averaged over dimensions, on the model's
+// normalised scale (primary) and in raw units (_raw).
+func calibration(r *rows, m *model, t *format.Transitions, p *prediction, bins int) {
+	n, d := t.Len(), t.ObsDim
+	v, e := make([]float64, n), make([]float64, n)
+	vRaw, eRaw := make([]float64, n), make([]float64, n)
+	for i := range n {
+		for j := range d {
+			x := p.delta[i*d+j] - (t.NextObs[i*d+j] - t.Obs[i*d+j])
+			s2 := m.deltaStd[j] * m.deltaStd[j]
+			vRaw[i] += p.varDelta[i*d+j]
+			eRaw[i] += x * x
+			v[i] += p.varDelta[i*d+j] / s2
+			e[i] += x * x / s2
+		}
+		vRaw[i] /= float64(d)
+		eRaw[i] /= float64(d)
+		v[i] /= float64(d)
+		e[i] /= float64(d)
+	}
+	r.add("model_var_mean", format.NoIndex, mean(v))
+	r.add("model_var_err_mean", format.NoIndex, mean(e))
+	r.add("model_var_err_corr", format.NoIndex, stats.Pearson(v, e))
+	r.add("model_var_err_spearman", format.NoIndex, stats.Spearman(v, e))
+	r.add("model_var_mean_raw", format.NoIndex, mean(vRaw))
+	r.add("model_var_err_mean_raw", format.NoIndex, mean(eRaw))
+	r.add("model_var_err_corr_raw", format.NoIndex, stats.Pearson(vRaw, eRaw))
+	r.add("model_var_err_spearman_raw", format.NoIndex, stats.Spearman(vRaw, eRaw))
+	bv, be, bc := quantileBins(v, e, bins)
+	for b := range bv {
+		r.add("model_var_bin_var", b, bv[b])
+	}
+	for b := range be {
+		r.add("model_var_bin_err", b, be[b])
+	}
+	for b := range bc {
+		r.add("model_var_bin_count", b, float64(bc[b]))
+	}
+}
+
+// quantileBins sorts the pairs (x[i], y[i]) by x (ties in input order),
+// splits them into min(bins, n) groups of sizes differing by at most one,
+// and returns each group's mean x, mean y and size.
+func quantileBins(x, y []float64, bins int) (mx, my []float64, count []int) {
+	n := len(x)
+	bins = min(bins, n)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
+	mx, my, count = make([]float64, bins), make([]float64, bins), make([]int, bins)
+	for b := range bins {
+		lo, hi := b*n/bins, (b+1)*n/bins
+		for _, i := range idx[lo:hi] {
+			mx[b] += x[i]
+			my[b] += y[i]
+		}
+		count[b] = hi - lo
+		mx[b] /= float64(count[b])
+		my[b] /= float64(count[b])
+	}
+	return mx, my, count
+}
+
+// OldNew returns model_mse_old and model_mse_new: model_mse_delta of e on
+// transitions from an earlier policy (old) and from the current one (new).
+func OldNew(e *dynamics.Ensemble, old, new *format.Transitions) ([]format.MetricRow, error) {
+	return oldNew(fromEnsemble(e), old, new)
+}
+
+func oldNew(m *model, old, new *format.Transitions) ([]format.MetricRow, error) {
+	var r rows
+	for _, s := range []struct {
+		name string
+		t    *format.Transitions
+	}{{"old", old}, {"new", new}} {
+		if err := m.check(s.t); err != nil {
+			return nil, fmt.Errorf("%s transitions: %w", s.name, err)
+		}
+		n, d := s.t.Len(), s.t.ObsDim
+		p := newPrediction(m, n, false)
+		p.run(m, s.t.Obs, actions(s.t), n)
+		sq := 0.0
+		for i := range n * d {
+			x := p.delta[i] - (s.t.NextObs[i] - s.t.Obs[i])
+			sq += x * x
+		}
+		r.add("model_mse_"+s.name, format.NoIndex, sq/float64(n*d))
+	}
+	return r, nil
+}
+
+func sum(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+func mean(x []float64) float64 { return sum(x) / float64(len(x)) }
