@@ -1,6 +1,7 @@
 package tool
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,12 @@ func Main(app *cli.App) int {
 // as failures, so no input produces a stack trace.
 func Run(app *cli.App, args []string, stdout, stderr io.Writer) (code int) {
 	name := app.Name
-	app.Writer = stdout
+	// urfave/cli prints the whole help to Writer before returning a
+	// missing-required-flag error; hold Writer's output until a command's
+	// action is about to run, and drop it on that error.
+	g := &gate{w: stdout}
+	openGate(app, g)
+	app.Writer = g
 	app.ErrWriter = stderr
 	app.ExitErrHandler = func(*cli.Context, error) {}
 	if app.Metadata == nil {
@@ -54,6 +60,7 @@ func Run(app *cli.App, args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	err := app.Run(args)
+	g.release(err == nil || !isFlagError(err))
 	if err == nil {
 		return 0
 	}
@@ -64,6 +71,59 @@ func Run(app *cli.App, args []string, stdout, stderr io.Writer) (code int) {
 		return 2
 	}
 	return 1
+}
+
+// gate buffers writes until released, then passes them through.
+type gate struct {
+	w    io.Writer
+	buf  bytes.Buffer
+	open bool
+}
+
+func (g *gate) Write(p []byte) (int, error) {
+	if g.open {
+		return g.w.Write(p)
+	}
+	return g.buf.Write(p)
+}
+
+// release writes (keep) or drops what was held and opens the gate.
+func (g *gate) release(keep bool) {
+	if !g.open && keep && g.buf.Len() > 0 {
+		g.w.Write(g.buf.Bytes())
+	}
+	g.buf.Reset()
+	g.open = true
+}
+
+// openGate makes every leaf command (the app itself when it has no
+// commands) release the gate in its Before hook, which runs after
+// urfave/cli has checked the required flags.
+func openGate(app *cli.App, g *gate) {
+	wrap := func(before cli.BeforeFunc) cli.BeforeFunc {
+		return func(c *cli.Context) error {
+			g.release(true)
+			if before != nil {
+				return before(c)
+			}
+			return nil
+		}
+	}
+	if len(app.Commands) == 0 {
+		app.Before = wrap(app.Before)
+		return
+	}
+	var walk func(cmds []*cli.Command)
+	walk = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			if len(c.Subcommands) == 0 {
+				c.Before = wrap(c.Before)
+			} else {
+				walk(c.Subcommands)
+			}
+		}
+	}
+	walk(app.Commands)
 }
 
 // isFlagError recognises urfave/cli's own errors about flags that do not go
