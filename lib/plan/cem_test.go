@@ -1,0 +1,343 @@
+package plan
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/nn"
+)
+
+// lineModel is a hand-made model of a point on a line: a discrete action a
+// in {0, 1} moves it by (2a-1)·step, a continuous action by a; the reward
+// is 100 - |x - goals[k]| after the move for member k (so members
+// disagree when their goals differ, and every step alive earns something),
+// and |x| > wall terminates.
+type lineModel struct {
+	members  int
+	discrete bool
+	goals    []float64
+	wall     float64
+}
+
+func (l *lineModel) Members() int { return l.members }
+
+func (l *lineModel) Predict(k int, obs, act []float64, n int, delta, reward, term []float64) {
+	for i := 0; i < n; i++ {
+		d := act[i]
+		if l.discrete {
+			d = 2*act[i] - 1
+		}
+		x := obs[i] + d
+		delta[i] = d
+		reward[i] = 100 - math.Abs(x-l.goals[k%len(l.goals)])
+		term[i] = 0
+		if math.Abs(x) > l.wall {
+			term[i] = 1
+		}
+	}
+}
+
+var (
+	twoActions = env.Space{Discrete: true, N: 2}
+	unitBox    = env.Space{Dim: 1, Low: []float64{-1}, High: []float64{1}}
+)
+
+func newTestCEM(t *testing.T, cfg Config, m model, as env.Space, obsDim int) *CEM {
+	t.Helper()
+	c, err := newCEM(cfg, m, as, obsDim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestConfigValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Config)
+		space env.Space
+		want  string // substring of the error; "" for none
+	}{
+		{"default discrete", func(*Config) {}, twoActions, ""},
+		{"default continuous", func(*Config) {}, unitBox, ""},
+		{"samples", func(c *Config) { c.Samples = 1 }, twoActions, "Samples 1"},
+		{"horizon", func(c *Config) { c.Horizon = 0 }, twoActions, "Horizon 0"},
+		{"iters", func(c *Config) { c.Iters = 0 }, twoActions, "Iters 0"},
+		{"elites above samples", func(c *Config) { c.Elites = c.Samples + 1 }, twoActions, "Elites 301"},
+		{"elite fraction", func(c *Config) { c.Elites, c.EliteFrac = 0, 1.5 }, twoActions, "EliteFrac 1.5"},
+		{"elite fraction ok", func(c *Config) { c.Elites, c.EliteFrac = 0, 0.1 }, twoActions, ""},
+		{"alpha", func(c *Config) { c.Alpha = 1 }, twoActions, "Alpha 1"},
+		{"objective", func(c *Config) { c.Objective = "best" }, twoActions, `Objective "best"`},
+		{"kappa", func(c *Config) { c.Kappa = -1 }, twoActions, "Kappa -1"},
+		{"gamma", func(c *Config) { c.Gamma = 0 }, twoActions, "Gamma 0"},
+		{"termination", func(c *Config) { c.Termination = "sometimes" }, twoActions, `Termination "sometimes"`},
+		{"env termination without rule", func(c *Config) { c.Termination = TermEnv }, twoActions, "needs Terminal"},
+		{"min prob", func(c *Config) { c.MinProb = 0.5 }, twoActions, "MinProb 0.5"},
+		{"init std", func(c *Config) { c.InitStd = 0 }, unitBox, "InitStd 0"},
+		{"min std", func(c *Config) { c.MinStd = 1 }, unitBox, "MinStd 1"},
+		{"unbounded actions", func(*Config) {}, env.Space{Dim: 1, Low: []float64{math.Inf(-1)}, High: []float64{1}}, "bounds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			tc.edit(&cfg)
+			_, err := newCEM(cfg, &lineModel{members: 1, goals: []float64{0}}, tc.space, 1)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected error %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestNewCEMModelMismatch(t *testing.T) {
+	mc := dynamics.Config{Hidden: []int{8}, Activation: nn.ReLU, Members: 1, LR: 1e-3, Batch: 8}
+	if err := mc.SetSpaces(env.Space{Dim: 4}, twoActions); err != nil {
+		t.Fatal(err)
+	}
+	e, err := dynamics.New(mc, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		term   string
+		space  env.Space
+		obsDim int
+		want   string
+	}{
+		{"obs dim", TermNone, twoActions, 3, "ObsDim 4"},
+		{"action count", TermNone, env.Space{Discrete: true, N: 3}, 4, "2 actions"},
+		{"kind", TermNone, unitBox, 4, "discrete actions true"},
+		{"untrained termination", TermModel, twoActions, 4, "TermWeight 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Termination = tc.term
+			_, err := NewCEM(cfg, e, tc.space, tc.obsDim)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRefitCategorical(t *testing.T) {
+	const tol = 1e-12
+	for _, tc := range []struct {
+		name         string
+		p, counts    []float64
+		alpha, floor float64
+		want         []float64 // worked by hand from the formula in refitCategorical
+	}{
+		{"frequencies", []float64{0.5, 0.5}, []float64{3, 1}, 0, 0, []float64{0.75, 0.25}},
+		{"smoothing", []float64{0.5, 0.5}, []float64{3, 1}, 0.2, 0, []float64{0.2*0.5 + 0.8*0.75, 0.2*0.5 + 0.8*0.25}},
+		// All elites chose action 0: the floor keeps action 1 at 0.05.
+		{"floor", []float64{0.5, 0.5}, []float64{4, 0}, 0, 0.05, []float64{0.95, 0.05}},
+		{"three actions", []float64{0.2, 0.3, 0.5}, []float64{0, 2, 8}, 0.5, 0.01,
+			[]float64{0.97*0.1 + 0.01, 0.97*0.25 + 0.01, 0.97*0.65 + 0.01}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := append([]float64(nil), tc.p...)
+			refitCategorical(p, tc.counts, tc.alpha, tc.floor)
+			sum := 0.0
+			for a := range p {
+				sum += p[a]
+				if math.Abs(p[a]-tc.want[a]) > tol {
+					t.Errorf("p[%d] = %g, want %g", a, p[a], tc.want[a])
+				}
+			}
+			if math.Abs(sum-1) > tol {
+				t.Errorf("sum %g, want 1", sum)
+			}
+		})
+	}
+}
+
+func TestObjective(t *testing.T) {
+	const tol = 1e-12
+	// Returns of two sequences in three members, member-major as in
+	// CEM.ret: sequence 0 has {1, 2, 3}, sequence 1 has {0, 4, 8}.
+	ret := []float64{1, 0, 2, 4, 3, 8}
+	for _, tc := range []struct {
+		name      string
+		objective string
+		kappa     float64
+		want      [2]float64 // mean ± population std worked by hand
+	}{
+		{"worst", Worst, 0, [2]float64{1, 0}},
+		{"mean", MeanStd, 0, [2]float64{2, 4}},
+		{"mean-std", MeanStd, 1, [2]float64{2 - math.Sqrt(2.0/3), 4 - math.Sqrt(32.0/3)}},
+		{"mean-2std", MeanStd, 2, [2]float64{2 - 2*math.Sqrt(2.0/3), 4 - 2*math.Sqrt(32.0/3)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Samples, cfg.Elites, cfg.Objective, cfg.Kappa = 2, 1, tc.objective, tc.kappa
+			c := newTestCEM(t, cfg, &lineModel{members: 3, goals: []float64{0}}, twoActions, 1)
+			copy(c.ret, ret)
+			for i, w := range tc.want {
+				if got := c.objective(i); math.Abs(got-w) > tol {
+					t.Errorf("sequence %d: score %g, want %g", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+// TestActLine plans on the line model, whose optimal action is known.
+func TestActLine(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		space env.Space
+		model *lineModel
+		x     float64
+		want  float64
+		tol   float64
+	}{
+		{"discrete right", twoActions, &lineModel{members: 2, discrete: true, goals: []float64{5}, wall: 100}, 0, 1, 0},
+		{"discrete left", twoActions, &lineModel{members: 2, discrete: true, goals: []float64{-5}, wall: 100}, 0, 0, 0},
+		// Moving right past the wall at 1.5 ends the rollout, losing the
+		// reward of the remaining steps: the planner stays put.
+		{"discrete wall", twoActions, &lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}, 1, 0, 0},
+		{"continuous", unitBox, &lineModel{members: 3, goals: []float64{0.3}, wall: 100}, 0, 0.3, 0.05},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Horizon = 5
+			c := newTestCEM(t, cfg, tc.model, tc.space, 1)
+			act := make([]float64, 1)
+			if _, err := c.Act([]float64{tc.x}, rand.New(rand.NewPCG(1, 2)), act); err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(act[0]-tc.want) > tc.tol {
+				t.Fatalf("action %g, want %g ± %g", act[0], tc.want, tc.tol)
+			}
+		})
+	}
+}
+
+// TestWorstVersusMean: members disagree on where the goal is (0, 0.2 and
+// 1 in one step); "worst" takes the point nearest to the farthest goal and
+// the mean the median goal.
+func TestWorstVersusMean(t *testing.T) {
+	const tol = 0.05
+	m := &lineModel{members: 3, goals: []float64{0, 0.2, 1}, wall: 100}
+	for _, tc := range []struct {
+		objective string
+		want      float64 // argmax over a in [-1, 1], by hand
+	}{
+		{Worst, 0.5},   // 100 - max(|a|, |a-1|) peaks at the midpoint
+		{MeanStd, 0.2}, // 100 - (|a|+|a-0.2|+|a-1|)/3 peaks at the median
+	} {
+		t.Run(tc.objective, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Horizon, cfg.Objective, cfg.Kappa = 1, tc.objective, 0
+			c := newTestCEM(t, cfg, m, unitBox, 1)
+			act := make([]float64, 1)
+			if _, err := c.Act([]float64{0}, rand.New(rand.NewPCG(3, 4)), act); err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(act[0]-tc.want) > tol {
+				t.Fatalf("action %g, want %g ± %g", act[0], tc.want, tol)
+			}
+		})
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	for _, space := range []env.Space{twoActions, unitBox} {
+		t.Run(kindName(space), func(t *testing.T) {
+			m := &lineModel{members: 2, discrete: space.Discrete, goals: []float64{0.5, 0.8}, wall: 100}
+			run := func(seed uint64) []float64 {
+				c := newTestCEM(t, DefaultConfig(), m, space, 1)
+				rng := rand.New(rand.NewPCG(seed, 9))
+				obs, act := []float64{-2}, make([]float64, 1)
+				var out []float64
+				for s := 0; s < 10; s++ {
+					if _, err := c.Act(obs, rng, act); err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, act[0])
+					obs[0] += act[0]
+				}
+				return out
+			}
+			a, b := run(7), run(7)
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("step %d: %g then %g with the same seed", i, a[i], b[i])
+				}
+			}
+		})
+	}
+}
+
+func kindName(s env.Space) string {
+	if s.Discrete {
+		return "discrete"
+	}
+	return "continuous"
+}
+
+// courseEnsemble returns an untrained ensemble of the course's size (one
+// hidden layer of 128 ReLU) for CartPole-v1's spaces.
+func courseEnsemble(tb testing.TB, members int) *dynamics.Ensemble {
+	tb.Helper()
+	mc, err := dynamics.Preset("course")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mc.Members, mc.TermWeight = members, 1
+	if err := mc.SetSpaces(env.Space{Dim: 4}, twoActions); err != nil {
+		tb.Fatal(err)
+	}
+	e, err := dynamics.New(mc, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+func TestActAllocs(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Samples, cfg.Horizon, cfg.Elites = 50, 5, 5
+	cfg.Value = func(obs []float64, n int, dst []float64) { clear(dst[:n]) }
+	c, err := NewCEM(cfg, courseEnsemble(t, 2), twoActions, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	obs, act := []float64{0.01, -0.02, 0.03, 0.01}, make([]float64, 1)
+	if allocs := testing.AllocsPerRun(5, func() {
+		if _, err := c.Act(obs, rng, act); err != nil {
+			t.Fatal(err)
+		}
+	}); allocs != 0 {
+		t.Fatalf("Act allocates %g times per call, want 0", allocs)
+	}
+}
+
+// BenchmarkCEMAct is one real step at the brief's reference size: K=400,
+// H=25, M=5 members of the course's model, 5 iterations on CartPole.
+func BenchmarkCEMAct(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 400, 25, 5, 40
+	c, err := NewCEM(cfg, courseEnsemble(b, 5), twoActions, 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	obs, act := []float64{0.01, -0.02, 0.03, 0.01}, make([]float64, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Act(obs, rng, act); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+}

@@ -1,0 +1,144 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/dynago/dynago/lib/dynamics"
+)
+
+// Objectives of Config.Objective.
+const (
+	Worst   = "worst"    // minimum over members of the cumulative reward
+	MeanStd = "mean-std" // mean over members minus Kappa times their std
+)
+
+// Sources of termination of Config.Termination.
+const (
+	TermModel    = "model"     // the model's termination probability > 0.5
+	TermEnv      = "env"       // Config.Terminal on the predicted observation
+	TermModelEnv = "model+env" // either
+	TermNone     = "none"      // rollouts never end before the horizon
+)
+
+// Config is the setup of the CEM planner. DefaultConfig gives values that
+// solve CartPole-v1; the zero Config is invalid.
+type Config struct {
+	Samples   int     // K action sequences per iteration
+	Horizon   int     // H steps per sequence
+	Iters     int     // CEM iterations per real step
+	Elites    int     // elites refitted to; 0 uses EliteFrac
+	EliteFrac float64 // fraction of Samples kept as elites when Elites is 0
+
+	// Alpha is the smoothing of the refit, as in PETS and mbrl-lib:
+	// new = Alpha·old + (1-Alpha)·elite statistic. 0 replaces the
+	// distribution by the elites'.
+	Alpha float64
+
+	Objective string  // Worst or MeanStd
+	Kappa     float64 // std penalty of MeanStd; 0 scores by the mean
+	Gamma     float64 // discount of predicted rewards, in (0, 1]
+
+	// Termination says what ends an imagined rollout (TermModel,
+	// TermEnv, TermModelEnv or TermNone). TermModel needs a model whose
+	// termination head was trained (dynamics.Config.TermWeight > 0);
+	// TermEnv needs Terminal.
+	Termination string
+	// Terminal is the environment's termination rule applied to predicted
+	// observations (dynamics.TerminalFor); used by TermEnv and
+	// TermModelEnv. This is the one place the environment's own code
+	// enters planning.
+	Terminal dynamics.Terminal
+
+	// Value, when not nil, is a critic whose estimate of each member's
+	// final predicted state, discounted by Gamma^Horizon, is added to the
+	// return of a rollout that has not terminated. It writes the values of
+	// n observations (n×obsDim) into dst (n) and must not allocate if
+	// Act is to stay allocation-free (agent.Policy.Value qualifies).
+	Value func(obs []float64, n int, dst []float64)
+
+	// ModeAction takes, instead of the first action of the best
+	// sequence, the most probable action (discrete) or the mean
+	// (continuous) of the first step's distribution after the last refit,
+	// as mbrl-lib's return_mean_elites. With a reward that is 1 on every
+	// step (CartPole) many sequences tie for best and the consensus of
+	// the elites is the steadier choice.
+	ModeAction bool
+
+	// MinProb is the floor of every action's probability in a discrete
+	// step distribution: after each refit p ← (1-N·MinProb)·p + MinProb.
+	// Must satisfy 0 <= N·MinProb < 1.
+	MinProb float64
+	// InitStd is the initial standard deviation of a continuous step
+	// distribution as a fraction of the action range (mbrl-lib's initial
+	// variance (high-low)²/16 is 0.25); MinStd, in the same units, is its
+	// lower bound after a refit.
+	InitStd, MinStd float64
+}
+
+// DefaultConfig returns the configuration used for CartPole-v1: 300
+// sequences of 15 steps, 4 iterations, 30 elites, smoothing 0.1, the
+// worst-case objective, no discount, model termination, the elites' mode
+// as the action, floor 0.02.
+func DefaultConfig() Config {
+	return Config{
+		Samples: 300, Horizon: 15, Iters: 4, Elites: 30, ModeAction: true,
+		Alpha: 0.1, Objective: Worst, Kappa: 1, Gamma: 1,
+		Termination: TermModel, MinProb: 0.02,
+		InitStd: 0.25, MinStd: 0.01,
+	}
+}
+
+// eliteCount returns the number of elites.
+func (c *Config) eliteCount() int {
+	if c.Elites > 0 {
+		return c.Elites
+	}
+	return max(1, int(c.EliteFrac*float64(c.Samples)))
+}
+
+// validate reports the first field out of range. numActions is 0 for a
+// continuous action space.
+func (c *Config) validate(numActions int) error {
+	switch {
+	case c.Samples < 2:
+		return fmt.Errorf("plan: Samples %d: must be >= 2", c.Samples)
+	case c.Horizon < 1:
+		return fmt.Errorf("plan: Horizon %d: must be >= 1", c.Horizon)
+	case c.Iters < 1:
+		return fmt.Errorf("plan: Iters %d: must be >= 1", c.Iters)
+	case c.Elites < 0 || c.Elites > c.Samples:
+		return fmt.Errorf("plan: Elites %d: must be in [0, Samples=%d] (0 uses EliteFrac)", c.Elites, c.Samples)
+	case c.Elites == 0 && !(c.EliteFrac > 0 && c.EliteFrac <= 1):
+		return fmt.Errorf("plan: EliteFrac %g: must be in (0, 1] when Elites is 0", c.EliteFrac)
+	case !(c.Alpha >= 0 && c.Alpha < 1):
+		return fmt.Errorf("plan: Alpha %g: must be in [0, 1)", c.Alpha)
+	case c.Objective != Worst && c.Objective != MeanStd:
+		return fmt.Errorf("plan: Objective %q: must be %q or %q", c.Objective, Worst, MeanStd)
+	case !(c.Kappa >= 0):
+		return fmt.Errorf("plan: Kappa %g: must be >= 0", c.Kappa)
+	case !(c.Gamma > 0 && c.Gamma <= 1):
+		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
+	}
+	switch c.Termination {
+	case TermModel, TermNone:
+	case TermEnv, TermModelEnv:
+		if c.Terminal == nil {
+			return fmt.Errorf("plan: Termination %q: needs Terminal", c.Termination)
+		}
+	default:
+		return fmt.Errorf("plan: Termination %q: must be %q, %q, %q or %q", c.Termination, TermModel, TermEnv, TermModelEnv, TermNone)
+	}
+	if numActions > 0 {
+		if !(c.MinProb >= 0 && float64(numActions)*c.MinProb < 1) {
+			return fmt.Errorf("plan: MinProb %g: must be in [0, 1/%d)", c.MinProb, numActions)
+		}
+		return nil
+	}
+	switch {
+	case !(c.InitStd > 0):
+		return fmt.Errorf("plan: InitStd %g: must be > 0", c.InitStd)
+	case !(c.MinStd >= 0 && c.MinStd <= c.InitStd):
+		return fmt.Errorf("plan: MinStd %g: must be in [0, InitStd=%g]", c.MinStd, c.InitStd)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+// Package plan is the model-predictive controller of the pipeline: it
+// chooses each real action by planning in a learned dynamics model
+// (lib/dynamics), so that bin/collect can gather experience with an
+// ensemble MPC agent instead of a policy.
+//
+// # Algorithm
+//
+// CEM (the cross-entropy method, as in PETS and mbrl-lib) keeps, for every
+// step t of a horizon of H steps, a sampling distribution over actions: a
+// categorical for a discrete action space, a Gaussian per component for a
+// continuous one. At every real step Act
+//
+//  1. draws K action sequences of length H from the distributions (a
+//     continuous sample is a normal truncated at two standard deviations,
+//     the std first narrowed so that two of them stay inside the bounds,
+//     then clipped to the bounds, as mbrl-lib does);
+//  2. rolls every sequence out in every ensemble member m from the current
+//     observation: s_{t+1} = s_t + Δ̂_m(s_t, a_t), accumulating
+//     γ^t·r̂_m(s_t, a_t). A rollout that reaches a terminal state stops
+//     accruing reward (the reward of the terminating step counts). A state
+//     is terminal when the member's predicted termination probability is
+//     above 0.5 (Termination "model"), when the environment's rule on the
+//     predicted observation says so ("env", dynamics.TerminalFor), either
+//     ("model+env"), or never ("none"). With a critic (Config.Value), a
+//     rollout still alive after H steps adds γ^H·V(s_H);
+//  3. scores each sequence from its M returns R_1..R_M:
+//     "worst" is min_m R_m, the pessimistic choice that shuns sequences
+//     the members disagree on; "mean-std" is mean(R) - κ·std(R)
+//     (population std), which is the plain mean for κ = 0;
+//  4. refits every step's distribution to the E best sequences (the
+//     elites): a categorical to the elites' action frequencies, a Gaussian
+//     to their mean and variance, each smoothed as
+//     new = α·old + (1-α)·elite statistic. A categorical is then mixed
+//     with the uniform so that no action falls below MinProb; a Gaussian's
+//     std is kept above MinStd·range.
+//
+// Steps 1-4 repeat Iters times; Act returns the first action of the best
+// sequence seen in any iteration, or with ModeAction the mode (mean) of
+// the first step's refitted distribution. Before returning, it shifts the
+// distributions one step earlier (the warm start of the next call, as
+// mbrl-lib's keep_last_solution) and starts the last step afresh; a
+// Gaussian's std returns to InitStd·range, as mbrl-lib restarts the
+// variance. Reset forgets the warm start at the start of an episode.
+//
+// Rewards and terminations come from the model, never from the
+// environment, except for the documented "env" and "model+env"
+// termination options.
+//
+// # Cost
+//
+// One real step evaluates K·H·M·Iters model rows (400·25·5·5 = 250,000
+// for the reference setting), one batch of K rows per member per step of
+// the horizon; everything else is O(K·H) per iteration. The planner runs
+// on its own copy of the model's weights, taken by NewCEM and SetModel,
+// with the normalisation folded into the first and last layers, a
+// discrete action's one-hot input reduced to adding one weight row,
+// ReLU-zeroed units skipped, and only the mean outputs of a probabilistic
+// head computed; it matches Ensemble.Predict to rounding. After NewCEM,
+// Act allocates nothing. Randomness comes only from the rng passed to
+// Act: the same seed gives the same actions.
+//
+// # Ownership
+//
+// A CEM owns its buffers and distributions and is not safe for concurrent
+// use. It never modifies the model; after refitting the model, call
+// SetModel so that planning sees the new weights.
+package plan
