@@ -1,0 +1,235 @@
+// Package app is the collect command: flags, checking them, and running an
+// agent.Runner for collection or evaluation.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// Usage is the command's description; its examples are run by a test.
+const Usage = `Records real transitions (--steps N or --episodes N) to a transitions
+file, acting uniformly at random or with --policy (sampling, or --greedy).
+With --state FILE the environment, RNG and counters continue from FILE if
+it exists and are saved to it on exit, so two runs of --steps 100 record
+the same rows as one run of --steps 200; --seed only seeds a new state.
+The state file is JSON (see agent.State). Resets and actions are drawn
+from PCG(seed, 1). --eval runs --episodes fresh episodes on a separate
+environment with PCG(seed, 2), never touches the state file and writes
+eval_return and eval_length (means, no index) and eval_return_episode and
+eval_length_episode (index = episode) tagged with --real-steps.
+
+Examples:
+
+   collect --env CartPole-v1 --steps 200 --seed 0 --out t.arrow
+   ppo --init --env CartPole-v1 --seed 0 --out p.arrow
+   collect --env CartPole-v1 --policy p.arrow --episodes 1 --max-steps 500 --state s.json --seed 0 --out t1.arrow
+   collect --eval --env CartPole-v1 --policy p.arrow --episodes 3 --seed 0 --real-steps 0 --metrics m.arrow`
+
+// Limits of the numeric flags.
+const (
+	maxSteps    = 1 << 30
+	maxEpisodes = 1 << 24
+)
+
+// New returns the collect command.
+func New() *cli.App {
+	return &cli.App{
+		Name:        "collect",
+		Usage:       "record environment transitions or evaluate a policy",
+		UsageText:   "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow] [--state FILE]\n   collect --eval --env ID --policy P.arrow --episodes N --seed S --real-steps R --metrics M.arrow",
+		Description: Usage,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "env", Required: true, Usage: "Gymnasium environment `ID`"},
+			&cli.IntFlag{Name: "steps", Usage: "record `N` steps"},
+			&cli.IntFlag{Name: "episodes", Usage: "stop after `N` finished episodes"},
+			&cli.IntFlag{Name: "max-steps", Usage: "with --episodes, stop after at most `M` steps"},
+			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
+			&cli.StringFlag{Name: "out", Usage: "transitions `FILE` to write"},
+			&cli.StringFlag{Name: "policy", Usage: "act with the policy in `FILE` (default: uniform random actions)"},
+			&cli.BoolFlag{Name: "greedy", Usage: "act with the most probable action instead of sampling"},
+			&cli.StringFlag{Name: "state", Usage: "continue from and save to state `FILE` (JSON)"},
+			&cli.BoolFlag{Name: "eval", Usage: "evaluate --policy on --episodes fresh episodes, write --metrics"},
+			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (--eval)"},
+			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write (--eval)"},
+		},
+		Action: run,
+	}
+}
+
+// options are the checked flags.
+type options struct {
+	env                         env.Env
+	steps, episodes, maxSteps   int
+	seed                        int64
+	out, policy, state, metrics string
+	greedy, eval                bool
+	realSteps                   int64
+}
+
+func parse(c *cli.Context) (*options, error) {
+	o := &options{
+		steps: c.Int("steps"), episodes: c.Int("episodes"), maxSteps: c.Int("max-steps"),
+		seed: c.Int64("seed"), out: c.String("out"), policy: c.String("policy"),
+		state: c.String("state"), metrics: c.String("metrics"),
+		greedy: c.Bool("greedy"), eval: c.Bool("eval"), realSteps: c.Int64("real-steps"),
+	}
+	if c.NArg() > 0 {
+		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	}
+	e, err := env.Make(c.String("env"))
+	if err != nil {
+		return nil, tool.Usagef("--env: %w", err)
+	}
+	o.env = e
+	if o.seed < 0 {
+		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
+	}
+	if o.eval {
+		switch {
+		case o.policy == "":
+			return nil, tool.Usagef("--eval needs --policy")
+		case o.metrics == "":
+			return nil, tool.Usagef("--eval needs --metrics")
+		case o.episodes < 1 || o.episodes > maxEpisodes:
+			return nil, tool.Usagef("--episodes %d: must be in [1, %d] with --eval", o.episodes, maxEpisodes)
+		case o.realSteps < 0:
+			return nil, tool.Usagef("--real-steps %d: must be >= 0 with --eval", o.realSteps)
+		case c.IsSet("steps"), c.IsSet("max-steps"), o.state != "":
+			return nil, tool.Usagef("--eval runs whole episodes: --steps, --max-steps and --state are not allowed")
+		}
+		return o, nil
+	}
+	if o.out == "" {
+		return nil, tool.Usagef("--out is required (or --eval)")
+	}
+	if o.metrics != "" {
+		return nil, tool.Usagef("--metrics is only written with --eval")
+	}
+	switch {
+	case c.IsSet("steps") == c.IsSet("episodes"):
+		return nil, tool.Usagef("give exactly one of --steps and --episodes")
+	case c.IsSet("steps") && (o.steps < 1 || o.steps > maxSteps):
+		return nil, tool.Usagef("--steps %d: must be in [1, %d]", o.steps, maxSteps)
+	case c.IsSet("episodes") && (o.episodes < 1 || o.episodes > maxEpisodes):
+		return nil, tool.Usagef("--episodes %d: must be in [1, %d]", o.episodes, maxEpisodes)
+	case c.IsSet("max-steps") && !c.IsSet("episodes"):
+		return nil, tool.Usagef("--max-steps needs --episodes")
+	case c.IsSet("max-steps") && (o.maxSteps < 1 || o.maxSteps > maxSteps):
+		return nil, tool.Usagef("--max-steps %d: must be in [1, %d]", o.maxSteps, maxSteps)
+	}
+	return o, nil
+}
+
+func run(c *cli.Context) error {
+	o, err := parse(c)
+	if err != nil {
+		return err
+	}
+	var p *agent.Policy
+	if o.policy != "" {
+		if p, err = agent.Load(o.policy); err != nil {
+			return err
+		}
+		if err := p.Matches(o.env.ObservationSpace(), o.env.ActionSpace()); err != nil {
+			return fmt.Errorf("policy %s does not fit %s: %w", o.policy, o.env.ID(), err)
+		}
+	}
+	meta := format.Meta(tool.Provenance(c))
+	meta["seed"] = strconv.FormatInt(o.seed, 10)
+	meta["env"] = o.env.ID()
+	if o.eval {
+		return evaluate(o, p, meta)
+	}
+	return collect(o, p, meta)
+}
+
+func collect(o *options, p *agent.Policy, meta format.Meta) error {
+	var r *agent.Runner
+	if o.state != "" {
+		data, err := os.ReadFile(o.state)
+		switch {
+		case err == nil:
+			if r, err = agent.RestoreRunner(o.env, p, data); err != nil {
+				return fmt.Errorf("state %s: %w", o.state, err)
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("read state: %w", err)
+		}
+	}
+	if r == nil {
+		r = agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamCollect)
+	}
+	r.Greedy = o.greedy
+	steps := o.steps
+	if o.episodes > 0 {
+		steps = o.maxSteps // 0: no cap
+	}
+	capacity := steps
+	if capacity <= 0 || capacity > 1<<16 {
+		capacity = 1 << 10
+	}
+	t := r.NewTransitions(capacity)
+	if _, err := r.Run(t, steps, o.episodes); err != nil {
+		return err
+	}
+	t.Meta = meta
+	if err := format.WriteTransitions(o.out, t); err != nil {
+		return err
+	}
+	if o.state == "" {
+		return nil
+	}
+	data, err := agent.MarshalState(r.State())
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return format.WriteAtomic(o.state, func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// evaluate runs o.episodes fresh episodes and writes eval_return,
+// eval_return_episode, eval_length and eval_length_episode.
+func evaluate(o *options, p *agent.Policy, meta format.Meta) error {
+	r := agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamEval)
+	r.Greedy = o.greedy
+	eps, err := r.Run(nil, 0, o.episodes)
+	if err != nil {
+		return err
+	}
+	m := &format.Metrics{Meta: meta}
+	row := func(name string, index int64, v float64) {
+		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: index, Value: v})
+	}
+	sumR, sumL := 0.0, 0.0
+	for _, e := range eps {
+		sumR += e.Return
+		sumL += float64(e.Length)
+	}
+	n := float64(len(eps))
+	row("eval_return", format.NoIndex, sumR/n)
+	row("eval_length", format.NoIndex, sumL/n)
+	for i, e := range eps {
+		row("eval_return_episode", int64(i), e.Return)
+	}
+	for i, e := range eps {
+		row("eval_length_episode", int64(i), float64(e.Length))
+	}
+	if math.IsNaN(sumR) {
+		return errors.New("evaluation returned NaN")
+	}
+	return format.WriteMetrics(o.metrics, m)
+}

@@ -1,0 +1,251 @@
+// Package app is the ppo command: flags, their overlay on a ppo.Preset, and
+// one ppo.Trainer update between reading and writing files.
+package app
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/ppo"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// Usage is the command's description; its examples are run by a test.
+const Usage = `With --init, writes a fresh policy for --env (architecture from the
+preset, or --hidden, --activation, --weight-init, --log-std-init).
+Otherwise reads the policy (with its Adam state) and the transitions of
+every --data file in order, runs one PPO update (GAE with values
+recomputed by the current critic; the ratio uses the log_prob column) and
+writes the new policy to --out and policy_loss, value_loss, entropy,
+approx_kl, clip_fraction and explained_variance to --metrics, tagged with
+--real-steps. Hyperparameters come from --preset and are overridden by
+the flags given. Minibatches are shuffled with PCG(seed, real-steps).
+
+Examples:
+
+   ppo --init --env CartPole-v1 --preset tuned --seed 0 --out p.arrow
+   collect --env CartPole-v1 --policy p.arrow --steps 256 --seed 0 --out t.arrow
+   ppo --preset tuned --policy p.arrow --data t.arrow --out p.arrow --metrics m.arrow --seed 0 --real-steps 256`
+
+// New returns the ppo command.
+func New() *cli.App {
+	return &cli.App{
+		Name:        "ppo",
+		Usage:       "create a policy or run one PPO update",
+		UsageText:   "ppo --init --env ID --seed S --out P.arrow [architecture flags]\n   ppo --policy IN.arrow --data T.arrow [--data ...] --out OUT.arrow --metrics M.arrow --seed S [--real-steps N] [hyperparameter flags]",
+		Description: Usage,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "init", Usage: "create a fresh policy for --env"},
+			&cli.StringFlag{Name: "env", Usage: "Gymnasium environment `ID` (--init)"},
+			&cli.StringFlag{Name: "policy", Usage: "policy `FILE` to update"},
+			&cli.StringSliceFlag{Name: "data", Usage: "transitions `FILE` (repeatable, read in order)"},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "policy `FILE` to write"},
+			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
+			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
+			&cli.Int64Flag{Name: "real-steps", Usage: "real environment steps so far `N` (metrics x axis, annealing)"},
+			&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal (default: real-steps/total-steps)"},
+			&cli.StringFlag{Name: "preset", Value: "course", Usage: "hyperparameter preset: course or tuned"},
+
+			&cli.StringFlag{Name: "hidden", Usage: "hidden layer `WIDTHS`, comma-separated (--init)"},
+			&cli.StringFlag{Name: "activation", Usage: "tanh or relu (--init)"},
+			&cli.StringFlag{Name: "weight-init", Usage: "orthogonal or torch (--init)"},
+			&cli.Float64Flag{Name: "log-std-init", Usage: "initial log-std of a continuous policy (--init)"},
+
+			&cli.Float64Flag{Name: "lr-actor", Usage: "actor learning rate"},
+			&cli.Float64Flag{Name: "lr-critic", Usage: "critic learning rate"},
+			&cli.Float64Flag{Name: "adam-eps", Usage: "Adam epsilon"},
+			&cli.IntFlag{Name: "epochs", Usage: "epochs per update"},
+			&cli.IntFlag{Name: "minibatch", Usage: "minibatch size"},
+			&cli.Float64Flag{Name: "gamma", Usage: "discount"},
+			&cli.Float64Flag{Name: "lambda", Usage: "GAE lambda"},
+			&cli.Float64Flag{Name: "clip", Usage: "surrogate clip range"},
+			&cli.Float64Flag{Name: "ent-coef", Usage: "entropy coefficient"},
+			&cli.Float64Flag{Name: "vf-coef", Usage: "value loss coefficient"},
+			&cli.Float64Flag{Name: "max-grad-norm", Usage: "global gradient norm clip (0: off)"},
+			&cli.Float64Flag{Name: "value-clip", Usage: "value clipping range (0: off)"},
+			&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages per minibatch (--norm-adv=false to disable)"},
+			&cli.BoolFlag{Name: "anneal", Usage: "anneal learning rates linearly to 0 (--anneal=false to disable)"},
+			&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal"},
+			&cli.Float64Flag{Name: "target-kl", Usage: "early-stop KL (0: off)"},
+		},
+		Action: run,
+	}
+}
+
+// hyper overlays the flags given on the preset.
+func hyper(c *cli.Context) (ppo.Hyper, error) {
+	h, err := ppo.Preset(c.String("preset"))
+	if err != nil {
+		return h, tool.Usagef("--preset: %w", err)
+	}
+	floats := map[string]*float64{
+		"lr-actor": &h.ActorLR, "lr-critic": &h.CriticLR, "adam-eps": &h.AdamEps,
+		"gamma": &h.Gamma, "lambda": &h.Lambda, "clip": &h.Clip,
+		"ent-coef": &h.EntCoef, "vf-coef": &h.VFCoef, "max-grad-norm": &h.MaxGradNorm,
+		"value-clip": &h.ValueClip, "target-kl": &h.TargetKL, "log-std-init": &h.Policy.LogStdInit,
+	}
+	for name, dst := range floats {
+		if c.IsSet(name) {
+			*dst = c.Float64(name)
+		}
+	}
+	if c.IsSet("epochs") {
+		h.Epochs = c.Int("epochs")
+	}
+	if c.IsSet("minibatch") {
+		h.Minibatch = c.Int("minibatch")
+	}
+	if c.IsSet("total-steps") {
+		h.TotalSteps = c.Int64("total-steps")
+	}
+	if c.IsSet("norm-adv") {
+		h.NormAdv = c.Bool("norm-adv")
+	}
+	if c.IsSet("anneal") {
+		h.Anneal = c.Bool("anneal")
+	}
+	if c.IsSet("activation") {
+		h.Policy.Activation = c.String("activation")
+	}
+	if c.IsSet("weight-init") {
+		h.Policy.Init = c.String("weight-init")
+	}
+	if c.IsSet("hidden") {
+		h.Policy.Hidden = nil
+		if s := strings.TrimSpace(c.String("hidden")); s != "" {
+			for _, f := range strings.Split(s, ",") {
+				w, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil {
+					return h, tool.Usagef("--hidden %q: want comma-separated integers in [1, 4096]", c.String("hidden"))
+				}
+				h.Policy.Hidden = append(h.Policy.Hidden, w)
+			}
+		}
+	}
+	if err := h.Check(); err != nil {
+		return h, tool.Usagef("%w", err)
+	}
+	if err := h.Policy.Check(); err != nil {
+		return h, tool.Usagef("--hidden, --activation, --weight-init or --log-std-init: %w", err)
+	}
+	return h, nil
+}
+
+func run(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return tool.Usagef("unexpected argument %q", c.Args().First())
+	}
+	h, err := hyper(c)
+	if err != nil {
+		return err
+	}
+	seed := c.Int64("seed")
+	if seed < 0 {
+		return tool.Usagef("--seed %d: must be >= 0", seed)
+	}
+	meta := format.Meta(tool.Provenance(c))
+	meta["seed"] = strconv.FormatInt(seed, 10)
+	if c.Bool("init") {
+		return initPolicy(c, h, seed, meta)
+	}
+	return update(c, h, seed, meta)
+}
+
+func initPolicy(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
+	switch {
+	case c.String("env") == "":
+		return tool.Usagef("--init needs --env")
+	case c.IsSet("policy"), c.IsSet("data"), c.IsSet("metrics"):
+		return tool.Usagef("--init takes no --policy, --data or --metrics")
+	}
+	e, err := env.Make(c.String("env"))
+	if err != nil {
+		return tool.Usagef("--env: %w", err)
+	}
+	meta["env"] = e.ID()
+	p := agent.New(h.Policy, e.ObservationSpace(), e.ActionSpace(), rand.New(rand.NewPCG(uint64(seed), 0)))
+	return p.Save(c.String("out"), meta)
+}
+
+func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
+	data := c.StringSlice("data")
+	realSteps := c.Int64("real-steps")
+	switch {
+	case c.String("policy") == "":
+		return tool.Usagef("--policy is required (or --init)")
+	case len(data) == 0:
+		return tool.Usagef("--data is required (or --init)")
+	case c.String("metrics") == "":
+		return tool.Usagef("--metrics is required (or --init)")
+	case realSteps < 0:
+		return tool.Usagef("--real-steps %d: must be >= 0", realSteps)
+	case c.IsSet("env"):
+		return tool.Usagef("--env is only for --init")
+	}
+	progress := c.Float64("progress")
+	switch {
+	case c.IsSet("progress") && (math.IsNaN(progress) || progress < 0 || progress > 1):
+		return tool.Usagef("--progress %v: must be in [0, 1]", progress)
+	case !c.IsSet("progress") && h.Anneal && h.TotalSteps < 1:
+		return tool.Usagef("--anneal needs --progress or --total-steps >= 1")
+	case !c.IsSet("progress") && h.Anneal:
+		progress = min(1, float64(realSteps)/float64(h.TotalSteps))
+	case !c.IsSet("progress"):
+		progress = 0
+	}
+	p, err := agent.Load(c.String("policy"))
+	if err != nil {
+		return err
+	}
+	// Read the files one by one to know where each ends: a file's end is a
+	// rollout end even if the next file continues its episode.
+	var t *format.Transitions
+	ends := make([]int, 0, len(data))
+	for _, path := range data {
+		f, err := format.ReadTransitions(path)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			t = f
+		} else if err := t.Append(f); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if n := t.Len(); n > 0 && (len(ends) == 0 || ends[len(ends)-1] != n) {
+			ends = append(ends, n) // an empty file ends nothing
+		}
+	}
+	if e := t.Meta["env"]; e != "" {
+		meta["env"] = e
+	}
+	tr := ppo.NewTrainer(p, h)
+	st, err := tr.Update(t, ends, progress, rand.New(rand.NewPCG(uint64(seed), uint64(realSteps))))
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	if err := p.Save(c.String("out"), meta); err != nil {
+		return err
+	}
+	m := &format.Metrics{Meta: meta}
+	for _, kv := range []struct {
+		name string
+		v    float64
+	}{
+		{"policy_loss", st.PolicyLoss}, {"value_loss", st.ValueLoss}, {"entropy", st.Entropy},
+		{"approx_kl", st.ApproxKL}, {"clip_fraction", st.ClipFraction}, {"explained_variance", st.ExplainedVariance},
+	} {
+		if math.IsNaN(kv.v) || math.IsInf(kv.v, 0) {
+			continue // undefined (e.g. explained variance of constant returns)
+		}
+		m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: kv.name, Index: format.NoIndex, Value: kv.v})
+	}
+	return format.WriteMetrics(c.String("metrics"), m)
+}

@@ -1,0 +1,113 @@
+package ppo
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/dynago/dynago/lib/agent"
+)
+
+// Hyper holds the hyperparameters of PPO and of the policy it creates.
+// Zero MaxGradNorm, ValueClip and TargetKL turn the feature off.
+type Hyper struct {
+	// Architecture, used when creating a policy (ppo --init).
+	Policy agent.Config
+
+	// Loop settings the pipeline reads from the preset (documentation for
+	// the driver; Update does not use them): Rollout real steps per update,
+	// 0 meaning one finished episode; EvalGreedy evaluates with the
+	// most probable action instead of sampling.
+	Rollout    int
+	EvalGreedy bool
+
+	ActorLR, CriticLR float64 // Adam learning rates of the two groups
+	AdamEps           float64 // Adam's eps (PyTorch 1e-8; SB3 and CleanRL 1e-5)
+	Epochs            int     // passes over the data
+	Minibatch         int     // rows per minibatch; the last one of an epoch may be smaller
+	Gamma, Lambda     float64 // discount and GAE λ
+	Clip              float64 // surrogate clip range ε
+	EntCoef, VFCoef   float64 // entropy bonus and value-loss coefficients
+	MaxGradNorm       float64 // global L2 gradient clipping over actor and critic
+	ValueClip         float64 // clip V around its pre-update value (CleanRL clip_vloss uses the clip range)
+	NormAdv           bool    // normalise advantages per minibatch
+	Anneal            bool    // learning rates × (1 − progress)
+	TotalSteps        int64   // real-step budget, the denominator of progress under --real-steps
+	TargetKL          float64 // stop the update when a minibatch's approx KL > 1.5 TargetKL (SB3)
+}
+
+// presets are the named hyperparameter sets. Sources:
+//
+// course: the course's PPO agent, one 128-unit ReLU layer, PyTorch
+// default init and Adam, one update per finished episode.
+//
+// tuned: rl-baselines3-zoo's CartPole-v1 PPO (hyperparams/ppo.yml: 8 envs ×
+// 32 steps, batch 256, 20 epochs, γ 0.98, λ 0.8, lr lin_0.001, clip
+// lin_0.2, ent 0) with CleanRL's single-env choices (64-64 tanh,
+// orthogonal init, Adam eps 1e-5, grad clip 0.5), adapted to one
+// environment (rollout 256) and checked with the collect → ppo loop (see
+// the package documentation for the measured steps-to-475).
+var presets = map[string]Hyper{
+	"course": {
+		Policy:  agent.Config{Hidden: []int{128}, Activation: "relu", Init: agent.InitTorch},
+		Rollout: 0, ActorLR: 5e-4, CriticLR: 1e-3, AdamEps: 1e-8,
+		Epochs: 4, Minibatch: 64, Gamma: 0.99, Lambda: 0.95, Clip: 0.2,
+		EntCoef: 0.01, VFCoef: 0.5, NormAdv: true,
+	},
+	"tuned": {
+		Policy:  agent.Config{Hidden: []int{64, 64}, Activation: "tanh", Init: agent.InitOrthogonal},
+		Rollout: 256, ActorLR: 1e-3, CriticLR: 1e-3, AdamEps: 1e-5,
+		Epochs: 20, Minibatch: 64, Gamma: 0.98, Lambda: 0.8, Clip: 0.2,
+		EntCoef: 0, VFCoef: 0.5, MaxGradNorm: 0.5, NormAdv: true,
+		Anneal: true, TotalSteps: 100_000,
+	},
+}
+
+// PresetNames lists the presets in a stable order.
+func PresetNames() []string { return []string{"course", "tuned"} }
+
+// Preset returns a copy of the named hyperparameter set.
+func Preset(name string) (Hyper, error) {
+	h, ok := presets[name]
+	if !ok {
+		return Hyper{}, fmt.Errorf("unknown preset %q (known: course, tuned)", name)
+	}
+	h.Policy.Hidden = slices.Clone(h.Policy.Hidden)
+	return h, nil
+}
+
+// Check returns an error naming the first out-of-range field by its flag
+// name and range.
+func (h Hyper) Check() error {
+	inRange := func(name string, v, lo, hi float64) error {
+		if math.IsNaN(v) || v < lo || v > hi {
+			return fmt.Errorf("--%s %v: must be in [%g, %g]", name, v, lo, hi)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name      string
+		v, lo, hi float64
+	}{
+		{"lr-actor", h.ActorLR, 0, 1},
+		{"lr-critic", h.CriticLR, 0, 1},
+		{"adam-eps", h.AdamEps, 0, 1},
+		{"epochs", float64(h.Epochs), 1, 1000},
+		{"minibatch", float64(h.Minibatch), 1, 1 << 24},
+		{"gamma", h.Gamma, 0, 1},
+		{"lambda", h.Lambda, 0, 1},
+		{"clip", h.Clip, 0, 10},
+		{"ent-coef", h.EntCoef, 0, 100},
+		{"vf-coef", h.VFCoef, 0, 100},
+		{"max-grad-norm", h.MaxGradNorm, 0, 1e9},
+		{"value-clip", h.ValueClip, 0, 1e9},
+		{"target-kl", h.TargetKL, 0, 100},
+		{"total-steps", float64(h.TotalSteps), 0, 1e15},
+		{"rollout", float64(h.Rollout), 0, 1 << 30},
+	} {
+		if err := inRange(c.name, c.v, c.lo, c.hi); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package ppo
+
+import "math"
+
+// Surrogate returns PPO's clipped surrogate loss for one sample,
+//
+//	max(−A·r, −A·clip(r, 1−ε, 1+ε)),  r = exp(logp − oldLogp),
+//
+// and its derivative with respect to logp: −A·r where the unclipped term
+// is the larger (ties included, as torch.max passes the gradient to its
+// first argument when the two are equal in this case), 0 where clipping
+// is active.
+func Surrogate(logp, oldLogp, adv, clip float64) (loss, dLogp float64) {
+	r := math.Exp(logp - oldLogp)
+	l1 := -adv * r
+	l2 := -adv * min(max(r, 1-clip), 1+clip)
+	if l1 >= l2 {
+		return l1, l1
+	}
+	return l2, 0
+}
+
+// ValueLoss returns the value loss of one sample and its derivative with
+// respect to v. Without clipping (clip ≤ 0) it is ½(v − R)². With
+// clipping it is CleanRL's clip_vloss:
+//
+//	½ max((v − R)², (vOld + clip(v − vOld, −c, c) − R)²)
+//
+// whose gradient is v − R where the unclipped term is the larger and 0
+// where the clipped one is (the clipped value does not depend on v there).
+func ValueLoss(v, vOld, ret, clip float64) (loss, dV float64) {
+	d := v - ret
+	if clip <= 0 {
+		return 0.5 * d * d, d
+	}
+	dc := vOld + min(max(v-vOld, -clip), clip) - ret
+	if d*d >= dc*dc {
+		return 0.5 * d * d, d
+	}
+	return 0.5 * dc * dc, 0
+}

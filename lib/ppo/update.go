@@ -1,0 +1,355 @@
+package ppo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/nn"
+)
+
+// advEps is added to the standard deviation when normalising advantages,
+// as in SB3 and CleanRL.
+const advEps = 1e-8
+
+// Stats summarises one update. The losses, entropy, approximate KL and
+// clip fraction are means over the minibatches that took an optimiser
+// step (with the KL of a stopping minibatch included); ExplainedVariance is
+// 1 − Var(R − V)/Var(R) for the values before the update and is NaN when
+// the returns have no variance.
+type Stats struct {
+	PolicyLoss, ValueLoss, Entropy float64
+	ApproxKL, ClipFraction         float64
+	ExplainedVariance              float64
+	Minibatches                    int  // optimiser steps taken
+	EarlyStop                      bool // stopped by TargetKL
+}
+
+// Trainer runs PPO updates of one policy. It holds only buffers: all state
+// that must survive between updates (parameters and Adam state) lives in
+// the Policy, so updates split across processes through Save and Load give
+// the same bits as updates in one process.
+type Trainer struct {
+	h      Hyper
+	p      *agent.Policy
+	params []*nn.Param
+
+	// Per-row buffers.
+	actions, value, nextValue, adv, ret []float64
+	cont                                []bool
+	idx                                 []int
+	bootRows                            []int
+	bootObs, bootVal                    []float64
+
+	// Per-minibatch buffers.
+	mbObs, mbAct, mbOld, mbAdv, mbRet, mbVOld []float64
+	logp, ent, val, dLogp, dEnt, dVal         []float64
+}
+
+// NewTrainer returns a trainer for p. It panics if h fails Check.
+func NewTrainer(p *agent.Policy, h Hyper) *Trainer {
+	if err := h.Check(); err != nil {
+		panic("ppo: NewTrainer: " + err.Error())
+	}
+	return &Trainer{h: h, p: p, params: p.Params()}
+}
+
+// Update runs one PPO update on the transitions t. ends lists the row
+// counts at which a file ends when t concatenates several files (nil for
+// one file): a file's last row is always a rollout end, even when the next
+// file happens to continue its (episode, step). progress in [0, 1] is
+// the fraction of the training budget used so far; with Anneal the
+// learning rates are multiplied by 1 − progress. rng shuffles the
+// minibatches.
+//
+// Values: V(obs) and the bootstrap values V(next_obs) are recomputed with
+// the current critic (the stored value column is not used), so imagined
+// rows without values and data collected by an older policy are treated
+// alike. Log-probabilities: the ratio's denominator is the behaviour
+// policy's log_prob column, which every row must have (collect --policy
+// records it; for imagined rows the imagination tool does).
+func (tr *Trainer) Update(t *format.Transitions, ends []int, progress float64, rng *rand.Rand) (Stats, error) {
+	n := t.Len()
+	if err := tr.load(t); err != nil {
+		return Stats{}, err
+	}
+	for _, e := range ends {
+		if e < 1 || e > n {
+			return Stats{}, fmt.Errorf("file end %d outside [1, %d]", e, n)
+		}
+	}
+	if math.IsNaN(progress) || progress < 0 || progress > 1 {
+		return Stats{}, fmt.Errorf("progress %v: must be in [0, 1]", progress)
+	}
+	h, p := tr.h, tr.p
+	tr.advantages(t, ends)
+	st := Stats{ExplainedVariance: explainedVariance(tr.ret, tr.value)}
+
+	frac := 1.0
+	if h.Anneal {
+		frac = 1 - progress
+	}
+	for _, g := range p.Opt.Groups {
+		lr := h.ActorLR
+		if g.Name == "critic" {
+			lr = h.CriticLR
+		}
+		g.LR, g.Eps = lr*frac, h.AdamEps
+	}
+
+	tr.idx = growInt(tr.idx, n)
+	for i := range tr.idx {
+		tr.idx[i] = i
+	}
+	var sum Stats
+epochs:
+	for range h.Epochs {
+		shuffle(tr.idx, rng)
+		for start := 0; start < n; start += h.Minibatch {
+			mb := tr.idx[start:min(start+h.Minibatch, n)]
+			s, stop := tr.minibatch(t, mb)
+			sum.ApproxKL += s.ApproxKL
+			if stop {
+				st.EarlyStop = true
+				sum.Minibatches++
+				break epochs
+			}
+			sum.PolicyLoss += s.PolicyLoss
+			sum.ValueLoss += s.ValueLoss
+			sum.Entropy += s.Entropy
+			sum.ClipFraction += s.ClipFraction
+			sum.Minibatches++
+			st.Minibatches++
+		}
+	}
+	if k := float64(st.Minibatches); k > 0 {
+		st.PolicyLoss, st.ValueLoss = sum.PolicyLoss/k, sum.ValueLoss/k
+		st.Entropy, st.ClipFraction = sum.Entropy/k, sum.ClipFraction/k
+	}
+	st.ApproxKL = sum.ApproxKL / float64(sum.Minibatches)
+	return st, nil
+}
+
+// load checks t against the policy and converts the actions to float64.
+func (tr *Trainer) load(t *format.Transitions) error {
+	p := tr.p
+	n := t.Len()
+	switch {
+	case n == 0:
+		return errors.New("no transitions")
+	case t.ObsDim != p.ObsDim():
+		return fmt.Errorf("transitions have observation dimension %d, policy %d", t.ObsDim, p.ObsDim())
+	case t.Discrete != p.Discrete():
+		return fmt.Errorf("transitions have discrete=%v actions, policy discrete=%v", t.Discrete, p.Discrete())
+	case t.ActDim != p.ActDim():
+		return fmt.Errorf("transitions have %d action components, policy %d", t.ActDim, p.ActDim())
+	}
+	for i, lp := range t.LogProb {
+		if math.IsNaN(lp) || math.IsInf(lp, 0) {
+			return fmt.Errorf("row %d: log_prob is %v; PPO needs the behaviour policy's log-probability (collect with --policy)", i, lp)
+		}
+	}
+	tr.actions = grow(tr.actions, n*p.ActDim())
+	if t.Discrete {
+		for i, a := range t.Action {
+			tr.actions[i] = float64(a)
+		}
+		// Reject actions outside the policy's space before Evaluate panics.
+		if err := checkDiscrete(p, tr.actions); err != nil {
+			return err
+		}
+	} else {
+		copy(tr.actions, t.ActionVec)
+	}
+	return nil
+}
+
+// checkDiscrete returns an error for the first action the policy cannot
+// evaluate.
+func checkDiscrete(p *agent.Policy, actions []float64) error {
+	lo, hi := p.ActionRange()
+	for i, a := range actions {
+		if a < float64(lo) || a > float64(hi) {
+			return fmt.Errorf("row %d: action %v outside the policy's actions [%d, %d]", i, a, lo, hi)
+		}
+	}
+	return nil
+}
+
+// advantages fills value, nextValue, cont, adv and ret.
+func (tr *Trainer) advantages(t *format.Transitions, ends []int) {
+	p, n, d := tr.p, t.Len(), t.ObsDim
+	tr.value = grow(tr.value, n)
+	tr.nextValue = grow(tr.nextValue, n)
+	tr.adv, tr.ret = grow(tr.adv, n), grow(tr.ret, n)
+	if cap(tr.cont) < n {
+		tr.cont = make([]bool, n)
+	}
+	tr.cont = tr.cont[:n]
+	Continues(tr.cont, t)
+	for _, e := range ends {
+		tr.cont[e-1] = false
+	}
+	p.Value(t.Obs, n, tr.value)
+
+	// Bootstrap values only where the episode continues beyond the data.
+	tr.bootRows = tr.bootRows[:0]
+	tr.bootObs = tr.bootObs[:0]
+	for i := range n {
+		tr.nextValue[i] = 0
+		if !tr.cont[i] && !t.Terminated[i] {
+			tr.bootRows = append(tr.bootRows, i)
+			tr.bootObs = append(tr.bootObs, t.NextObs[i*d:(i+1)*d]...)
+		}
+	}
+	if k := len(tr.bootRows); k > 0 {
+		tr.bootVal = grow(tr.bootVal, k)
+		p.Value(tr.bootObs, k, tr.bootVal)
+		for j, i := range tr.bootRows {
+			tr.nextValue[i] = tr.bootVal[j]
+		}
+	}
+	GAE(tr.adv, tr.ret, t.Reward, tr.value, tr.nextValue, tr.cont, tr.h.Gamma, tr.h.Lambda)
+}
+
+// minibatch runs one gradient step on rows mb and returns its statistics;
+// stop reports that the approximate KL exceeded 1.5 TargetKL, in which case
+// no step was taken.
+func (tr *Trainer) minibatch(t *format.Transitions, mb []int) (s Stats, stop bool) {
+	h, p := tr.h, tr.p
+	m, d, ad := len(mb), t.ObsDim, p.ActDim()
+	tr.mbObs, tr.mbAct = grow(tr.mbObs, m*d), grow(tr.mbAct, m*ad)
+	tr.mbOld, tr.mbAdv, tr.mbRet, tr.mbVOld = grow(tr.mbOld, m), grow(tr.mbAdv, m), grow(tr.mbRet, m), grow(tr.mbVOld, m)
+	for j, i := range mb {
+		copy(tr.mbObs[j*d:(j+1)*d], t.Obs[i*d:(i+1)*d])
+		copy(tr.mbAct[j*ad:(j+1)*ad], tr.actions[i*ad:(i+1)*ad])
+		tr.mbOld[j], tr.mbAdv[j], tr.mbRet[j], tr.mbVOld[j] = t.LogProb[i], tr.adv[i], tr.ret[i], tr.value[i]
+	}
+	if h.NormAdv && m > 1 {
+		normalise(tr.mbAdv)
+	}
+	s, _ = tr.evalLoss(tr.mbObs, tr.mbAct, tr.mbOld, tr.mbAdv, tr.mbRet, tr.mbVOld)
+	if h.TargetKL > 0 && s.ApproxKL > 1.5*h.TargetKL {
+		return s, true
+	}
+	nn.ZeroGrad(tr.params)
+	p.Backward(tr.dLogp, tr.dEnt, tr.dVal)
+	if h.MaxGradNorm > 0 {
+		nn.ClipGradNorm(tr.params, h.MaxGradNorm)
+	}
+	p.Opt.Step()
+	return s, false
+}
+
+// Loss returns the PPO loss PolicyLoss − EntCoef·Entropy + VFCoef·ValueLoss
+// of one minibatch given per-row inputs (advantages already normalised),
+// and with grad true adds its gradient into the policy's parameter
+// gradients. It is the function each minibatch step differentiates,
+// exposed for gradient checks.
+func (tr *Trainer) Loss(obs, actions, oldLogp, adv, ret, vOld []float64, grad bool) float64 {
+	_, loss := tr.evalLoss(obs, actions, oldLogp, adv, ret, vOld)
+	if grad {
+		tr.p.Backward(tr.dLogp, tr.dEnt, tr.dVal)
+	}
+	return loss
+}
+
+// evalLoss evaluates the policy on a minibatch, returns its statistics and
+// loss, and leaves ∂loss/∂(logp, entropy, value) in dLogp, dEnt, dVal.
+func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s Stats, loss float64) {
+	h, p := tr.h, tr.p
+	m := len(oldLogp)
+	tr.logp, tr.ent, tr.val = grow(tr.logp, m), grow(tr.ent, m), grow(tr.val, m)
+	tr.dLogp, tr.dEnt, tr.dVal = grow(tr.dLogp, m), grow(tr.dEnt, m), grow(tr.dVal, m)
+	p.Evaluate(obs, actions, m, tr.logp, tr.ent, tr.val)
+	inv := 1 / float64(m)
+	clipped := 0
+	for j := range m {
+		lr := tr.logp[j] - oldLogp[j]
+		r := math.Exp(lr)
+		s.ApproxKL += (r - 1) - lr
+		if math.Abs(r-1) > h.Clip {
+			clipped++
+		}
+		pl, dl := Surrogate(tr.logp[j], oldLogp[j], adv[j], h.Clip)
+		vl, dv := ValueLoss(tr.val[j], vOld[j], ret[j], h.ValueClip)
+		s.PolicyLoss += pl
+		s.ValueLoss += vl
+		s.Entropy += tr.ent[j]
+		tr.dLogp[j] = dl * inv
+		tr.dEnt[j] = -h.EntCoef * inv
+		tr.dVal[j] = h.VFCoef * dv * inv
+	}
+	s.PolicyLoss *= inv
+	s.ValueLoss *= inv
+	s.Entropy *= inv
+	s.ApproxKL *= inv
+	s.ClipFraction = float64(clipped) * inv
+	return s, s.PolicyLoss - h.EntCoef*s.Entropy + h.VFCoef*s.ValueLoss
+}
+
+// normalise sets a to (a − mean)/(std + advEps) with the unbiased standard
+// deviation (torch.Tensor.std).
+func normalise(a []float64) {
+	mean := 0.0
+	for _, v := range a {
+		mean += v
+	}
+	mean /= float64(len(a))
+	ss := 0.0
+	for _, v := range a {
+		ss += (v - mean) * (v - mean)
+	}
+	std := math.Sqrt(ss / float64(len(a)-1))
+	for i, v := range a {
+		a[i] = (v - mean) / (std + advEps)
+	}
+}
+
+// explainedVariance returns 1 − Var(y − pred)/Var(y), NaN if Var(y) = 0.
+func explainedVariance(y, pred []float64) float64 {
+	n := float64(len(y))
+	my, mr := 0.0, 0.0
+	for i, v := range y {
+		my += v
+		mr += v - pred[i]
+	}
+	my /= n
+	mr /= n
+	vy, vr := 0.0, 0.0
+	for i, v := range y {
+		vy += (v - my) * (v - my)
+		r := v - pred[i] - mr
+		vr += r * r
+	}
+	if vy == 0 {
+		return math.NaN()
+	}
+	return 1 - vr/vy
+}
+
+// shuffle is a Fisher–Yates shuffle drawing from rng (what rand.Shuffle
+// does, without a closure).
+func shuffle(idx []int, rng *rand.Rand) {
+	for i := len(idx) - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		idx[i], idx[j] = idx[j], idx[i]
+	}
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func growInt(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
