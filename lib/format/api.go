@@ -2,25 +2,167 @@ package format
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // FormatVersion is the version of all three file kinds, recorded under
 // "format_version". Readers reject files with another major version.
 const FormatVersion = "1"
 
-var errTODO = errors.New("format: not implemented yet")
-
-// The functions below are the package's API; their bodies are placeholders
-// until the implementation lands.
-
 // WriteAtomic creates path by writing to a temporary file in the same
-// directory and renaming it over path once write and Close succeed.
-func WriteAtomic(path string, write func(f *os.File) error) error { return errTODO }
+// directory and renaming it over path once write and Close succeed. On any
+// error the temporary file is removed and path is untouched. It does not
+// fsync: a crash of the process never leaves a partial file, but a power
+// loss may lose the rename. The file is created with mode 0644. Errors are
+// prefixed "write path: ".
+func WriteAtomic(path string, write func(f *os.File) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close() // may already be closed; the write error matters
+			_ = os.Remove(f.Name())
+			err = fmt.Errorf("write %s: %w", path, err)
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
 
-func WriteTransitions(path string, t *Transitions) error { return errTODO }
-func ReadTransitions(path string) (*Transitions, error)  { return nil, errTODO }
-func WriteWeights(path string, w *Weights) error         { return errTODO }
-func ReadWeights(path string) (*Weights, error)          { return nil, errTODO }
-func WriteMetrics(path string, m *Metrics) error         { return errTODO }
-func ReadMetrics(path string) (*Metrics, error)          { return nil, errTODO }
+// writeBytes writes the encoded file atomically, after encoding succeeded,
+// so a rejected input never touches the file system.
+func writeBytes(path string, b []byte, err error) error {
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return WriteAtomic(path, func(f *os.File) error {
+		_, err := f.Write(b)
+		return err
+	})
+}
+
+// readFile reads path whole and decodes it; an Arrow file needs random
+// access, so a whole read (a few ms even for large files) replaces mmap.
+func readFile[T any](path string, decode func(string, []byte, memory.Allocator) (T, error)) (T, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+	}
+	return decode(path, data, memory.DefaultAllocator)
+}
+
+// unwrapPath drops the path from an *os.PathError, which the caller names.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// WriteTransitions writes t to path atomically. NaN in LogProb, Value,
+// VarDelta and VarReward is written as null; nil optional columns (those
+// four and Imagined) mean all null (all false). NaN or Inf in Obs, NextObs,
+// Reward or ActionVec, or Inf anywhere, is an error naming column and row.
+func WriteTransitions(path string, t *Transitions) error {
+	b, err := encodeTransitions(memory.DefaultAllocator, t)
+	return writeBytes(path, b, err)
+}
+
+// ReadTransitions reads a transitions file. Null in a nullable column is
+// NaN; every optional column is filled. Meta holds the schema metadata
+// except kind, format_version, obs_dim, act_dim and action_type.
+func ReadTransitions(path string) (*Transitions, error) {
+	return readFile(path, decodeTransitions)
+}
+
+// ReadTransitionsFiles reads the files in order and concatenates them. All
+// must have the same dimensions and action type. Meta is the first file's.
+func ReadTransitionsFiles(paths ...string) (*Transitions, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("format: read transitions: no files")
+	}
+	t, err := ReadTransitions(paths[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths[1:] {
+		o, err := ReadTransitions(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.Append(o); err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+	}
+	return t, nil
+}
+
+// WriteWeights writes w to path atomically, one row per tensor. Names must
+// be unique and non-empty, each Data must have the size of its Shape, and
+// values must be finite.
+func WriteWeights(path string, w *Weights) error {
+	b, err := encodeWeights(memory.DefaultAllocator, w)
+	return writeBytes(path, b, err)
+}
+
+// ReadWeights reads a weights file.
+func ReadWeights(path string) (*Weights, error) {
+	return readFile(path, decodeWeights)
+}
+
+// WriteMetrics writes m to path atomically. Index NoIndex (-1) is written
+// as null; Value must be finite (leave out a row whose value is undefined).
+func WriteMetrics(path string, m *Metrics) error {
+	b, err := encodeMetrics(memory.DefaultAllocator, m)
+	return writeBytes(path, b, err)
+}
+
+// ReadMetrics reads a metrics file.
+func ReadMetrics(path string) (*Metrics, error) {
+	return readFile(path, decodeMetrics)
+}
+
+// ReadMetricsFiles reads the files in order and concatenates their rows.
+// Meta is the first file's.
+func ReadMetricsFiles(paths ...string) (*Metrics, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("format: read metrics: no files")
+	}
+	var all *Metrics
+	for _, p := range paths {
+		m, err := ReadMetrics(p)
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = m
+		} else {
+			all.Rows = append(all.Rows, m.Rows...)
+		}
+	}
+	return all, nil
+}
+
+// Clone returns a copy of m; nil stays nil.
+func (m Meta) Clone() Meta { return maps.Clone(m) }
