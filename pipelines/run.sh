@@ -37,7 +37,9 @@ ppo_flags() {
 	opt PRESET --preset; opt LR_ACTOR --lr-actor; opt LR_CRITIC --lr-critic; opt EPOCHS --epochs
 	opt MINIBATCH --minibatch; opt GAMMA --gamma; opt LAMBDA --lambda; opt CLIP --clip
 	opt ENT_COEF --ent-coef; opt VF_COEF --vf-coef; opt MAX_GRAD_NORM --max-grad-norm
-	opt VALUE_CLIP --value-clip; opt TARGET_KL --target-kl; opt ANNEAL --anneal
+	opt VALUE_CLIP --value-clip; opt TARGET_KL --target-kl
+	case "${ANNEAL:-}" in 1|true) echo --anneal=true;; 0|false) echo --anneal=false;; esac
+	printf '%s\n%s\n' --total-steps "$STEPS"
 }
 model_flags() {
 	opt MODEL_PRESET --preset; opt MODEL_UPDATES --updates; opt MODEL_EPOCHS --epochs
@@ -51,32 +53,58 @@ imagine_flags() {
 mapfile -t PPO_FLAGS < <(ppo_flags)
 mapfile -t MODEL_FLAGS < <(model_flags)
 mapfile -t IMAG_FLAGS < <(imagine_flags)
+EVAL_FLAGS=(); [ "${EVAL_GREEDY:-0}" = 1 ] && EVAL_FLAGS=(--greedy)
 init_flags=(); [ -n "${HIDDEN:-}" ] && init_flags+=(--hidden "$HIDDEN"); [ -n "${ACTIVATION:-}" ] && init_flags+=(--activation "$ACTIVATION")
 
 # iterdir VAR N: sets VAR to iteration N's directory (no subshell: runs are ~200 iterations).
 iterdir() { printf -v "$1" '%s/iters/%05d' "$OUT" "$2"; }
 steps_of() { sed -n 's/.*"real_steps": *\([0-9]*\).*/\1/p' "$1/state.json" 2>/dev/null || echo 0; }
 
-# evaluate DIR POLICY FROM TO: one evaluation per EVAL_EVERY boundary in (FROM, TO], and at 0.
+# eval_at DIR POLICY B: evaluation returns at B real steps and, for runs with
+# a model (EVAL_MODEL=1), the model's errors on held-out transitions that
+# the current policy collects on a separately seeded environment.
+eval_at() {
+	local d=$1 policy=$2 b=$3 es=$((1000000007 + SEED * 100003 + $3))
+	"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" "${EVAL_FLAGS[@]}" \
+		--seed "$es" --real-steps "$b" --metrics "$d/eval-$b.metrics.arrow"
+	[ "${EVAL_MODEL:-0}" = 1 ] && [ -f "$d/model.arrow" ] || return 0
+	"$BIN/collect" --env "$ENV" --policy "$policy" --steps "${HELDOUT_STEPS:-500}" --seed "$((es + 1))" --out "$d/heldout-$b.arrow"
+	local old
+	old=$(ls "$OUT"/iters/*/heldout-*.arrow | head -n 1)
+	"$BIN/evalmodel" --model "$d/model.arrow" --data "$d/heldout-$b.arrow" --old "$old" --new "$d/heldout-$b.arrow" \
+		--hist "visits=$d/heldout-$b.arrow" --real-steps "$b" --seed "$es" --metrics "$d/evalmodel-$b.metrics.arrow"
+}
+
+# evaluate DIR POLICY FROM TO: one evaluation per EVAL_EVERY boundary in
+# (FROM, TO], and at the budget's end when it is not on the grid.
 evaluate() {
 	local d=$1 policy=$2 from=$3 to=$4 b
 	for ((b = (from / EVAL_EVERY + 1) * EVAL_EVERY; b <= to; b += EVAL_EVERY)); do
-		"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" \
-			--seed $((1000000007 + SEED * 100003 + b)) --real-steps "$b" --metrics "$d/eval-$b.metrics.arrow"
+		eval_at "$d" "$policy" "$b"
 	done
 	if [ "$to" -ge "$STEPS" ] && [ $((STEPS % EVAL_EVERY)) -ne 0 ] && [ "$from" -lt "$STEPS" ]; then
-		"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" \
-			--seed $((1000000007 + SEED * 100003 + STEPS)) --real-steps "$STEPS" --metrics "$d/eval-$STEPS.metrics.arrow"
+		eval_at "$d" "$policy" "$STEPS"
 	fi
 }
 
+# ALGO=mpc replaces the iteration body and the evaluation with the
+# functions of pipelines/mpc.sh (mpc_init DIR, mpc_iteration PREV DIR SEED
+# LEFT, mpc_eval_at DIR B).
+if [ "$ALGO" = mpc ]; then
+	source "$(dirname "$0")/mpc.sh"
+	eval_at() { mpc_eval_at "$1" "$3"; }
+fi
+
 # Iteration 0: a fresh policy, evaluated at 0 real steps.
 iterdir d 0
-if [ ! -f "$d/done" ]; then
+if [ ! -f "$d/done" ] && [ "$ALGO" = mpc ]; then
 	rm -rf "$d"; mkdir -p "$d"
-	"$BIN/ppo" --init --env "$ENV" "${PPO_FLAGS[@]:0:2}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
-	"$BIN/collect" --eval --env "$ENV" --policy "$d/policy.arrow" --episodes "$EVAL_EPISODES" \
-		--seed $((1000000007 + SEED * 100003)) --real-steps 0 --metrics "$d/eval-0.metrics.arrow"
+	mpc_init "$d"
+	touch "$d/done"
+elif [ ! -f "$d/done" ]; then
+	rm -rf "$d"; mkdir -p "$d"
+	"$BIN/ppo" --init --env "$ENV" --preset "${PRESET:-course}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
+	eval_at "$d" "$d/policy.arrow" 0
 	touch "$d/done"
 fi
 
@@ -91,6 +119,13 @@ while :; do
 		[ -f "$prev/state.json" ] && cp "$prev/state.json" "$d/state.json"
 		s=$((SEED * 1000003 + i * 16))
 		left=$((STEPS - from))
+		if [ "$ALGO" = mpc ]; then
+			mpc_iteration "$prev" "$d" "$s" "$left"
+			evaluate "$d" "" "$from" "$(steps_of "$d")"
+			touch "$d/done"
+			i=$((i + 1))
+			continue
+		fi
 		if [ "$ROLLOUT" -gt 0 ]; then
 			n=$(( ROLLOUT < left ? ROLLOUT : left )); what=(--steps "$n")
 		else
@@ -118,7 +153,7 @@ while :; do
 				--metrics "$d/ppo.metrics.arrow" --seed $((s + 4)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		else
 			"$BIN/ppo" --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy.arrow" \
-				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" --progress-steps "$STEPS" "${PPO_FLAGS[@]}"
+				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		fi
 		evaluate "$d" "$d/policy.arrow" "$from" "$to"
 		touch "$d/done"

@@ -1,2 +1,2 @@
 # Tuned PPO: fixed-length rollouts continuing across episodes.
-ROLLOUT ?= 512
+ROLLOUT ?= 256
