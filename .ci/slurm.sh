@@ -46,7 +46,11 @@ fi
 # cgroups, no accounting, daemons and jobs as root.
 host=$(hostname -s)
 cpus=$(nproc)
-mem=$(free -m | awk '/^Mem:/ {print $2}')
+if command -v free >/dev/null 2>&1; then
+	mem=$(free -m | awk '/^Mem:/ {print $2}')
+else # free is in procps, which minimal images lack
+	mem=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)
+fi
 install -d -m 0755 /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 conf=$(mktemp)
 cat >"$conf" <<CONF

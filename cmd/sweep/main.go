@@ -1,0 +1,12 @@
+// Command sweep tunes the hyperparameters of dynago's run target. See
+// docs/SWEEPS.md and `sweep --help`.
+package main
+
+import (
+	"os"
+
+	"github.com/dynago/dynago/cmd/sweep/internal/app"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+func main() { os.Exit(tool.Main(app.New())) }

@@ -1,0 +1,103 @@
+// Package sweeptest provides a stand-in for the run target, so tests of
+// the sweep tool run in seconds: a test binary whose TestMain calls
+// MaybeRun acts as a run when invoked through RunCmd.
+package sweeptest
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/dynago/dynago/lib/format"
+)
+
+// envVar switches a test binary into a fake run.
+const envVar = "SWEEP_FAKE_RUN"
+
+// MaybeRun runs Run on the process's arguments and exits, if the process
+// was started through RunCmd; otherwise it returns. Call it first in
+// TestMain.
+func MaybeRun() {
+	if os.Getenv(envVar) != "1" {
+		return
+	}
+	if err := Run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "fakerun:", err)
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+// RunCmd returns a --run-cmd that runs the current (test) binary as a
+// fake run.
+func RunCmd() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return envVar + "=1 '" + strings.ReplaceAll(exe, "'", `'\''`) + "'", nil
+}
+
+// Level is the eval_return level of a fake run (before the budget factor):
+// 100 - 100(X-0.3)^2 + N + 0.1 SEED, plus 5 if C is "b".
+func Level(x, n, seed float64, c string) float64 {
+	l := 100 - 100*math.Pow(x-0.3, 2) + n + 0.1*seed
+	if c == "b" {
+		l += 5
+	}
+	return l
+}
+
+// Run is a cheap deterministic run target. From its NAME=value arguments
+// it writes OUT/metrics.arrow with 4 eval_return values whose
+// level is Level(X, N, SEED, C) times k/4 · STEPS/(STEPS+1000) at
+// RealSteps k·STEPS/4. It appends OUT to LOG if given; fails with exit 3 when
+// FAIL=1, or the first time for each OUT when FAILONCE names a directory.
+func Run(args []string) error {
+	v := map[string]string{}
+	for _, a := range args {
+		k, val, ok := strings.Cut(a, "=")
+		if !ok {
+			return fmt.Errorf("argument %q is not NAME=value", a)
+		}
+		v[k] = val
+	}
+	out := v["OUT"]
+	if out == "" {
+		return fmt.Errorf("no OUT")
+	}
+	if l := v["LOG"]; l != "" {
+		f, err := os.OpenFile(l, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f, filepath.Base(out))
+		f.Close()
+	}
+	if v["FAIL"] == "1" {
+		return fmt.Errorf("failing as asked")
+	}
+	if d := v["FAILONCE"]; d != "" {
+		marker := filepath.Join(d, filepath.Base(out))
+		if _, err := os.Stat(marker); err != nil {
+			os.WriteFile(marker, nil, 0o644)
+			return fmt.Errorf("failing once as asked")
+		}
+	}
+	num := func(k string) float64 { x, _ := strconv.ParseFloat(v[k], 64); return x }
+	level := Level(num("X"), num("N"), num("SEED"), v["C"])
+	steps := int64(num("STEPS"))
+	m := &format.Metrics{Meta: format.Meta{"tool": "fakerun"}}
+	for k := int64(1); k <= 4; k++ {
+		m.Rows = append(m.Rows, format.MetricRow{Run: "fake", Variant: "fake", Seed: int64(num("SEED")),
+			RealSteps: steps * k / 4, Metric: "eval_return", Index: -1,
+			Value: level * float64(k) / 4 * float64(steps) / (float64(steps) + 1000)})
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	return format.WriteMetrics(filepath.Join(out, "metrics.arrow"), m)
+}
