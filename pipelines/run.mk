@@ -29,13 +29,16 @@ RUN_VARS := ALGO PRESET ENV SEED STEPS OUT EVAL_EVERY EVAL_EPISODES EVAL_GREEDY 
 	MODEL DYNA_ORDER MODEL_PRESET MODEL_UPDATES MODEL_EPOCHS MODEL_LR BUFFER_SIZE ENSEMBLE \
 	HORIZON IMAG_BATCHES PROPAGATION TERMINATION HORIZON_TERMINAL GATE_VARIANCE NOISE_SIGMA \
 	EVAL_MODEL HELDOUT_STEPS CEM_SAMPLES CEM_HORIZON CEM_ITERS CEM_ELITES CEM_OBJECTIVE CEM_KAPPA \
-	MODEL_EVERY
-RUN_VARS_LIST := $(RUN_VARS)
-export $(RUN_VARS) RUN_VARS_LIST VARIANT
+	MODEL_EVERY MODEL_HIDDEN MODEL_TERM_WEIGHT MODEL_WARM MODEL_HOLDOUT MODEL_PATIENCE MODEL_NORMALIZE CEM_TERMINATION CEM_TERM_THRESHOLD
+RUN_VARS += VARIANT
+# The run's variables reach run.sh on its command line, not through make's
+# environment: exported empty variables would count as set in the recursive
+# makes of the experiment targets and hide the presets' `?=` values.
+RUN_ENV = $(foreach v,$(RUN_VARS),$(v)='$($(v))') RUN_VARS_LIST='$(RUN_VARS)' BIN='$(BIN)'
 
 .PHONY: run run-only
 run: build
-	@$(ROOT)/pipelines/run.sh
+	@$(RUN_ENV) $(ROOT)/pipelines/run.sh
 # run-only: the same without building (experiment targets build once, then run many).
 run-only:
-	@$(ROOT)/pipelines/run.sh
+	@$(RUN_ENV) $(ROOT)/pipelines/run.sh

@@ -58,7 +58,16 @@ init_flags=(); [ -n "${HIDDEN:-}" ] && init_flags+=(--hidden "$HIDDEN"); [ -n "$
 
 # iterdir VAR N: sets VAR to iteration N's directory (no subshell: runs are ~200 iterations).
 iterdir() { printf -v "$1" '%s/iters/%05d' "$OUT" "$2"; }
-steps_of() { sed -n 's/.*"real_steps": *\([0-9]*\).*/\1/p' "$1/state.json" 2>/dev/null || echo 0; }
+# steps_of VAR DIR: sets VAR to the real steps recorded in DIR/state.json (0
+# without one). Bash builtins only: a run has hundreds of iterations, and
+# every process it starts counts.
+steps_of() {
+	local c=
+	[ -f "$2/state.json" ] && { IFS= read -r -d '' c < "$2/state.json" || true; }
+	if [[ $c =~ \"real_steps\":\ *([0-9]+) ]]; then printf -v "$1" '%s' "${BASH_REMATCH[1]}"; else printf -v "$1" 0; fi
+}
+# copy SRC DST: a small text file, without starting cp.
+copy() { local c=; IFS= read -r -d '' c < "$1" || true; printf '%s' "$c" > "$2"; }
 
 # eval_at DIR POLICY B: evaluation returns at B real steps and, for runs with
 # a model (EVAL_MODEL=1), the model's errors on held-out transitions that
@@ -100,29 +109,31 @@ iterdir d 0
 if [ ! -f "$d/done" ] && [ "$ALGO" = mpc ]; then
 	rm -rf "$d"; mkdir -p "$d"
 	mpc_init "$d"
-	touch "$d/done"
+	: > "$d/done"
 elif [ ! -f "$d/done" ]; then
 	rm -rf "$d"; mkdir -p "$d"
 	"$BIN/ppo" --init --env "$ENV" --preset "${PRESET:-course}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
 	eval_at "$d" "$d/policy.arrow" 0
-	touch "$d/done"
+	: > "$d/done"
 fi
 
 i=1
 while :; do
 	iterdir prev $((i - 1))
 	iterdir d "$i"
-	from=$(steps_of "$prev")
+	steps_of from "$prev"
 	[ "$from" -ge "$STEPS" ] && break
 	if [ ! -f "$d/done" ]; then
-		rm -rf "$d"; mkdir -p "$d"
-		[ -f "$prev/state.json" ] && cp "$prev/state.json" "$d/state.json"
+		[ -e "$d" ] && rm -rf "$d"
+		mkdir "$d"
+		[ -f "$prev/state.json" ] && copy "$prev/state.json" "$d/state.json"
 		s=$((SEED * 1000003 + i * 16))
 		left=$((STEPS - from))
 		if [ "$ALGO" = mpc ]; then
 			mpc_iteration "$prev" "$d" "$s" "$left"
-			evaluate "$d" "" "$from" "$(steps_of "$d")"
-			touch "$d/done"
+			steps_of to "$d"
+			evaluate "$d" "" "$from" "$to"
+			: > "$d/done"
 			i=$((i + 1))
 			continue
 		fi
@@ -133,7 +144,7 @@ while :; do
 		fi
 		"$BIN/collect" --env "$ENV" --policy "$prev/policy.arrow" --state "$d/state.json" "${what[@]}" \
 			--seed "$s" --out "$d/real.arrow"
-		to=$(steps_of "$d")
+		steps_of to "$d"
 		policy_in=$prev/policy.arrow
 		if [ "$MODEL" = on ]; then
 			buf=(); [ -f "$prev/buffer.arrow" ] && buf=(--data "$prev/buffer.arrow")
@@ -156,7 +167,7 @@ while :; do
 				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		fi
 		evaluate "$d" "$d/policy.arrow" "$from" "$to"
-		touch "$d/done"
+		: > "$d/done"
 	fi
 	i=$((i + 1))
 done
