@@ -1,0 +1,134 @@
+package pipelines
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/dynago/dynago/lib/format"
+)
+
+// buildTools builds every tool into a temporary bin directory once.
+func buildTools(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bin")
+	cmd := exec.Command("go", "build", "-o", bin+"/", "./cmd/...")
+	cmd.Dir = repoRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// makeRun runs `make run-only` with the given variables.
+func makeRun(t *testing.T, bin string, vars ...string) {
+	t.Helper()
+	args := append([]string{"--no-print-directory", "-C", repoRoot(t), "run-only", "BIN=" + bin}, vars...)
+	cmd := exec.Command("make", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("make %s: %v\n%s", strings.Join(vars, " "), err, stderr.String())
+	}
+}
+
+// files returns every regular file under dir, relative, sorted.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if info.Mode().IsRegular() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestRunResumes interrupts a Dyna-PPO run after some iterations (the last
+// one half done) and checks that rerunning it gives the same files, byte
+// for byte, as an uninterrupted run, apart from provenance naming OUT.
+func TestRunResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the pipeline")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not installed")
+	}
+	bin := buildTools(t)
+	tmp := t.TempDir()
+	full, cut := filepath.Join(tmp, "a", "run"), filepath.Join(tmp, "b", "run")
+	vars := []string{"ALGO=dyna", "PRESET=course", "ENV=CartPole-v1", "SEED=3", "STEPS=1200", "EVAL_EVERY=400", "EVAL_EPISODES=2", "EVAL_MODEL=1", "HELDOUT_STEPS=100"}
+	makeRun(t, bin, append(vars, "OUT="+full)...)
+	makeRun(t, bin, append(vars, "OUT="+cut)...)
+
+	// Interrupt: drop the finished marker, the gathered metrics, every
+	// iteration after the 20th, and half of the 20th's files.
+	iters := filepath.Join(cut, "iters")
+	entries, err := os.ReadDir(iters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 25 {
+		t.Fatalf("only %d iterations: the test needs a longer run", len(entries))
+	}
+	for _, e := range entries[21:] {
+		os.RemoveAll(filepath.Join(iters, e.Name()))
+	}
+	half := filepath.Join(iters, entries[20].Name())
+	for _, f := range []string{"done", "policy.arrow", "ppo.metrics.arrow", "imagined.arrow"} {
+		os.Remove(filepath.Join(half, f))
+	}
+	os.Remove(filepath.Join(cut, "done"))
+	os.Remove(filepath.Join(cut, "metrics.arrow"))
+	makeRun(t, bin, append(vars, "OUT="+cut)...)
+
+	a, b := files(t, full), files(t, cut)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("resumed run has other files:\n%v\nwant\n%v", b, a)
+	}
+	for _, f := range a {
+		x, _ := os.ReadFile(filepath.Join(full, f))
+		y, _ := os.ReadFile(filepath.Join(cut, f))
+		// Provenance records the command line, which names OUT.
+		y = bytes.ReplaceAll(y, []byte(filepath.Join(tmp, "b")), []byte(filepath.Join(tmp, "a")))
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs after resuming", f)
+		}
+	}
+	m, err := format.ReadMetrics(filepath.Join(full, "metrics.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evals := 0
+	for _, r := range m.Rows {
+		if r.Metric == "eval_return" {
+			evals++
+			if r.RealSteps%400 != 0 || r.Variant != "dyna-course" || r.Seed != 3 {
+				t.Errorf("eval row %+v: want real_steps on the 400 grid, variant dyna-course, seed 3", r)
+			}
+		}
+	}
+	if evals != 4 {
+		t.Errorf("%d eval_return rows, want 4 (0, 400, 800, 1200)", evals)
+	}
+}
