@@ -43,6 +43,8 @@ type CEM struct {
 	start              int
 	low, high          []float64 // continuous bounds, actDim each
 	modelTerm, envTerm bool
+	softTerm           bool
+	threshold          float64
 
 	// Sampling distribution, one per step of the horizon.
 	probs     []float64 // discrete: H×numActions
@@ -54,7 +56,7 @@ type CEM struct {
 	reward []float64 // K
 	term   []float64 // K
 	ret    []float64 // M×K cumulative discounted reward
-	alive  []bool    // M×K
+	surv   []float64 // M×K weight of the next reward: 1 alive, 0 ended, or a survival probability
 	val    []float64 // M×K terminal values
 	score  []float64 // K
 	order  []int     // K, indices by decreasing score
@@ -91,7 +93,7 @@ func NewCEM(cfg Config, model *dynamics.Ensemble, actSpace env.Space, obsDim int
 		return nil, fmt.Errorf("plan: model has %d actions from %d, environment %d from %d", mc.NumActions, mc.ActStart, actSpace.N, actSpace.Start)
 	case !actSpace.Discrete && mc.ActDim != actSpace.Dim:
 		return nil, fmt.Errorf("plan: model has ActDim %d, environment %d", mc.ActDim, actSpace.Dim)
-	case (cfg.Termination == TermModel || cfg.Termination == TermModelEnv) && mc.TermWeight == 0:
+	case (cfg.Termination == TermModel || cfg.Termination == TermModelEnv || cfg.Termination == TermSoft) && mc.TermWeight == 0:
 		return nil, fmt.Errorf("plan: Termination %q: the model's termination head is untrained (TermWeight 0); use %q or %q", cfg.Termination, TermEnv, TermNone)
 	}
 	f, err := newForward(model)
@@ -150,6 +152,7 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 		obsDim: obsDim, actDim: 1, discrete: as.Discrete, numActions: n, start: as.Start,
 		modelTerm: cfg.Termination == TermModel || cfg.Termination == TermModelEnv,
 		envTerm:   cfg.Termination == TermEnv || cfg.Termination == TermModelEnv,
+		softTerm:  cfg.Termination == TermSoft, threshold: cfg.TermThreshold,
 	}
 	if as.Discrete {
 		c.probs = make([]float64, h*n)
@@ -167,7 +170,7 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 	c.reward = make([]float64, k)
 	c.term = make([]float64, k)
 	c.ret = make([]float64, mm*k)
-	c.alive = make([]bool, mm*k)
+	c.surv = make([]float64, mm*k)
 	c.val = make([]float64, mm*k)
 	c.score = make([]float64, k)
 	c.order = make([]int, k)
@@ -311,8 +314,8 @@ func (c *CEM) evaluate(obs []float64) error {
 		copy(c.states[r*d:(r+1)*d], obs)
 	}
 	clear(c.ret)
-	for i := range c.alive {
-		c.alive[i] = true
+	for i := range c.surv {
+		c.surv[i] = 1
 	}
 	disc := 1.0
 	for t := 0; t < c.cfg.Horizon; t++ {
@@ -320,18 +323,21 @@ func (c *CEM) evaluate(obs []float64) error {
 		for m := 0; m < mm; m++ {
 			s := c.states[m*k*d : (m+1)*k*d]
 			c.m.Predict(m, s, act, k, c.delta, c.reward, c.term)
-			ret, alive := c.ret[m*k:(m+1)*k], c.alive[m*k:(m+1)*k]
+			ret, surv := c.ret[m*k:(m+1)*k], c.surv[m*k:(m+1)*k]
 			for i := 0; i < k; i++ {
-				if !alive[i] {
+				if surv[i] == 0 {
 					continue
 				}
-				ret[i] += disc * c.reward[i]
+				ret[i] += disc * surv[i] * c.reward[i]
 				si := s[i*d : (i+1)*d]
 				for j, v := range c.delta[i*d : (i+1)*d] {
 					si[j] += v
 				}
-				if c.modelTerm && c.term[i] > 0.5 || c.envTerm && c.cfg.Terminal(si) {
-					alive[i] = false
+				switch {
+				case c.softTerm:
+					surv[i] *= 1 - c.term[i]
+				case c.modelTerm && c.term[i] > c.threshold || c.envTerm && c.cfg.Terminal(si):
+					surv[i] = 0
 				}
 			}
 		}
@@ -340,9 +346,7 @@ func (c *CEM) evaluate(obs []float64) error {
 	if c.cfg.Value != nil {
 		c.cfg.Value(c.states, mm*k, c.val)
 		for r, v := range c.val {
-			if c.alive[r] {
-				c.ret[r] += disc * v
-			}
+			c.ret[r] += disc * c.surv[r] * v
 		}
 	}
 	for i := 0; i < k; i++ {

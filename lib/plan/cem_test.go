@@ -76,6 +76,8 @@ func TestConfigValidation(t *testing.T) {
 		{"gamma", func(c *Config) { c.Gamma = 0 }, twoActions, "Gamma 0"},
 		{"termination", func(c *Config) { c.Termination = "sometimes" }, twoActions, `Termination "sometimes"`},
 		{"env termination without rule", func(c *Config) { c.Termination = TermEnv }, twoActions, "needs Terminal"},
+		{"threshold", func(c *Config) { c.TermThreshold = 1 }, twoActions, "TermThreshold 1"},
+		{"soft termination", func(c *Config) { c.Termination = TermSoft }, twoActions, ""},
 		{"min prob", func(c *Config) { c.MinProb = 0.5 }, twoActions, "MinProb 0.5"},
 		{"init std", func(c *Config) { c.InitStd = 0 }, unitBox, "InitStd 0"},
 		{"min std", func(c *Config) { c.MinStd = 1 }, unitBox, "MinStd 1"},
@@ -340,4 +342,56 @@ func BenchmarkCEMAct(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+}
+
+// TestTermination: on the line model with a wall at 1.5, a rollout from 1
+// that moves right terminates after its first step. The returns of one
+// member are worked by hand for each source of termination.
+func TestTermination(t *testing.T) {
+	const tol = 1e-12
+	for _, tc := range []struct {
+		name      string
+		term      string
+		threshold float64
+		prob      float64 // the model's termination probability past the wall
+		want      float64 // return of "always right" over 3 steps
+	}{
+		// Rewards 100-|x-20| after each move to 2, 3, 4: 82, 83, 84.
+		{"none", TermNone, 0.5, 1, 82 + 83 + 84},
+		{"model stops", TermModel, 0.5, 1, 82},
+		{"model below threshold", TermModel, 0.5, 0.3, 82 + 83 + 84},
+		{"model lower threshold", TermModel, 0.2, 0.3, 82},
+		// Survival weights 1, 0.7, 0.49.
+		{"soft", TermSoft, 0.5, 0.3, 82 + 0.7*83 + 0.49*84},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Samples, cfg.Elites, cfg.Horizon, cfg.Iters = 2, 1, 3, 1
+			cfg.Termination, cfg.TermThreshold = tc.term, tc.threshold
+			m := &probModel{lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}, tc.prob}
+			c := newTestCEM(t, cfg, m, twoActions, 1)
+			for i := range c.seqs {
+				c.seqs[i] = 1
+			}
+			if err := c.evaluate([]float64{1}); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.ret[0]; math.Abs(got-tc.want) > tol {
+				t.Errorf("return %g, want %g", got, tc.want)
+			}
+		})
+	}
+}
+
+// probModel is lineModel with termination probability prob past the wall.
+type probModel struct {
+	lineModel
+	prob float64
+}
+
+func (p *probModel) Predict(k int, obs, act []float64, n int, delta, reward, term []float64) {
+	p.lineModel.Predict(k, obs, act, n, delta, reward, term)
+	for i := range term[:n] {
+		term[i] *= p.prob
+	}
 }

@@ -14,10 +14,11 @@ const (
 
 // Sources of termination of Config.Termination.
 const (
-	TermModel    = "model"     // the model's termination probability > 0.5
-	TermEnv      = "env"       // Config.Terminal on the predicted observation
-	TermModelEnv = "model+env" // either
-	TermNone     = "none"      // rollouts never end before the horizon
+	TermModel    = "model"      // the model's termination probability > TermThreshold
+	TermSoft     = "model-soft" // rewards weighted by the model's survival probability
+	TermEnv      = "env"        // Config.Terminal on the predicted observation
+	TermModelEnv = "model+env"  // either
+	TermNone     = "none"       // rollouts never end before the horizon
 )
 
 // Config is the setup of the CEM planner. DefaultConfig gives values that
@@ -41,8 +42,17 @@ type Config struct {
 	// Termination says what ends an imagined rollout (TermModel,
 	// TermEnv, TermModelEnv or TermNone). TermModel needs a model whose
 	// termination head was trained (dynamics.Config.TermWeight > 0);
-	// TermEnv needs Terminal.
+	// TermEnv needs Terminal. TermSoft weights the reward of step t by
+	// the predicted probability of surviving steps 0..t-1 (the product
+	// of 1-p), so a return is the expected reward under the model's
+	// termination; it needs a trained head like TermModel.
 	Termination string
+	// TermThreshold is the termination probability above which TermModel
+	// and TermModelEnv end a rollout, in (0, 1). Terminations are rare in
+	// the data, so the head is cautious and a threshold below 0.5 acts
+	// like class weighting of its loss: weighting the terminal class by w
+	// moves a calibrated head's 0.5 crossing to p = 1/(1+w).
+	TermThreshold float64
 	// Terminal is the environment's termination rule applied to predicted
 	// observations (dynamics.TerminalFor); used by TermEnv and
 	// TermModelEnv. This is the one place the environment's own code
@@ -77,13 +87,13 @@ type Config struct {
 
 // DefaultConfig returns the configuration used for CartPole-v1: 300
 // sequences of 15 steps, 4 iterations, 30 elites, smoothing 0.1, the
-// worst-case objective, no discount, model termination, the elites' mode
+// worst-case objective, no discount, model termination at p > 0.5, the elites' mode
 // as the action, floor 0.02.
 func DefaultConfig() Config {
 	return Config{
 		Samples: 300, Horizon: 15, Iters: 4, Elites: 30, ModeAction: true,
 		Alpha: 0.1, Objective: Worst, Kappa: 1, Gamma: 1,
-		Termination: TermModel, MinProb: 0.02,
+		Termination: TermModel, TermThreshold: 0.5, MinProb: 0.02,
 		InitStd: 0.25, MinStd: 0.01,
 	}
 }
@@ -120,13 +130,16 @@ func (c *Config) validate(numActions int) error {
 		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
 	}
 	switch c.Termination {
-	case TermModel, TermNone:
+	case TermModel, TermSoft, TermNone:
 	case TermEnv, TermModelEnv:
 		if c.Terminal == nil {
 			return fmt.Errorf("plan: Termination %q: needs Terminal", c.Termination)
 		}
 	default:
-		return fmt.Errorf("plan: Termination %q: must be %q, %q, %q or %q", c.Termination, TermModel, TermEnv, TermModelEnv, TermNone)
+		return fmt.Errorf("plan: Termination %q: must be %q, %q, %q, %q or %q", c.Termination, TermModel, TermSoft, TermEnv, TermModelEnv, TermNone)
+	}
+	if (c.Termination == TermModel || c.Termination == TermModelEnv) && !(c.TermThreshold > 0 && c.TermThreshold < 1) {
+		return fmt.Errorf("plan: TermThreshold %g: must be in (0, 1)", c.TermThreshold)
 	}
 	if numActions > 0 {
 		if !(c.MinProb >= 0 && float64(numActions)*c.MinProb < 1) {

@@ -19,10 +19,15 @@
 //     γ^t·r̂_m(s_t, a_t). A rollout that reaches a terminal state stops
 //     accruing reward (the reward of the terminating step counts). A state
 //     is terminal when the member's predicted termination probability is
-//     above 0.5 (Termination "model"), when the environment's rule on the
-//     predicted observation says so ("env", dynamics.TerminalFor), either
-//     ("model+env"), or never ("none"). With a critic (Config.Value), a
-//     rollout still alive after H steps adds γ^H·V(s_H);
+//     above TermThreshold (Termination "model"), when the environment's
+//     rule on the predicted observation says so ("env",
+//     dynamics.TerminalFor), either ("model+env"), or never ("none").
+//     With "model-soft" no rollout stops: the reward of step t is weighted
+//     by the predicted probability of surviving the steps before it, the
+//     product of 1-p, so the return is the expected one under the
+//     model's termination. With a critic (Config.Value), a rollout still
+//     alive after H steps adds γ^H·V(s_H) (weighted by its survival
+//     probability with "model-soft");
 //  3. scores each sequence from its M returns R_1..R_M:
 //     "worst" is min_m R_m, the pessimistic choice that shuns sequences
 //     the members disagree on; "mean-std" is mean(R) - κ·std(R)

@@ -35,7 +35,12 @@ Examples:
    collect --env CartPole-v1 --steps 200 --seed 0 --out t.arrow
    ppo --init --env CartPole-v1 --seed 0 --out p.arrow
    collect --env CartPole-v1 --policy p.arrow --episodes 1 --max-steps 500 --state s.json --seed 0 --out t1.arrow
-   collect --eval --env CartPole-v1 --policy p.arrow --episodes 3 --seed 0 --real-steps 0 --metrics m.arrow`
+   collect --eval --env CartPole-v1 --policy p.arrow --episodes 3 --seed 0 --real-steps 0 --metrics m.arrow
+   fitmodel --data t.arrow --preset tuned --hidden 64 --ensemble 2 --epochs 5 --seed 0 --out model.arrow
+   collect --env CartPole-v1 --planner cem --model model.arrow --cem-samples 50 --cem-horizon 10 --steps 20 --state s2.json --seed 0 --out t2.arrow
+   collect --eval --env CartPole-v1 --planner cem --model model.arrow --cem-samples 50 --cem-horizon 10 --episodes 1 --seed 0 --real-steps 20 --metrics m2.arrow
+
+` + PlannerUsage
 
 // Limits of the numeric flags.
 const (
@@ -48,9 +53,9 @@ func New() *cli.App {
 	return &cli.App{
 		Name:        "collect",
 		Usage:       "record environment transitions or evaluate a policy",
-		UsageText:   "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow] [--state FILE]\n   collect --eval --env ID --policy P.arrow --episodes N --seed S --real-steps R --metrics M.arrow",
+		UsageText:   "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow | --planner cem [--model MODEL.arrow]] [--state FILE]\n   collect --eval --env ID (--policy P.arrow | --planner cem --model MODEL.arrow) --episodes N --seed S --real-steps R --metrics M.arrow",
 		Description: Usage,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "env", Required: true, Usage: "Gymnasium environment `ID`"},
 			&cli.IntFlag{Name: "steps", Usage: "record `N` steps"},
 			&cli.IntFlag{Name: "episodes", Usage: "stop after `N` finished episodes"},
@@ -62,8 +67,8 @@ func New() *cli.App {
 			&cli.StringFlag{Name: "state", Usage: "continue from and save to state `FILE` (JSON)"},
 			&cli.BoolFlag{Name: "eval", Usage: "evaluate --policy on --episodes fresh episodes, write --metrics"},
 			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (--eval)"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write (--eval)"},
-		},
+			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write (--eval, or --planner)"},
+		}, plannerFlags()...),
 		Action: run,
 	}
 }
@@ -76,6 +81,7 @@ type options struct {
 	out, policy, state, metrics string
 	greedy, eval                bool
 	realSteps                   int64
+	plan                        planOptions
 }
 
 func parse(c *cli.Context) (*options, error) {
@@ -96,10 +102,13 @@ func parse(c *cli.Context) (*options, error) {
 	if o.seed < 0 {
 		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
 	}
+	if err := parsePlanner(c, o); err != nil {
+		return nil, err
+	}
 	if o.eval {
 		switch {
-		case o.policy == "":
-			return nil, tool.Usagef("--eval needs --policy")
+		case o.policy == "" && o.plan.name == "":
+			return nil, tool.Usagef("--eval needs --policy or --planner")
 		case o.metrics == "":
 			return nil, tool.Usagef("--eval needs --metrics")
 		case o.episodes < 1 || o.episodes > maxEpisodes:
@@ -114,8 +123,8 @@ func parse(c *cli.Context) (*options, error) {
 	if o.out == "" {
 		return nil, tool.Usagef("--out is required (or --eval)")
 	}
-	if o.metrics != "" {
-		return nil, tool.Usagef("--metrics is only written with --eval")
+	if o.metrics != "" && o.plan.name == "" {
+		return nil, tool.Usagef("--metrics is only written with --eval or --planner")
 	}
 	switch {
 	case c.IsSet("steps") == c.IsSet("episodes"):
@@ -149,27 +158,37 @@ func run(c *cli.Context) error {
 	meta := format.Meta(tool.Provenance(c))
 	meta["seed"] = strconv.FormatInt(o.seed, 10)
 	meta["env"] = o.env.ID()
+	if o.plan.name != "" {
+		return runPlanner(o, meta)
+	}
 	if o.eval {
 		return evaluate(o, p, meta)
 	}
 	return collect(o, p, meta)
 }
 
-func collect(o *options, p *agent.Policy, meta format.Meta) error {
-	var r *agent.Runner
+// collectRunner returns the runner continuing from --state, or a new one.
+func collectRunner(o *options, p *agent.Policy) (*agent.Runner, error) {
 	if o.state != "" {
 		data, err := os.ReadFile(o.state)
 		switch {
 		case err == nil:
-			if r, err = agent.RestoreRunner(o.env, p, data); err != nil {
-				return fmt.Errorf("state %s: %w", o.state, err)
+			r, err := agent.RestoreRunner(o.env, p, data)
+			if err != nil {
+				return nil, fmt.Errorf("state %s: %w", o.state, err)
 			}
+			return r, nil
 		case !errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("read state: %w", err)
+			return nil, fmt.Errorf("read state: %w", err)
 		}
 	}
-	if r == nil {
-		r = agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamCollect)
+	return agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamCollect), nil
+}
+
+func collect(o *options, p *agent.Policy, meta format.Meta) error {
+	r, err := collectRunner(o, p)
+	if err != nil {
+		return err
 	}
 	r.Greedy = o.greedy
 	steps := o.steps
@@ -191,11 +210,16 @@ func collect(o *options, p *agent.Policy, meta format.Meta) error {
 	if o.state == "" {
 		return nil
 	}
-	data, err := agent.MarshalState(r.State())
+	return saveState(o.state, r.State())
+}
+
+// saveState writes s as JSON to path, atomically.
+func saveState(path string, s agent.State) error {
+	data, err := agent.MarshalState(s)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return format.WriteAtomic(o.state, func(f *os.File) error {
+	return format.WriteAtomic(path, func(f *os.File) error {
 		_, err := f.Write(append(data, '\n'))
 		return err
 	})
@@ -210,6 +234,12 @@ func evaluate(o *options, p *agent.Policy, meta format.Meta) error {
 	if err != nil {
 		return err
 	}
+	return writeEval(o, meta, eps, nil)
+}
+
+// writeEval writes the evaluation metrics of eps; extra, if not nil, adds
+// rows after them.
+func writeEval(o *options, meta format.Meta, eps []agent.Episode, extra func(row func(string, int64, float64))) error {
 	m := &format.Metrics{Meta: meta}
 	row := func(name string, index int64, v float64) {
 		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: index, Value: v})
@@ -227,6 +257,9 @@ func evaluate(o *options, p *agent.Policy, meta format.Meta) error {
 	}
 	for i, e := range eps {
 		row("eval_length_episode", int64(i), float64(e.Length))
+	}
+	if extra != nil {
+		extra(row)
 	}
 	if math.IsNaN(sumR) {
 		return errors.New("evaluation returned NaN")

@@ -54,11 +54,13 @@ func readT(t *testing.T, path string) *format.Transitions {
 	return tr
 }
 
-// TestUsageExamples runs the collect lines of the usage text; the ppo line
-// is replaced by writing a policy with lib/agent.
+// TestUsageExamples runs the collect lines of the usage text; the ppo and
+// fitmodel lines are replaced by writing a policy with lib/agent and a
+// model with lib/dynamics.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
 	writePolicy(t, "CartPole-v1", "p.arrow")
+	writeModel(t, "CartPole-v1", "model.arrow")
 	n := 0
 	for _, line := range strings.Split(Usage, "\n") {
 		f := strings.Fields(line)
@@ -68,8 +70,8 @@ func TestUsageExamples(t *testing.T) {
 		mustRun(t, f[1:]...)
 		n++
 	}
-	if n != 3 {
-		t.Errorf("ran %d examples, want 3", n)
+	if n != 5 {
+		t.Errorf("ran %d examples, want 5", n)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,6 +35,8 @@ Presets: course (1×128 ReLU, MSE, one member, lr 5e-4, batch 128, clip
 1.0, no normalisation, --updates 3, no holdout) and tuned (2×200 ReLU,
 5 probabilistic members trained by Gaussian NLL, normalised, termination
 head, lr 1e-3, batch 256, --epochs 5, --holdout 0.1, patience 5).
+--hidden and --term-weight change a preset's layer widths and the weight
+of its termination loss (a new model only).
 
 Metrics (index = member): model_{train,holdout}_loss_{delta,reward,term}
 (the training objective per target on normalised targets: MSE, or NLL
@@ -82,6 +85,8 @@ func New() *cli.App {
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate (default: preset's; also changes a warm-started model's)"},
 			&cli.IntFlag{Name: "batch", Usage: "minibatch size (default: preset's)"},
 			&cli.IntFlag{Name: "patience", Usage: "epochs without holdout improvement before stopping (default: preset's)"},
+			&cli.StringFlag{Name: "hidden", Usage: "hidden layer widths `W[,W...]`, e.g. 64 or 200,200 (default: preset's)"},
+			&cli.Float64Flag{Name: "term-weight", Usage: "weight `X` of the termination loss; 0 leaves the head untrained (default: preset's)"},
 			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
 		},
 		Action: run,
@@ -176,9 +181,22 @@ func parse(c *cli.Context) (*options, error) {
 		}
 		cfg.Patience = c.Int("patience")
 	}
+	if c.IsSet("hidden") {
+		h, err := parseWidths(c.String("hidden"))
+		if err != nil {
+			return nil, tool.Usagef("--hidden %q: %w", c.String("hidden"), err)
+		}
+		cfg.Hidden = h
+	}
+	if c.IsSet("term-weight") {
+		if w := c.Float64("term-weight"); !(w >= 0 && w <= 1e6) {
+			return nil, tool.Usagef("--term-weight %g: must be in [0, 1e6]", w)
+		}
+		cfg.TermWeight = c.Float64("term-weight")
+	}
 	o.cfg = cfg
 	if o.warm != "" {
-		for _, f := range []string{"normalize", "batch", "patience"} {
+		for _, f := range []string{"normalize", "batch", "patience", "hidden", "term-weight"} {
 			if c.IsSet(f) {
 				return nil, tool.Usagef("--%s: not allowed with --warm-start (the model keeps its configuration)", f)
 			}
@@ -326,4 +344,17 @@ func metrics(o *options, fits []dynamics.MemberFit, n int, meta format.Meta) *fo
 		row("model_updates", int64(k), float64(f.Updates))
 	}
 	return m
+}
+
+// parseWidths parses comma-separated hidden layer widths, each in [1, 4096].
+func parseWidths(s string) ([]int, error) {
+	var h []int
+	for _, f := range strings.Split(s, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || w < 1 || w > 4096 {
+			return nil, fmt.Errorf("widths must be integers in [1, 4096], comma-separated")
+		}
+		h = append(h, w)
+	}
+	return h, nil
 }

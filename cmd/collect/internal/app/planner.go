@@ -1,0 +1,329 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/plan"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// PlannerUsage describes acting with the CEM planner; it is part of Usage.
+const PlannerUsage = `With --planner cem the agent is ensemble model-predictive control
+(lib/plan): at every real step CEM samples --cem-samples action sequences
+of --cem-horizon steps, rolls each out in every member of the --model
+ensemble, scores it by the worst member's predicted return (or mean minus
+--cem-kappa std), refits to the --cem-elites best for --cem-iters
+iterations and takes the most probable first action. Rewards and
+terminations come from the model (--cem-termination model: p above
+--cem-term-threshold ends a rollout; model-soft: rewards weighted by the
+predicted survival probability); --value-policy adds the critic's value
+of the last predicted state. Planning draws from the same PCG as the
+environment, so a seed fixes every action; the plan's warm start is not
+saved in --state (a new process starts planning afresh). Without --model
+the planner acts uniformly at random (the first iteration of MPC).
+log_prob and value are null for planned actions. With --metrics (and
+--real-steps) collection writes plan_model_rows_per_step and plan_steps;
+--eval adds eval_plan_model_rows_per_step. Wall time goes to stderr only.`
+
+// Limits of the planner's flags.
+const (
+	maxSamples = 1 << 20
+	maxHorizon = 1000
+	maxIters   = 100
+)
+
+// plannerFlags are the flags of planning with CEM.
+func plannerFlags() []cli.Flag {
+	d := plan.DefaultConfig()
+	return []cli.Flag{
+		&cli.StringFlag{Name: "planner", Usage: "act by model-predictive control: `NAME` cem"},
+		&cli.StringFlag{Name: "model", Usage: "dynamics model `FILE` to plan with (--planner; absent: random actions)"},
+		&cli.IntFlag{Name: "cem-samples", Value: d.Samples, Usage: "action sequences `K` per CEM iteration"},
+		&cli.IntFlag{Name: "cem-horizon", Value: d.Horizon, Usage: "planning horizon `H` in steps"},
+		&cli.IntFlag{Name: "cem-iters", Value: d.Iters, Usage: "CEM iterations `I` per real step"},
+		&cli.IntFlag{Name: "cem-elites", Usage: "elites `E` refitted to (default: 10% of --cem-samples)"},
+		&cli.StringFlag{Name: "cem-objective", Value: d.Objective, Usage: "sequence score: worst or mean-std"},
+		&cli.Float64Flag{Name: "cem-kappa", Value: d.Kappa, Usage: "std penalty `X` of --cem-objective mean-std"},
+		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
+		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
+		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
+	}
+}
+
+// planOptions are the checked planner flags.
+type planOptions struct {
+	name, model, valuePolicy string
+	cfg                      plan.Config
+	log                      io.Writer // the app's stderr, for wall times
+}
+
+// parsePlanner checks the planner flags into o.plan.
+func parsePlanner(c *cli.Context, o *options) error {
+	p := &o.plan
+	p.name, p.model, p.valuePolicy = c.String("planner"), c.String("model"), c.String("value-policy")
+	p.log = c.App.ErrWriter
+	if p.name == "" {
+		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold"} {
+			if c.IsSet(f) {
+				return tool.Usagef("--%s needs --planner cem", f)
+			}
+		}
+		return nil
+	}
+	if p.name != "cem" {
+		return tool.Usagef("--planner %q: must be cem", p.name)
+	}
+	if o.policy != "" || o.greedy {
+		return tool.Usagef("--planner: --policy and --greedy are not allowed (the planner chooses the actions)")
+	}
+	cfg := plan.DefaultConfig()
+	cfg.Samples, cfg.Horizon, cfg.Iters = c.Int("cem-samples"), c.Int("cem-horizon"), c.Int("cem-iters")
+	cfg.Elites, cfg.EliteFrac = c.Int("cem-elites"), 0.1
+	cfg.Objective, cfg.Kappa = c.String("cem-objective"), c.Float64("cem-kappa")
+	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
+	switch {
+	case cfg.Samples < 2 || cfg.Samples > maxSamples:
+		return tool.Usagef("--cem-samples %d: must be in [2, %d]", cfg.Samples, maxSamples)
+	case cfg.Horizon < 1 || cfg.Horizon > maxHorizon:
+		return tool.Usagef("--cem-horizon %d: must be in [1, %d]", cfg.Horizon, maxHorizon)
+	case cfg.Iters < 1 || cfg.Iters > maxIters:
+		return tool.Usagef("--cem-iters %d: must be in [1, %d]", cfg.Iters, maxIters)
+	case c.IsSet("cem-elites") && (cfg.Elites < 1 || cfg.Elites > cfg.Samples):
+		return tool.Usagef("--cem-elites %d: must be in [1, --cem-samples=%d]", cfg.Elites, cfg.Samples)
+	case cfg.Objective != plan.Worst && cfg.Objective != plan.MeanStd:
+		return tool.Usagef("--cem-objective %q: must be %s or %s", cfg.Objective, plan.Worst, plan.MeanStd)
+	case !(cfg.Kappa >= 0 && cfg.Kappa <= 1e6):
+		return tool.Usagef("--cem-kappa %g: must be in [0, 1e6]", cfg.Kappa)
+	case !(cfg.TermThreshold > 0 && cfg.TermThreshold < 1):
+		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
+	}
+	switch cfg.Termination {
+	case plan.TermModel, plan.TermSoft, plan.TermNone:
+	case plan.TermEnv, plan.TermModelEnv:
+		term, err := dynamics.TerminalFor(o.env.ID())
+		if err != nil {
+			return tool.Usagef("--cem-termination %s: %w", cfg.Termination, err)
+		}
+		cfg.Terminal = term
+	default:
+		return tool.Usagef("--cem-termination %q: must be model, model-soft, env, model+env or none", cfg.Termination)
+	}
+	if o.metrics != "" && o.realSteps < 0 {
+		return tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
+	}
+	p.cfg = cfg
+	return nil
+}
+
+// runPlanner collects or evaluates with the planner. Without --model it
+// acts uniformly at random, as collect does without --policy.
+func runPlanner(o *options, meta format.Meta) error {
+	if o.plan.model == "" {
+		if o.eval {
+			return evaluate(o, nil, meta)
+		}
+		if err := collect(o, nil, meta); err != nil {
+			return err
+		}
+		return writePlanMetrics(o, meta, nil)
+	}
+	cem, err := newPlanner(o)
+	if err != nil {
+		return err
+	}
+	var r *agent.Runner
+	if o.eval {
+		r = agent.NewRunner(o.env, nil, uint64(o.seed), agent.StreamEval)
+	} else if r, err = collectRunner(o, nil); err != nil {
+		return err
+	}
+	pr, err := newPlanRunner(o.env, cem, r.State())
+	if err != nil {
+		return err
+	}
+	if o.eval {
+		eps, err := pr.run(nil, 0, o.episodes)
+		if err != nil {
+			return err
+		}
+		pr.report(o.plan.log)
+		return writeEval(o, meta, eps, func(row func(string, int64, float64)) {
+			row("eval_plan_model_rows_per_step", format.NoIndex, pr.rowsPerStep())
+		})
+	}
+	steps := o.steps
+	if o.episodes > 0 {
+		steps = o.maxSteps
+	}
+	t := r.NewTransitions(min(max(steps, 1<<10), 1<<16))
+	if _, err := pr.run(t, steps, o.episodes); err != nil {
+		return err
+	}
+	pr.report(o.plan.log)
+	t.Meta = meta
+	if err := format.WriteTransitions(o.out, t); err != nil {
+		return err
+	}
+	if o.state != "" {
+		if err := saveState(o.state, pr.state()); err != nil {
+			return err
+		}
+	}
+	return writePlanMetrics(o, meta, pr)
+}
+
+// newPlanner loads the model (and the critic) and builds the CEM planner.
+func newPlanner(o *options) (*plan.CEM, error) {
+	model, err := dynamics.Load(o.plan.model)
+	if err != nil {
+		return nil, err
+	}
+	cfg := o.plan.cfg
+	if o.plan.valuePolicy != "" {
+		v, err := agent.Load(o.plan.valuePolicy)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Matches(o.env.ObservationSpace(), o.env.ActionSpace()); err != nil {
+			return nil, fmt.Errorf("value policy %s does not fit %s: %w", o.plan.valuePolicy, o.env.ID(), err)
+		}
+		cfg.Value = v.Value
+	}
+	cem, err := plan.NewCEM(cfg, model, o.env.ActionSpace(), o.env.ObservationSpace().Dim)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", o.plan.model, err)
+	}
+	return cem, nil
+}
+
+// writePlanMetrics writes the planning cost of a collection (pr nil: random
+// actions, no model rows) when --metrics is given.
+func writePlanMetrics(o *options, meta format.Meta, pr *planRunner) error {
+	if o.metrics == "" {
+		return nil
+	}
+	rows, steps := 0.0, 0.0
+	if pr != nil {
+		rows, steps = pr.rowsPerStep(), float64(pr.steps)
+	}
+	m := &format.Metrics{Meta: meta, Rows: []format.MetricRow{
+		{Seed: o.seed, RealSteps: o.realSteps, Metric: "plan_model_rows_per_step", Index: format.NoIndex, Value: rows},
+		{Seed: o.seed, RealSteps: o.realSteps, Metric: "plan_steps", Index: format.NoIndex, Value: steps},
+	}}
+	return format.WriteMetrics(o.metrics, m)
+}
+
+// planRunner is agent.Runner's loop with the planner choosing the actions.
+// It starts from and returns an agent.State, so --state files are shared
+// with policy collection; one PCG draws resets and the planner's samples.
+type planRunner struct {
+	env               env.Env
+	cem               *plan.CEM
+	pcg               *rand.PCG
+	rng               *rand.Rand
+	obs, next, action []float64
+	st                agent.State // counters; the rest is filled by state()
+
+	steps, rows int64
+	wall        time.Duration
+}
+
+func newPlanRunner(e env.Env, cem *plan.CEM, s agent.State) (*planRunner, error) {
+	pr := &planRunner{env: e, cem: cem, pcg: &rand.PCG{}, st: s,
+		obs: append([]float64(nil), s.Obs...), next: make([]float64, len(s.Obs)), action: make([]float64, 1)}
+	if as := e.ActionSpace(); !as.Discrete {
+		pr.action = make([]float64, as.Dim)
+	}
+	if err := pr.pcg.UnmarshalBinary(s.RNG); err != nil {
+		return nil, fmt.Errorf("restore rng: %w", err)
+	}
+	pr.rng = rand.New(pr.pcg)
+	return pr, nil
+}
+
+// run is agent.Runner.Run with planned actions; the planner forgets its
+// warm start when an episode ends.
+func (p *planRunner) run(t *format.Transitions, steps, episodes int) ([]agent.Episode, error) {
+	discrete := p.env.ActionSpace().Discrete
+	var done []agent.Episode
+	start := time.Now()
+	defer func() { p.wall += time.Since(start) }()
+	for n := 0; (steps <= 0 || n < steps) && (episodes <= 0 || len(done) < episodes); n++ {
+		info, err := p.cem.Act(p.obs, p.rng, p.action)
+		if err != nil {
+			return done, fmt.Errorf("plan step %d of episode %d: %w", p.st.Step, p.st.Episode, err)
+		}
+		p.steps++
+		p.rows += int64(info.Rows)
+		res, err := p.env.Step(p.action, p.next)
+		if err != nil {
+			return done, fmt.Errorf("step %d of episode %d: %w", p.st.Step, p.st.Episode, err)
+		}
+		if t != nil {
+			row := format.Row{Episode: p.st.Episode, Step: p.st.Step, Obs: p.obs, Reward: res.Reward,
+				NextObs: p.next, Terminated: res.Terminated, Truncated: res.Truncated,
+				LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()}
+			if discrete {
+				row.Action = int64(p.action[0])
+			} else {
+				row.ActionVec = p.action
+			}
+			t.AppendRow(row)
+		}
+		p.st.RealSteps++
+		p.st.Step++
+		p.st.Return += res.Reward
+		copy(p.obs, p.next)
+		if res.Terminated || res.Truncated {
+			done = append(done, agent.Episode{ID: p.st.Episode, Return: p.st.Return, Length: p.st.Step})
+			p.st.Episode++
+			p.st.Step, p.st.Return = 0, 0
+			p.env.Reset(p.rng, p.obs)
+			p.cem.Reset()
+		}
+	}
+	return done, nil
+}
+
+// state returns the runner's state in agent.State's form.
+func (p *planRunner) state() agent.State {
+	s := p.st
+	s.EnvState, s.Elapsed = p.env.State(nil)
+	s.Obs = append([]float64(nil), p.obs...)
+	rng, err := p.pcg.MarshalBinary()
+	if err != nil {
+		panic("collect: PCG.MarshalBinary: " + err.Error()) // never fails
+	}
+	s.RNG = rng
+	return s
+}
+
+// rowsPerStep is the mean number of model rows evaluated per real step.
+func (p *planRunner) rowsPerStep() float64 {
+	if p.steps == 0 {
+		return 0
+	}
+	return float64(p.rows) / float64(p.steps)
+}
+
+// report prints the wall time of planning (never written to a file: the
+// outputs are the same bytes for the same seed).
+func (p *planRunner) report(w io.Writer) {
+	if p.steps == 0 || w == nil {
+		return
+	}
+	ms := float64(p.wall.Microseconds()) / 1000 / float64(p.steps)
+	fmt.Fprintf(w, "collect: planned %d steps in %.1f s: %.2f ms and %.0f model rows per step\n",
+		p.steps, p.wall.Seconds(), ms, p.rowsPerStep())
+}
