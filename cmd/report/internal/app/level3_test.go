@@ -1,0 +1,83 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dynago/dynago/lib/analysis/analysistest"
+)
+
+// TestLevel3Example runs the level3 help's example on synthetic runs of
+// every Level-3 experiment and checks the report's answers and figures.
+func TestLevel3Example(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws figures")
+	}
+	dir := t.TempDir()
+	l := analysistest.Level3{
+		Seeds: 3,
+		Corr:  map[int]float64{3: 0.3, 5: 0.5}, TopRatio: map[int]float64{3: 2, 5: 4},
+		GateM: 5, Shift: map[float64]float64{0.05: analysistest.DynaShift, 0.1: 4000},
+		Stress: true, StressTau: 0.1, MPC: true,
+	}
+	if err := analysistest.WriteLevel3(filepath.Join(dir, "runs", "level3"), l); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if code, _, stderr := run(t, Level3Example+" --reps 200"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile("runs/level3/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := string(b)
+	for _, want := range []string{
+		"## 1. Ensembles", "## 2. Uncertainty-gated imagination", "## 3. Does gating stabilise", "## 4. CEM MPC against Dyna-PPO",
+		"**Gating helps** at τ = 0.1",
+		"MPC costs **7,500×** as many model rows per real step",
+		"report level3 --runs runs/level3 --out runs/level3/report.md --seed 1 --reps 200",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, f := range []string{"ensemble-imagined-variance", "ensemble-heldout-variance", "variance-error-scatter-m5", "variance-error-binned",
+		"gating-sample-efficiency", "gating-kept-fraction", "stress-sample-efficiency", "stress-kept-fraction", "mpc-sample-efficiency"} {
+		for _, ext := range []string{".png", ".svg"} {
+			if _, err := os.Stat(filepath.Join("runs/level3/fig", f+ext)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if t.Failed() {
+		t.Log(report)
+	}
+}
+
+func TestLevel3Errors(t *testing.T) {
+	dir := t.TempDir()
+	if err := analysistest.Write(filepath.Join(dir, "a"), analysistest.Run{Variant: "other", Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, cmd string
+		code      int
+		msg       string
+	}{
+		{"no runs", "report level3 --runs " + filepath.Join(dir, "none"), 1, "no files match"},
+		{"no level3 variants", "report level3 --runs " + dir, 1, "no Level-3 variants"},
+		{"bad threshold", "report level3 --runs " + dir + " --threshold -1", 2, "--threshold -1"},
+		{"bad m", "report level3 --runs " + dir + " --m -2", 2, "--m -2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, c.cmd)
+			if code != c.code || !strings.Contains(stderr, c.msg) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line with %q", code, stderr, c.code, c.msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,391 @@
+package level3
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// GatingAnswers are section 2's numbers. Efficiency is each run's mean
+// evaluation return after step 0 (the area under its curve, divided by
+// the number of evaluations), a sample-efficiency score.
+type GatingAnswers struct {
+	M                int
+	Ungated, PPO     string // PPO is "" when there are no PPO runs
+	Gated            []string
+	Tau              []float64
+	UngatedEff       stats.Interval
+	PPOEff           stats.Interval
+	Eff              []stats.Interval // per tau
+	EffDiff          []stats.Interval // gated minus ungated
+	POI              []stats.Interval // P(gated > ungated) on Efficiency
+	Kept             []stats.Interval // mean imagined_kept_fraction over iterations, mean over runs
+	UngatedVar       stats.Interval   // mean imagined_var_delta of the ungated runs
+	Best             int              // index of the tau with the highest Eff
+	Helps, Hurts     []float64        // taus whose EffDiff lies above, below 0
+	UngatedVsPPODiff stats.Interval
+}
+
+const gatingTitle = "2. Uncertainty-gated imagination: sample efficiency"
+
+// efficiency is a run's mean eval_return after step 0.
+var efficiency = analysis.MeanOver(analysis.EvalReturn, 0, math.Inf(1))
+
+func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+	ungated, ok := cat.find(m, math.Inf(1), false)
+	var gated []dyna
+	for _, d := range cat.Dyna {
+		if d.M == m && d.gated() && !d.Stress {
+			gated = append(gated, d)
+		}
+	}
+	if !ok || len(gated) == 0 {
+		missing(r, gatingTitle, fmt.Sprintf("no gated Dyna-PPO runs (dyna-m%d-gate<TAU>) with their ungated baseline (dyna-m%d)", m, m), "level3-gating")
+		return nil
+	}
+	g := &GatingAnswers{M: m, Ungated: ungated.Name, PPO: cat.PPO}
+	a.Gating = g
+	vars := []string{ungated.Name}
+	for _, d := range gated {
+		g.Gated, g.Tau = append(g.Gated, d.Name), append(g.Tau, d.Tau)
+		vars = append(vars, d.Name)
+	}
+	if cat.PPO != "" {
+		vars = append([]string{cat.PPO}, vars...)
+	}
+	sub, err := set.Select(vars)
+	if err != nil {
+		return err
+	}
+	eff := map[string][]float64{}
+	for _, v := range vars {
+		if eff[v], err = analysis.PerRun(sub.Of(v), efficiency); err != nil {
+			return err
+		}
+	}
+	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+ungated.Name, eff[ungated.Name])
+	if cat.PPO != "" {
+		g.PPOEff = analysis.MeanInterval(opt.Boot, "eff/"+cat.PPO, eff[cat.PPO])
+		g.UngatedVsPPODiff = analysis.MeanDifference(opt.Boot.Rand("eff-diff/"+ungated.Name+"/"+cat.PPO), eff[ungated.Name], eff[cat.PPO], opt.Boot.Options())
+	}
+	scores := func(v string) analysis.Scores {
+		x := make([][]float64, len(eff[v]))
+		for i, e := range eff[v] {
+			x[i] = []float64{e}
+		}
+		return analysis.Scores{Variant: v, X: x}
+	}
+	var pairs [][2]string
+	sc := []analysis.Scores{scores(ungated.Name)}
+	for _, v := range g.Gated {
+		pairs = append(pairs, [2]string{v, ungated.Name})
+		sc = append(sc, scores(v))
+	}
+	imp, err := analysis.ProbabilityOfImprovement(sc, pairs, opt.Boot)
+	if err != nil {
+		return err
+	}
+	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
+	for i, v := range g.Gated {
+		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
+		g.EffDiff = append(g.EffDiff, analysis.MeanDifference(opt.Boot.Rand("eff-diff/"+v+"/"+ungated.Name), eff[v], eff[ungated.Name], opt.Boot.Options()))
+		g.POI = append(g.POI, imp[i].P)
+		k, err := analysis.PerRun(sub.Of(v), kept)
+		if err != nil {
+			return err
+		}
+		g.Kept = append(g.Kept, analysis.MeanInterval(opt.Boot, "kept/"+v, k))
+		if g.Eff[i].Point > g.Eff[g.Best].Point {
+			g.Best = i
+		}
+		switch {
+		case g.EffDiff[i].Lo > 0:
+			g.Helps = append(g.Helps, g.Tau[i])
+		case g.EffDiff[i].Hi < 0:
+			g.Hurts = append(g.Hurts, g.Tau[i])
+		}
+	}
+	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver("imagined_var_delta", math.Inf(-1), math.Inf(1)))
+	if err != nil {
+		return err
+	}
+	g.UngatedVar = analysis.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
+
+	sec := r.Section(gatingTitle)
+	scale, err := varScale(sub.Of(ungated.Name))
+	if err != nil {
+		return err
+	}
+	sec.Text("Gated Dyna-PPO keeps an imagined step only while the ensemble's variance var_delta of its prediction is below τ, and ends the rollout at the first step that is not "+
+		"(`imagine --gate-variance τ`); everything else, including the %d-member ensemble, is as in the ungated variant `%s`. %s "+
+		"For scale: the ungated runs' imagined steps have a mean var_delta of %s.", m, ungated.Name, scale, ivText(g.UngatedVar, opt.Boot))
+	var parts []string
+	for i, tau := range g.Tau {
+		parts = append(parts, fmt.Sprintf("τ = %s: %s (P(gated > ungated) = %s, CI %s; keeps %s of imagined steps)",
+			tauText(tau), ivText(g.EffDiff[i], opt.Boot), analysis.Num(g.POI[i].Point), analysis.CI(g.POI[i]), analysis.Pct(g.Kept[i].Point)))
+	}
+	var lead string
+	switch {
+	case len(g.Helps) > 0 && len(g.Hurts) == 0:
+		lead = fmt.Sprintf("**Gating helps** at τ = %s: those intervals lie above 0.", nums(g.Helps))
+	case len(g.Hurts) > 0 && len(g.Helps) == 0:
+		lead = fmt.Sprintf("**Gating hurts** at τ = %s: those intervals lie below 0.", nums(g.Hurts))
+	case len(g.Helps) > 0:
+		lead = fmt.Sprintf("**It depends on τ**: gating helps at τ = %s and hurts at τ = %s.", nums(g.Helps), nums(g.Hurts))
+	default:
+		lead = "**No clear effect**: for every τ the interval of the difference includes 0."
+	}
+	ppoText := ""
+	if cat.PPO != "" {
+		ppoText = fmt.Sprintf(" For reference, ungated Dyna-PPO's mean return is %s and PPO's %s (Dyna-PPO minus PPO: %s).",
+			ivText(g.UngatedEff, opt.Boot), ivText(g.PPOEff, opt.Boot), ivText(g.UngatedVsPPODiff, opt.Boot))
+	}
+	sec.Answer("How does gating imagined steps by ensemble variance affect sample efficiency?",
+		fmt.Sprintf("%s Mean evaluation return over training (after step 0), gated minus ungated: %s. The best τ is %s, with a mean return of %s.%s",
+			lead, strings.Join(parts, "; "), tauText(g.Tau[g.Best]), ivText(g.Eff[g.Best], opt.Boot), ppoText))
+	sec.Text("A run's sample-efficiency score is its mean evaluation return over all evaluations after step 0 (the area under its learning curve per evaluation), so learning sooner scores higher. " +
+		"Differences resample each variant's runs independently; the kept fraction is each run's mean of imagined_kept_fraction (kept / simulated imagined steps) over iterations.")
+	t := &analysis.Table{Title: "Sample efficiency of gated imagination", Columns: []string{"variant", "τ", "runs", "mean return", "CI", "minus ungated", "CI", "P(> ungated)", "CI", "kept fraction", "CI"}}
+	if cat.PPO != "" {
+		t.Add(cat.PPO, "", fmt.Sprint(len(sub.Of(cat.PPO))), analysis.Num(g.PPOEff.Point), analysis.CI(g.PPOEff), "", "", "", "", "", "")
+	}
+	t.Add(ungated.Name, "∞", fmt.Sprint(len(sub.Of(ungated.Name))), analysis.Num(g.UngatedEff.Point), analysis.CI(g.UngatedEff), "0", "", "", "", "1", "")
+	for i, v := range g.Gated {
+		t.Add(v, tauText(g.Tau[i]), fmt.Sprint(len(sub.Of(v))), analysis.Num(g.Eff[i].Point), analysis.CI(g.Eff[i]),
+			analysis.Num(g.EffDiff[i].Point), analysis.CI(g.EffDiff[i]), analysis.Num(g.POI[i].Point), analysis.CI(g.POI[i]),
+			analysis.Num(g.Kept[i].Point), analysis.CI(g.Kept[i]))
+	}
+	sec.Table(t)
+	curves, grid, err := analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	if err := sec.Figure("gating-sample-efficiency", strings.TrimSpace("IQM evaluation return against real steps for each gate τ, ungated Dyna-PPO (same ensemble) and PPO. "+grid.Note()),
+		func(p string) error {
+			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
+		}); err != nil {
+		return err
+	}
+	return keptFigure(sec, sub, g.Gated, "gating-kept-fraction", "Fraction of simulated imagined steps kept by the gate (imagined_kept_fraction) against real steps, per τ: IQM over runs, each run's last iteration at or before each evaluation step.", opt)
+}
+
+func keptFigure(sec *analysis.Section, set *analysis.Set, gated []string, name, caption string, opt Options) error {
+	sub, err := set.Select(gated)
+	if err != nil {
+		return err
+	}
+	eg, err := analysis.AlignGrid(sub.Runs, analysis.EvalReturn, format.NoIndex)
+	if err != nil {
+		return err
+	}
+	g, err := analysis.SubGrid(eg, sub.Runs, "imagined_kept_fraction")
+	if err != nil {
+		return err
+	}
+	kc, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_kept_fraction", Index: format.NoIndex, Grid: &g}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	return sec.Figure(name, caption, func(p string) error {
+		return analysis.CurvesFigure(p, kc, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
+	})
+}
+
+func nums(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = tauText(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// StressAnswers are section 3's numbers: each variant's final return
+// (mean of its last Final evaluations), its drop from its best evaluation
+// to that, and how often runs collapse (end below half their best).
+type StressAnswers struct {
+	Stress      string // the settings that differ from the unstressed runs
+	Variants    []string
+	Final, Drop []stats.Interval
+	Collapsed   []float64
+	Eff         []stats.Interval
+	// Gated minus ungated, for each gated variant (Variants[2:] or [1:]).
+	Gated               []string
+	FinalDiff, DropDiff []stats.Interval
+	Stabilises          []bool // DropDiff below 0 or FinalDiff above 0
+	Diverges            []bool // per variant: its Drop's interval lies above 0 and some run collapses
+}
+
+const (
+	stressTitle = "3. Does gating stabilise learning where ungated Dyna-PPO diverges?"
+	// finalEvals is how many last evaluations a final return averages.
+	finalEvals = 3
+)
+
+func stressSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+	var vs []dyna
+	single, hasSingle := cat.find(1, math.Inf(1), true)
+	if hasSingle && m != 1 {
+		vs = append(vs, single)
+	}
+	ungated, ok := cat.find(m, math.Inf(1), true)
+	var gated []dyna
+	for _, d := range cat.Dyna {
+		if d.M == m && d.gated() && d.Stress {
+			gated = append(gated, d)
+		}
+	}
+	if !ok || len(gated) == 0 {
+		missing(r, stressTitle, fmt.Sprintf("no stressed gated and ungated Dyna-PPO runs (dyna-m%d-gate<TAU>-stress, dyna-m%d-stress)", m, m), "level3-gating")
+		return nil
+	}
+	vs = append(vs, ungated)
+	vs = append(vs, gated...)
+	s := &StressAnswers{}
+	a.Stress = s
+	var err error
+	if s.Stress, err = stressDiff(set, cat, ungated, m); err != nil {
+		return err
+	}
+	finals := map[string][]float64{}
+	drops := map[string][]float64{}
+	for _, d := range vs {
+		runs := set.Of(d.Name)
+		f, err := analysis.PerRun(runs, func(r *analysis.Run) (float64, error) {
+			return analysis.Point{Final: finalEvals}.Score(r, analysis.EvalReturn)
+		})
+		if err != nil {
+			return err
+		}
+		dr, err := analysis.PerRun(runs, analysis.PeakDrop(analysis.EvalReturn, finalEvals))
+		if err != nil {
+			return err
+		}
+		ef, err := analysis.PerRun(runs, efficiency)
+		if err != nil {
+			return err
+		}
+		collapsed := 0
+		for i := range f {
+			if dr[i] > f[i] { // final < peak / 2
+				collapsed++
+			}
+		}
+		finals[d.Name], drops[d.Name] = f, dr
+		s.Variants = append(s.Variants, d.Name)
+		s.Final = append(s.Final, analysis.MeanInterval(opt.Boot, "final/"+d.Name, f))
+		drop := analysis.MeanInterval(opt.Boot, "drop/"+d.Name, dr)
+		s.Drop = append(s.Drop, drop)
+		s.Eff = append(s.Eff, analysis.MeanInterval(opt.Boot, "eff/"+d.Name, ef))
+		s.Collapsed = append(s.Collapsed, float64(collapsed)/float64(len(f)))
+		s.Diverges = append(s.Diverges, drop.Lo > 0 && collapsed > 0)
+	}
+	for _, d := range gated {
+		s.Gated = append(s.Gated, d.Name)
+		fd := analysis.MeanDifference(opt.Boot.Rand("final-diff/"+d.Name), finals[d.Name], finals[ungated.Name], opt.Boot.Options())
+		dd := analysis.MeanDifference(opt.Boot.Rand("drop-diff/"+d.Name), drops[d.Name], drops[ungated.Name], opt.Boot.Options())
+		s.FinalDiff, s.DropDiff = append(s.FinalDiff, fd), append(s.DropDiff, dd)
+		s.Stabilises = append(s.Stabilises, dd.Hi < 0 || fd.Lo > 0)
+	}
+
+	sec := r.Section(stressTitle)
+	sec.Text("The stress setting changes %s against the unstressed runs; everything else is as in section 2. "+
+		"A run's final return is the mean of its last %d evaluations; its drop is its best evaluation minus that; it collapses when it ends below half its best.",
+		s.Stress, finalEvals)
+	var div []string
+	for i, v := range s.Variants {
+		if g := slices.Index(s.Gated, v); g >= 0 {
+			continue
+		}
+		div = append(div, fmt.Sprintf("`%s` %s: it falls %s from its best, %s of runs collapse, final return %s",
+			v, map[bool]string{true: "**diverges**", false: "does not clearly diverge"}[s.Diverges[i]],
+			ivText(s.Drop[i], opt.Boot), analysis.Pct(s.Collapsed[i]), ivText(s.Final[i], opt.Boot)))
+	}
+	sec.Answer("Under this stress, does single-model or ungated Dyna-PPO diverge?", strings.Join(div, "; ")+".")
+	var gp []string
+	for i, v := range s.Gated {
+		gp = append(gp, fmt.Sprintf("`%s`: final return minus ungated %s, drop minus ungated %s — %s",
+			v, ivText(s.FinalDiff[i], opt.Boot), ivText(s.DropDiff[i], opt.Boot),
+			map[bool]string{true: "**stabilises**", false: "no clear stabilisation (both intervals include 0 or point the other way)"}[s.Stabilises[i]]))
+	}
+	sec.Answer("Does gating stabilise it?", strings.Join(gp, "; ")+".")
+	t := &analysis.Table{Title: "Learning under stress", Columns: []string{"variant", "runs", "mean return", "CI", "final return", "CI", "drop from best", "CI", "collapsed"}}
+	for i, v := range s.Variants {
+		t.Add(v, fmt.Sprint(len(set.Of(v))), analysis.Num(s.Eff[i].Point), analysis.CI(s.Eff[i]), analysis.Num(s.Final[i].Point), analysis.CI(s.Final[i]),
+			analysis.Num(s.Drop[i].Point), analysis.CI(s.Drop[i]), analysis.Pct(s.Collapsed[i]))
+	}
+	sec.Table(t)
+	shown := slices.Clone(s.Variants)
+	if cat.PPO != "" {
+		shown = append(shown, cat.PPO)
+	}
+	sub, err := set.Select(shown)
+	if err != nil {
+		return err
+	}
+	curves, grid, err := analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	if err := sec.Figure("stress-sample-efficiency", strings.TrimSpace("IQM evaluation return against real steps under stress ("+s.Stress+"): single model, ungated and gated ensembles, and PPO (unstressed; it never imagines). "+grid.Note()),
+		func(p string) error {
+			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
+		}); err != nil {
+		return err
+	}
+	return keptFigure(sec, set, s.Gated, "stress-kept-fraction", "Fraction of simulated imagined steps kept by the gate under stress against real steps: IQM over runs.", opt)
+}
+
+// stressDiff describes the settings of the stressed ungated runs that
+// differ from those of the unstressed ones.
+func stressDiff(set *analysis.Set, cat catalogue, stressed dyna, m int) (string, error) {
+	s, err := analysis.Settings(set.Of(stressed.Name)[0])
+	if err != nil {
+		return "", err
+	}
+	base, ok := cat.find(m, math.Inf(1), false)
+	if !ok {
+		return "unknown settings (no unstressed runs to compare; see the settings table)", nil
+	}
+	b, err := analysis.Settings(set.Of(base.Name)[0])
+	if err != nil {
+		return "", err
+	}
+	var keys []string
+	for k := range s {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := s[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var d []string
+	for _, k := range keys {
+		if k == "SEED" || s[k] == b[k] {
+			continue
+		}
+		d = append(d, fmt.Sprintf("%s = %s (unstressed: %s)", k, orNone(s[k]), orNone(b[k])))
+	}
+	if len(d) == 0 {
+		return "nothing recorded in settings.mk", nil
+	}
+	return strings.Join(d, ", "), nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return s
+}
+
+// tauText is a gate τ as the make variable spells it (0.05, not 0.050).
+func tauText(t float64) string { return strconv.FormatFloat(t, 'g', -1, 64) }

@@ -1,0 +1,292 @@
+// Package level3 composes the Level-3 report: ensembles of dynamics
+// models and their epistemic uncertainty, uncertainty-gated imagination,
+// and ensemble CEM MPC against Dyna-PPO. Every number comes from the runs
+// through lib/analysis; nothing is written by hand.
+//
+// Runs are recognised by their variant names, as pipelines/level3.mk
+// writes them:
+//
+//	ppo                          PPO
+//	dyna-m<M>                    Dyna-PPO with an ensemble of M members
+//	dyna-m<M>-gate<TAU>          the same, imagined steps gated at var_delta < TAU
+//	dyna-m<M>-stress, dyna-m<M>-gate<TAU>-stress
+//	                             the same under a stress setting (a long
+//	                             horizon, noise), read from settings.mk
+//	mpc                          ensemble CEM MPC
+//
+// A section whose runs are missing says which make target makes them, so
+// each experiment's report can be written alone.
+package level3
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// Options configures Build.
+type Options struct {
+	Runs, Out string // the runs' parent directory; the report's path
+	Boot      analysis.Bootstrap
+	Threshold float64 // the return MPC and Dyna-PPO race to (475)
+	M         int     // the ensemble size of the gating and MPC comparisons; 0 picks it from the runs
+	Command   string  // the command that made the report, recorded in it
+}
+
+// Answers are the report's numbers, for tests; a nil part's runs were
+// missing.
+type Answers struct {
+	Ensemble *EnsembleAnswers
+	Gating   *GatingAnswers
+	Stress   *StressAnswers
+	MPC      *MPCAnswers
+}
+
+// dyna is a Dyna-PPO variant as its name describes it.
+type dyna struct {
+	Name   string
+	M      int
+	Tau    float64 // +Inf: ungated
+	Stress bool
+}
+
+func (d dyna) gated() bool { return !math.IsInf(d.Tau, 1) }
+
+var dynaName = regexp.MustCompile(`^dyna-m([0-9]+)(?:-gate([0-9.]+(?:e-?[0-9]+)?))?(-stress)?$`)
+
+// catalogue is the variants of a set by role.
+type catalogue struct {
+	PPO, MPC string // "" when missing
+	Dyna     []dyna // ordered by stress, M, tau
+}
+
+func classify(set *analysis.Set) (catalogue, error) {
+	var c catalogue
+	for _, v := range set.Variants() {
+		switch m := dynaName.FindStringSubmatch(v); {
+		case v == "ppo":
+			c.PPO = v
+		case v == "mpc":
+			c.MPC = v
+		case m != nil:
+			d := dyna{Name: v, Tau: math.Inf(1), Stress: m[3] != ""}
+			var err error
+			if d.M, err = strconv.Atoi(m[1]); err != nil || d.M < 1 {
+				return c, fmt.Errorf("variant %s: ensemble size %q is not a positive integer", v, m[1])
+			}
+			if m[2] != "" {
+				if d.Tau, err = strconv.ParseFloat(m[2], 64); err != nil || !(d.Tau > 0) {
+					return c, fmt.Errorf("variant %s: gate %q is not a positive number", v, m[2])
+				}
+			}
+			c.Dyna = append(c.Dyna, d)
+		}
+	}
+	slices.SortFunc(c.Dyna, func(a, b dyna) int {
+		return cmp.Or(cmp.Compare(btoi(a.Stress), btoi(b.Stress)), cmp.Compare(a.M, b.M), cmp.Compare(a.Tau, b.Tau))
+	})
+	return c, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// find returns the Dyna-PPO variant with m members, gate tau (+Inf for
+// none) and the stress flag.
+func (c catalogue) find(m int, tau float64, stress bool) (dyna, bool) {
+	for _, d := range c.Dyna {
+		if d.M == m && d.Tau == tau && d.Stress == stress {
+			return d, true
+		}
+	}
+	return dyna{}, false
+}
+
+// gateM returns the ensemble size of the gating and MPC comparisons: the
+// given one, else that of the gated runs, else the ungated ensemble
+// closest to 5 members.
+func (c catalogue) gateM(given int) int {
+	if given > 0 {
+		return given
+	}
+	for _, d := range c.Dyna {
+		if d.gated() {
+			return d.M
+		}
+	}
+	best := 0
+	for _, d := range c.Dyna {
+		if !d.gated() && !d.Stress && d.M > 1 && (best == 0 || abs(d.M-5) < abs(best-5)) {
+			best = d.M
+		}
+	}
+	return best
+}
+
+func abs(x int) int { return max(x, -x) }
+
+// Build computes the Level-3 answers, draws the figures beside opt.Out and
+// returns the report (not yet written).
+func Build(opt Options) (*analysis.Report, *Answers, error) {
+	set, err := analysis.Load([]string{filepath.Join(opt.Runs, "*", "metrics.arrow")}, analysis.LoadOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+		return nil, nil, err
+	}
+	cat, err := classify(set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cat.PPO == "" && cat.MPC == "" && len(cat.Dyna) == 0 {
+		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want ppo, mpc, dyna-m<M>[-gate<TAU>][-stress])",
+			opt.Runs, strings.Join(set.Variants(), ", "))
+	}
+	r := analysis.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
+	r.Intro = []string{fmt.Sprintf("From the metrics files in `%s` (variants: %s). "+
+		"Returns are mean evaluation returns on CartPole-v1; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
+		"Each figure's bands are 95%% bootstrap intervals over runs.",
+		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+	a := &Answers{}
+	m := cat.gateM(opt.M)
+	steps := []func() error{
+		func() error { return ensembleSection(r, set, cat, a, opt) },
+		func() error { return gatingSection(r, set, cat, m, a, opt) },
+		func() error { return stressSection(r, set, cat, m, a, opt) },
+		func() error { return mpcSection(r, set, cat, m, a, opt) },
+		func() error { return setup(r, set, opt) },
+	}
+	for _, f := range steps {
+		if err := f(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return r, a, nil
+}
+
+// varScale says what var_delta is measured on, from the runs' model
+// preset.
+func varScale(runs []*analysis.Run) (string, error) {
+	presets := map[string]bool{}
+	for _, r := range runs {
+		s, err := analysis.Settings(r)
+		if err != nil {
+			return "", err
+		}
+		presets[cmp.Or(s["MODEL_PRESET"], "unknown")] = true
+	}
+	const def = "Variances (var_delta, imagined_var_delta, model_var_mean) are the variance across members of the predicted state change s' − s, averaged over the state's dimensions, "
+	switch {
+	case len(presets) == 1 && presets["tuned"]:
+		return def + "on the model's **standardised targets**: each dimension divided by its standard deviation in the replay buffer when the model was first fitted (model preset `tuned`). " +
+			"A variance of 0.1 is thus a disagreement of about √0.1 ≈ 0.3 of a typical state change, in every dimension alike.", nil
+	case len(presets) == 1 && presets["course"]:
+		return def + "in **raw units** of the state change (model preset `course`, which does not normalise): a gate's τ then weighs CartPole's dimensions by their scale.", nil
+	}
+	keys := make([]string, 0, len(presets))
+	for k := range presets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return def + "on the model's training targets (standardised for model preset `tuned`, raw for `course`; these runs use " + strings.Join(keys, ", ") + ").", nil
+}
+
+// verdict words a difference's interval: above, below or containing 0.
+func verdict(d stats.Interval, above, below, neither string) string {
+	switch {
+	case d.Lo > 0:
+		return above
+	case d.Hi < 0:
+		return below
+	}
+	return neither
+}
+
+// ivText is "x (95% CI [lo, hi])".
+func ivText(iv stats.Interval, b analysis.Bootstrap) string {
+	return fmt.Sprintf("%s (%s CI %s)", analysis.Num(iv.Point), b.Level(), analysis.CI(iv))
+}
+
+// missing adds a section saying which target makes its runs.
+func missing(r *analysis.Report, title, what, target string) {
+	r.Section(title).Text("Not computed: %s. `make %s OUT=DIR` makes them.", what, target)
+}
+
+// setup lists the runs and the settings that tell variants apart.
+func setup(r *analysis.Report, set *analysis.Set, opt Options) error {
+	sec := r.Section("Runs, settings and commands")
+	t := &analysis.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds", "real steps", "settings that differ between variants"}}
+	all := map[string]map[string]string{}
+	for _, v := range set.Variants() {
+		s, err := analysis.Settings(set.Of(v)[0])
+		if err != nil {
+			return err
+		}
+		all[v] = s
+	}
+	var keys []string
+	for _, s := range all {
+		for k := range s {
+			if !slices.Contains(keys, k) && k != "SEED" {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	var differ []string
+	for _, k := range keys {
+		var vals []string
+		for _, s := range all {
+			if !slices.Contains(vals, s[k]) {
+				vals = append(vals, s[k])
+			}
+		}
+		if len(vals) > 1 {
+			differ = append(differ, k)
+		}
+	}
+	var common []string
+	for _, k := range keys {
+		if !slices.Contains(differ, k) {
+			if v := all[set.Variants()[0]][k]; v != "" {
+				common = append(common, fmt.Sprintf("%s = %s", k, v))
+			}
+		}
+	}
+	for _, v := range set.Variants() {
+		var seeds []string
+		last := 0.0
+		for _, run := range set.Of(v) {
+			seeds = append(seeds, fmt.Sprint(run.Seed))
+			steps, _ := run.Series(analysis.EvalReturn, -1)
+			last = max(last, steps[len(steps)-1])
+		}
+		var ds []string
+		for _, k := range differ {
+			if val := all[v][k]; val != "" {
+				ds = append(ds, fmt.Sprintf("%s=%s", k, val))
+			}
+		}
+		t.Add(v, fmt.Sprint(len(seeds)), strings.Join(seeds, " "), analysis.Steps(last), strings.Join(ds, " "))
+	}
+	sec.Table(t)
+	if len(common) > 0 {
+		sec.Text("Settings every variant shares (from each run's settings.mk): %s.", strings.Join(common, ", "))
+	}
+	sec.Text("The report was made by this command; `bin/inspect` opens any metrics file it read.")
+	sec.Code(opt.Command)
+	return nil
+}

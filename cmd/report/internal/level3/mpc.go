@@ -1,0 +1,296 @@
+package level3
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/plan"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// MPCAnswers are section 4's numbers. Budget is the MPC runs' real-step
+// budget (their smallest last evaluation step); returns are compared there.
+type MPCAnswers struct {
+	Dyna, MPC          string
+	Budget             float64
+	DynaAt, MPCAt      stats.Interval // IQM eval_return at Budget
+	POI                stats.Interval // P(MPC > Dyna-PPO) at Budget
+	StepsDyna, StepsMP analysis.StepsTo
+	// Rows are model forward rows per real step (mean over runs); RowsRatio
+	// is MPC's over Dyna-PPO's.
+	RowsDyna, RowsMPC stats.Interval
+	RowsRatio         float64
+	RowsSource        string // where MPC's rows came from
+	PerSeed           []SeedSteps
+}
+
+// SeedSteps is one seed's first evaluation step at or above the threshold
+// for each method (NaN: not reached by its budget).
+type SeedSteps struct {
+	Seed      int64
+	Dyna, MPC float64
+}
+
+const (
+	mpcTitle = "4. CEM MPC against Dyna-PPO"
+	// RowsMetric is the planner's model rows per real step, when the MPC
+	// pipeline records it.
+	RowsMetric = "plan_model_rows_per_step"
+)
+
+func mpcSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+	d, ok := cat.find(m, math.Inf(1), false)
+	if cat.MPC == "" || !ok {
+		missing(r, mpcTitle, fmt.Sprintf("no MPC runs (mpc) and ungated Dyna-PPO runs (dyna-m%d) to compare", m), "level3-mpc")
+		return nil
+	}
+	x := &MPCAnswers{Dyna: d.Name, MPC: cat.MPC}
+	a.MPC = x
+	mpcSet, err := set.Select([]string{cat.MPC})
+	if err != nil {
+		return err
+	}
+	dynaSet, err := set.Select([]string{d.Name})
+	if err != nil {
+		return err
+	}
+	x.Budget = math.Inf(1)
+	for _, run := range mpcSet.Runs {
+		steps, _ := run.Series(analysis.EvalReturn, format.NoIndex)
+		x.Budget = min(x.Budget, steps[len(steps)-1])
+	}
+	at := analysis.Point{AtStep: true, Step: x.Budget}
+	both, err := set.Select([]string{d.Name, cat.MPC})
+	if err != nil {
+		return err
+	}
+	sc, err := analysis.VariantScores(both, analysis.EvalReturn, at, nil)
+	if err != nil {
+		return err
+	}
+	est := analysis.IntervalEstimates(sc, []stats.Metric{stats.MetricIQM()}, opt.Boot)
+	x.DynaAt, x.MPCAt = est[0].Intervals[0], est[1].Intervals[0]
+	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{cat.MPC, d.Name}}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	x.POI = imp[0].P
+	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
+		st, err := analysis.StepsToThreshold(s, opt.Threshold, opt.Boot)
+		if err != nil {
+			return err
+		}
+		if s == dynaSet {
+			x.StepsDyna = st[0]
+		} else {
+			x.StepsMP = st[0]
+		}
+	}
+	x.PerSeed = perSeed(dynaSet.Runs, mpcSet.Runs, opt.Threshold)
+	rd, err := analysis.PerRun(dynaSet.Runs, func(r *analysis.Run) (float64, error) { return dynaRows(r, d.M) })
+	if err != nil {
+		return err
+	}
+	x.RowsDyna = analysis.MeanInterval(opt.Boot, "rows/"+d.Name, rd)
+	rm, src, err := mpcRows(mpcSet.Runs)
+	if err != nil {
+		return err
+	}
+	x.RowsMPC, x.RowsSource = analysis.MeanInterval(opt.Boot, "rows/"+cat.MPC, rm), src
+	x.RowsRatio = x.RowsMPC.Point / x.RowsDyna.Point
+
+	sec := r.Section(mpcTitle)
+	sec.Text("Dyna-PPO (`%s`: the policy is updated from imagined rollouts of a %d-member ensemble) against ensemble CEM MPC (`%s`: it plans in its ensemble at every real step and has no policy). "+
+		"The MPC runs have their own, smaller budget of %s real steps (MPC_STEPS), as planning costs far more per step; returns are compared at that budget, and the curves show each method over its whole budget.",
+		d.Name, d.M, cat.MPC, analysis.Steps(x.Budget))
+	lvl := opt.Boot.Level()
+	sec.Answer(fmt.Sprintf("Which method has the higher return after %s real steps?", analysis.Steps(x.Budget)),
+		fmt.Sprintf("IQM return at %s real steps: MPC **%s**, Dyna-PPO **%s**. P(MPC > Dyna-PPO) = **%s** (%s CI %s; 0.5 means neither is better): %s",
+			analysis.Steps(x.Budget), ivText(x.MPCAt, opt.Boot), ivText(x.DynaAt, opt.Boot), analysis.Num(x.POI.Point), lvl, analysis.CI(x.POI),
+			verdict(stats.Interval{Point: x.POI.Point - 0.5, Lo: x.POI.Lo - 0.5, Hi: x.POI.Hi - 0.5},
+				"MPC is ahead.", "Dyna-PPO is ahead.", "no clear winner; the interval includes 0.5.")))
+	sec.Answer(fmt.Sprintf("How many real steps does each need to reach a return of %s?", analysis.Num(opt.Threshold)),
+		fmt.Sprintf("%s of MPC runs reach it within their %s steps, the IQM run after **%s** steps (%s CI %s); %s of Dyna-PPO runs within theirs, the IQM run after **%s** (CI %s). "+
+			"A run that never reaches it counts as its variant's budget, so such an IQM is a lower bound. The table below gives every seed.",
+			analysis.Pct(x.StepsMP.Reached), analysis.Steps(x.Budget), analysis.Steps(x.StepsMP.Point), lvl, stepsCI(x.StepsMP.Interval),
+			analysis.Pct(x.StepsDyna.Reached), analysis.Steps(x.StepsDyna.Point), stepsCI(x.StepsDyna.Interval)))
+	sec.Answer("What does each cost in model computation per real step?",
+		fmt.Sprintf("Dyna-PPO evaluates **%s** model rows per real step (%s CI %s; imagined steps simulated × %d members, summed over iterations, over the real steps); "+
+			"MPC evaluates **%s** (%s). MPC costs **%s×** as many model rows per real step.",
+			count(x.RowsDyna.Point), lvl, analysis.CI(x.RowsDyna), d.M, count(x.RowsMPC.Point), x.RowsSource, count(x.RowsRatio)))
+	sec.Text("Rows count forward passes of one ensemble member on one (state, action) row, for acting or imagining only: model training, PPO updates and evaluation episodes are left out.")
+	t := &analysis.Table{Title: "Real steps to reach a return of " + analysis.Num(opt.Threshold) + " per seed (first evaluation at or above it)", Columns: []string{"seed", "Dyna-PPO", "MPC"}}
+	for _, s := range x.PerSeed {
+		t.Add(fmt.Sprint(s.Seed), reachText(s.Dyna), reachText(s.MPC))
+	}
+	sec.Table(t)
+	t2 := analysis.StepsTable("Real steps to reach "+analysis.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
+	sec.Table(t2)
+	var curves []analysis.Curve
+	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
+		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+		if err != nil {
+			return err
+		}
+		curves = append(curves, c...)
+	}
+	thr := opt.Threshold
+	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", analysis.Num(thr)),
+		func(p string) error {
+			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+		})
+}
+
+func stepsCI(iv stats.Interval) string {
+	return "[" + analysis.Steps(iv.Lo) + ", " + analysis.Steps(iv.Hi) + "]"
+}
+
+func reachText(s float64) string {
+	if math.IsNaN(s) {
+		return "not reached"
+	}
+	return analysis.Steps(s)
+}
+
+func perSeed(dyna, mpc []*analysis.Run, threshold float64) []SeedSteps {
+	by := map[int64]*SeedSteps{}
+	var seeds []int64
+	get := func(seed int64) *SeedSteps {
+		if by[seed] == nil {
+			by[seed] = &SeedSteps{Seed: seed, Dyna: math.NaN(), MPC: math.NaN()}
+			seeds = append(seeds, seed)
+		}
+		return by[seed]
+	}
+	for _, r := range dyna {
+		if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, threshold); ok {
+			get(r.Seed).Dyna = s
+		} else {
+			get(r.Seed)
+		}
+	}
+	for _, r := range mpc {
+		if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, threshold); ok {
+			get(r.Seed).MPC = s
+		} else {
+			get(r.Seed)
+		}
+	}
+	out := make([]SeedSteps, 0, len(seeds))
+	for _, s := range seeds {
+		out = append(out, *by[s])
+	}
+	slices.SortFunc(out, func(a, b SeedSteps) int { return cmp.Compare(a.Seed, b.Seed) })
+	return out
+}
+
+// dynaRows is a Dyna-PPO run's model rows per real step: every simulated
+// imagined step evaluates all m members. Simulated steps are kept steps
+// over the kept fraction, or the rollouts when none was kept (each
+// rollout simulates at least its first step).
+func dynaRows(r *analysis.Run, m int) (float64, error) {
+	steps, kept := r.Series("imagined_steps", format.NoIndex)
+	if len(steps) == 0 {
+		return 0, fmt.Errorf("no imagined_steps rows")
+	}
+	fs, frac := r.Series("imagined_kept_fraction", format.NoIndex)
+	rs, roll := r.Series("imagined_rollouts", format.NoIndex)
+	var sim float64
+	for i, s := range steps {
+		f := valueAtStep(fs, frac, s)
+		switch {
+		case f > 0:
+			sim += kept[i] / f
+		case kept[i] == 0:
+			sim += valueAtStep(rs, roll, s)
+		default:
+			return 0, fmt.Errorf("no imagined_kept_fraction at %s real steps", analysis.Steps(s))
+		}
+	}
+	if math.IsNaN(sim) {
+		return 0, fmt.Errorf("imagined metrics incomplete")
+	}
+	return sim * float64(m) / steps[len(steps)-1], nil
+}
+
+func valueAtStep(steps, values []float64, s float64) float64 {
+	for i, x := range steps {
+		if x == s {
+			return values[i]
+		}
+	}
+	return math.NaN()
+}
+
+// mpcRows returns each MPC run's model rows per real step: the mean of its
+// RowsMetric rows, or else CEM_SAMPLES × CEM_HORIZON × CEM_ITERS ×
+// ENSEMBLE from its settings.mk, lib/plan's defaults standing in for
+// unset CEM settings and the tuned model preset's 5 members for an unset
+// ENSEMBLE. src says which.
+func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
+	if runs[0].Has(RowsMetric) {
+		rows, err = analysis.PerRun(runs, analysis.MeanOver(RowsMetric, math.Inf(-1), math.Inf(1)))
+		return rows, "the planner's recorded " + RowsMetric, err
+	}
+	def := plan.DefaultConfig()
+	var notes []string
+	for _, r := range runs {
+		s, err := analysis.Settings(r)
+		if err != nil {
+			return nil, "", err
+		}
+		get := func(k string, d int, what string) (float64, error) {
+			v := s[k]
+			if v == "" {
+				note := fmt.Sprintf("%s unset: %d (%s)", k, d, what)
+				if !slices.Contains(notes, note) {
+					notes = append(notes, note)
+				}
+				return float64(d), nil
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return 0, fmt.Errorf("run %s: %s = %q in settings.mk is not a positive integer", r.Name, k, v)
+			}
+			return float64(n), nil
+		}
+		p := 1.0
+		for _, f := range []struct {
+			k    string
+			d    int
+			what string
+		}{
+			{"CEM_SAMPLES", def.Samples, "lib/plan's default"},
+			{"CEM_HORIZON", def.Horizon, "lib/plan's default"},
+			{"CEM_ITERS", def.Iters, "lib/plan's default"},
+			{"ENSEMBLE", 5, "the tuned model preset's members"},
+		} {
+			v, err := get(f.k, f.d, f.what)
+			if err != nil {
+				return nil, "", err
+			}
+			p *= v
+		}
+		rows = append(rows, p)
+	}
+	src = "CEM_SAMPLES × CEM_HORIZON × CEM_ITERS × ENSEMBLE from the runs' settings.mk, as the runs record no " + RowsMetric
+	if len(notes) > 0 {
+		src += "; " + strings.Join(notes, ", ")
+	}
+	return rows, src, nil
+}
+
+// count writes a large number with thousands separators.
+func count(v float64) string {
+	if math.Abs(v) >= 1000 {
+		return analysis.Steps(v)
+	}
+	return analysis.Num(v)
+}

@@ -1,0 +1,78 @@
+# Level 3: ensembles and epistemic uncertainty, uncertainty-gated
+# imagination, and ensemble CEM MPC against Dyna-PPO.
+#
+#   make level3          OUT=DIR [SEEDS="0 1 2"] [STEPS=15000]   every experiment, then DIR/report.md
+#   make level3-ensemble OUT=DIR ...   Dyna-PPO with ensembles of L3_ENSEMBLES members, model evaluations on
+#   make level3-gating   OUT=DIR ...   gates L3_TAUS on an L3_M-member ensemble against ungated and PPO,
+#                                      and the stress setting L3_STRESS (single model, ungated, gated at L3_STRESS_TAU)
+#   make level3-mpc      OUT=DIR ...   CEM MPC (MPC_PRESET, MPC_STEPS real steps) against the ungated L3_M ensemble
+#   make level3-report   OUT=DIR       the report of whatever runs DIR holds
+#
+# Each experiment target writes DIR/report.md over the runs DIR holds, so
+# after level3-ensemble alone the report has that section and says how to
+# make the others. Runs live in DIR/<variant>-s<seed>/ (variant names as
+# cmd/report/internal/level3 reads them: ppo, mpc, dyna-m<M>,
+# dyna-m<M>-gate<TAU>, ...-stress); a run shared between experiments
+# (dyna-m$(L3_M), ppo) is made once, a finished run is reused, and an
+# interrupted make continues each run from its last finished iteration.
+# Dyna-PPO runs use the course's loop (L3_PRESET) with the tuned model
+# (L3_MODEL_PRESET: 2×200, probabilistic, standardised targets, so
+# var_delta and the gates' τ are on standardised state changes).
+
+SEEDS ?= 0 1 2 3 4 5 6 7 8 9
+JOBS ?= $(shell nproc)
+L3_PRESET ?= course
+L3_MODEL_PRESET ?= tuned
+L3_ENSEMBLES ?= 3 5 10
+L3_M ?= 5
+L3_TAUS ?= 0.01 0.05 0.1 0.2
+L3_STRESS ?= HORIZON=20
+L3_STRESS_TAU ?= 0.1
+MPC_PRESET ?= tuned
+MPC_STEPS ?= 3000
+L3_REPORT_FLAGS ?=
+
+# l3_rule VARIANT SEED MAKE-VARS: the run DIR/VARIANT-sSEED. The run's
+# variables are cleared from the environment first: this make exported
+# them as its own ALGO's preset (or empty) left them, and an exported
+# value, even an empty one, would defeat the run's own preset's "?=".
+# Variables given on the command line still reach the run (MAKEFLAGS).
+define l3_rule
+$(OUT)/$(1)-s$(2)/done:
+	@env $(addprefix -u ,$(RUN_VARS)) $$(MAKE) --no-print-directory run-only SEED=$(2) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(3)
+endef
+# l3_variant VARIANT MAKE-VARS: its rule for every seed.
+l3_variant = $(foreach s,$(SEEDS),$(eval $(call l3_rule,$(1),$(s),$(2))))
+l3_done = $(foreach s,$(SEEDS),$(OUT)/$(1)-s$(s)/done)
+
+L3_DYNA = ALGO=dyna PRESET=$(L3_PRESET) MODEL_PRESET=$(L3_MODEL_PRESET) STEPS=$(STEPS)
+
+$(call l3_variant,ppo,ALGO=ppo PRESET=$(L3_PRESET) STEPS=$(STEPS) EVAL_MODEL=0)
+$(foreach m,$(sort $(L3_ENSEMBLES) $(L3_M)),$(call l3_variant,dyna-m$(m),$(L3_DYNA) ENSEMBLE=$(m) EVAL_MODEL=1))
+$(foreach t,$(L3_TAUS),$(call l3_variant,dyna-m$(L3_M)-gate$(t),$(L3_DYNA) ENSEMBLE=$(L3_M) GATE_VARIANCE=$(t) EVAL_MODEL=0))
+$(call l3_variant,dyna-m1-stress,$(L3_DYNA) ENSEMBLE=1 EVAL_MODEL=0 $(L3_STRESS))
+$(call l3_variant,dyna-m$(L3_M)-stress,$(L3_DYNA) ENSEMBLE=$(L3_M) EVAL_MODEL=0 $(L3_STRESS))
+$(call l3_variant,dyna-m$(L3_M)-gate$(L3_STRESS_TAU)-stress,$(L3_DYNA) ENSEMBLE=$(L3_M) GATE_VARIANCE=$(L3_STRESS_TAU) EVAL_MODEL=0 $(L3_STRESS))
+$(call l3_variant,mpc,ALGO=mpc PRESET=$(MPC_PRESET) STEPS=$(MPC_STEPS))
+
+L3_ENSEMBLE_RUNS = $(foreach m,$(L3_ENSEMBLES),$(call l3_done,dyna-m$(m)))
+L3_GATING_RUNS = $(call l3_done,ppo) $(call l3_done,dyna-m$(L3_M)) \
+	$(foreach t,$(L3_TAUS),$(call l3_done,dyna-m$(L3_M)-gate$(t))) \
+	$(call l3_done,dyna-m1-stress) $(call l3_done,dyna-m$(L3_M)-stress) \
+	$(call l3_done,dyna-m$(L3_M)-gate$(L3_STRESS_TAU)-stress)
+L3_MPC_RUNS = $(call l3_done,mpc) $(call l3_done,dyna-m$(L3_M))
+
+.PHONY: level3 level3-ensemble level3-gating level3-mpc level3-report \
+	level3-runs level3-ensemble-runs level3-gating-runs level3-mpc-runs
+level3 level3-ensemble level3-gating level3-mpc: build
+	@$(MAKE) --no-print-directory -j$(JOBS) $@-runs
+	@$(MAKE) --no-print-directory level3-report
+
+level3-runs: level3-ensemble-runs level3-gating-runs level3-mpc-runs
+level3-ensemble-runs: $(L3_ENSEMBLE_RUNS)
+level3-gating-runs: $(L3_GATING_RUNS)
+level3-mpc-runs: $(L3_MPC_RUNS)
+
+level3-report:
+	$(BIN)/report level3 --runs $(OUT) --out $(OUT)/report.md --m $(L3_M) $(L3_REPORT_FLAGS)
+	@echo "level3: report in $(OUT)/report.md" >&2
