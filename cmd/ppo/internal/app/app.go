@@ -226,6 +226,16 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	if e := t.Meta["env"]; e != "" {
 		meta["env"] = e
 	}
+	m := &format.Metrics{Meta: meta}
+	m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "ppo_rows", Index: format.NoIndex, Value: float64(t.Len())})
+	if t.Len() == 0 {
+		// Nothing to learn from (e.g. gated imagination kept no step): the
+		// policy passes through unchanged, so a loop's next step has its file.
+		if err := p.Save(c.String("out"), meta); err != nil {
+			return err
+		}
+		return format.WriteMetrics(c.String("metrics"), m)
+	}
 	tr := ppo.NewTrainer(p, h)
 	st, err := tr.Update(t, ends, progress, rand.New(rand.NewPCG(uint64(seed), uint64(realSteps))))
 	if err != nil {
@@ -234,7 +244,6 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	if err := p.Save(c.String("out"), meta); err != nil {
 		return err
 	}
-	m := &format.Metrics{Meta: meta}
 	for _, kv := range []struct {
 		name string
 		v    float64

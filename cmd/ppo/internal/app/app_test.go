@@ -165,3 +165,36 @@ func BenchmarkUpdateTool(b *testing.B) {
 		}
 	}
 }
+
+// TestNoTransitions: an update on empty data (gated imagination that kept
+// no step) writes the policy unchanged and says so in its metrics.
+func TestNoTransitions(t *testing.T) {
+	dir := t.TempDir()
+	in, empty, out, met := dir+"/p.arrow", dir+"/empty.arrow", dir+"/q.arrow", dir+"/m.arrow"
+	mustRun(t, "--init", "--env", "CartPole-v1", "--seed", "1", "--out", in)
+	if err := format.WriteTransitions(empty, format.NewTransitions(4, 1, true, 0)); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "--policy", in, "--data", empty, "--out", out, "--metrics", met, "--seed", "2", "--real-steps", "300")
+	p, err := agent.Load(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := agent.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, qp := p.Params(), q.Params()
+	for i := range pp {
+		if !slices.Equal(pp[i].Data, qp[i].Data) {
+			t.Errorf("%s changed", pp[i].Name)
+		}
+	}
+	m, err := format.ReadMetrics(met)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Rows) != 1 || m.Rows[0].Metric != "ppo_rows" || m.Rows[0].Value != 0 || m.Rows[0].RealSteps != 300 {
+		t.Errorf("metrics %+v, want one ppo_rows = 0 row at 300 real steps", m.Rows)
+	}
+}
