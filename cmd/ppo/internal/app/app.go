@@ -24,9 +24,11 @@ preset, or --hidden, --activation, --weight-init, --log-std-init).
 Otherwise reads the policy (with its Adam state) and the transitions of
 every --data file in order, runs one PPO update (GAE with values
 recomputed by the current critic; the ratio uses the log_prob column) and
-writes the new policy to --out and policy_loss, value_loss, entropy,
-approx_kl, clip_fraction and explained_variance to --metrics, tagged with
---real-steps. Hyperparameters come from --preset and are overridden by
+writes the new policy to --out and ppo_rows (transitions read),
+policy_loss, value_loss, entropy, approx_kl, clip_fraction and
+explained_variance to --metrics, tagged with --real-steps. With no
+transitions at all (gated imagination that kept no step) the policy is
+written unchanged and only ppo_rows = 0 is recorded. Hyperparameters come from --preset and are overridden by
 the flags given. Minibatches are shuffled with PCG(seed, real-steps).
 
 Examples:

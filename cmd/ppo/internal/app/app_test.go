@@ -79,7 +79,7 @@ func TestUsageExamples(t *testing.T) {
 			t.Errorf("row %+v: want real_steps 256, no index, empty run and variant", r)
 		}
 	}
-	want := []string{"policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance"}
+	want := []string{"ppo_rows", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance"}
 	if !slices.Equal(names, want) {
 		t.Errorf("metrics %v, want %v", names, want)
 	}
