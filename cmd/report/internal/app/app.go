@@ -31,7 +31,7 @@ computed from the runs, with figures beside it in fig/ (.png and .svg).
 Example:
 
    $ ` + Level1Example,
-		Commands: []*cli.Command{level1Command()},
+		Commands: []*cli.Command{level1Command(), level2Command(), level3Command()},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &tool.UsageError{Err: err} }

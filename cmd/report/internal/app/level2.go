@@ -1,0 +1,70 @@
+package app
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/cmd/report/internal/level2"
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/stats"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// Level2Example is the worked example of "report level2 --help"; the test
+// runs it on generated runs in runs/level2.
+const Level2Example = `report level2 --runs runs/level2 --out runs/level2/report.md --seed 1`
+
+func level2Command() *cli.Command {
+	return &cli.Command{
+		Name:  "level2",
+		Usage: "Dyna-PPO's sensitivity: horizon, budget, buffer, distribution shift, model noise",
+		Description: `Reads DIR/*/metrics.arrow, the runs of pipelines/level2.mk found by their
+variant names (dyna, ppo, dyna-h<H>, dyna-budget-<regime>, dyna-buf<N>,
+dyna-noise<sigma>) with the swept values from each run's settings.mk, and
+writes the Level-2 report: a section per experiment whose runs exist.
+
+Example:
+
+   $ ` + Level2Example,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
+			&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
+			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
+			&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
+			&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+			&cli.IntFlag{Name: "final", Value: 1, Usage: "a run's final return and model error: the mean of its last `N` (>= 1) evaluations"},
+			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "budget threshold: this fraction in (0, 1] of the best regime's final IQM return"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() > 0 {
+				return tool.Usagef("unexpected argument %q", c.Args().First())
+			}
+			opt := level2.Options{
+				Runs: c.String("runs"), Out: c.String("out"),
+				Boot:  analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
+				Final: c.Int("final"), Fraction: c.Float64("fraction"),
+				Command: tool.Provenance(c)["args"],
+			}
+			if opt.Out == "" {
+				opt.Out = filepath.Join(opt.Runs, "report.md")
+			}
+			switch {
+			case opt.Boot.Reps < 1:
+				return tool.Usagef("--reps %d: must be at least 1", opt.Boot.Reps)
+			case !(opt.Boot.Confidence > 0 && opt.Boot.Confidence < 1):
+				return tool.Usagef("--confidence %g: must be in (0, 1)", opt.Boot.Confidence)
+			case opt.Final < 1:
+				return tool.Usagef("--final %d: must be at least 1", opt.Final)
+			case !(opt.Fraction > 0 && opt.Fraction <= 1):
+				return tool.Usagef("--fraction %g: must be in (0, 1]", opt.Fraction)
+			}
+			r, _, err := level2.Build(opt)
+			if err != nil {
+				return fmt.Errorf("level2: %w", err)
+			}
+			return r.Write()
+		},
+	}
+}

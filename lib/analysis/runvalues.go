@@ -1,0 +1,118 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// IQM returns the interquartile mean of one value per run.
+func IQM(values []float64) float64 { return stats.IQM(Column(values)) }
+
+// Column returns values as a [run][task] matrix of one task.
+func Column(values []float64) [][]float64 {
+	x := make([][]float64, len(values))
+	for i, v := range values {
+		x[i] = []float64{v}
+	}
+	return x
+}
+
+// RunValues returns each run's score of metric at p, in the runs' order.
+func RunValues(runs []*Run, metric string, p Point) ([]float64, error) {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		v, err := p.Score(r, metric)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// IndexValues returns each run's value of metric at index (the k of
+// model_ek) at its last checkpoint at or before at.
+func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64, error) {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		st, err := checkpoint(r, metric, at)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = valueAt(r, metric, index, st)
+		if math.IsNaN(out[i]) {
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at %s real steps", r.Name, r.Variant, r.Seed, label(metric, index), Num(float64(st)))
+		}
+	}
+	return out, nil
+}
+
+// IQMInterval returns the IQM of one value per run with a bootstrap
+// interval over runs, drawn from the generator of label.
+func IQMInterval(values []float64, b Bootstrap, label string) stats.Interval {
+	return stats.IntervalEstimates(b.Rand(label), Column(values), []stats.Metric{stats.MetricIQM()}, b.Options())[0]
+}
+
+// BootstrapPair returns f(a) - f(b) with a percentile interval from
+// resampling a's and b's values (one per run) independently.
+func BootstrapPair(rnd *rand.Rand, a, b []float64, f func([]float64) float64, opt stats.BootstrapOptions) stats.Interval {
+	if len(a) == 0 || len(b) == 0 {
+		panic("analysis: bootstrap of a difference with an empty sample")
+	}
+	reps, conf := opt.Reps, opt.Confidence
+	if reps == 0 {
+		reps = stats.DefaultReps
+	}
+	if conf == 0 {
+		conf = stats.DefaultConfidence
+	}
+	ra, rb := make([]float64, len(a)), make([]float64, len(b))
+	d := make([]float64, 0, reps)
+	for range reps {
+		for i := range ra {
+			ra[i] = a[rnd.IntN(len(a))]
+		}
+		for i := range rb {
+			rb[i] = b[rnd.IntN(len(b))]
+		}
+		if v := f(ra) - f(rb); !math.IsNaN(v) {
+			d = append(d, v)
+		}
+	}
+	return percentileInterval(f(a)-f(b), d, conf)
+}
+
+// CurveAreas returns, for each run, the normalised area under its curve
+// of metric on the grid: the trapezoidal integral over real steps divided
+// by the grid's span, so the mean value over training (a return of 500
+// throughout gives 500). A grid of one step gives that step's value.
+func CurveAreas(runs []*Run, metric string, g Grid) ([]float64, error) {
+	if len(g.Steps) == 0 {
+		return nil, fmt.Errorf("curve areas: empty grid")
+	}
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		y := g.Sample(r, metric, format.NoIndex)
+		if slices.ContainsFunc(y, math.IsNaN) {
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, Num(g.Steps[0]))
+		}
+		out[i] = trapezoidMean(g.Steps, y)
+	}
+	return out, nil
+}
+
+func trapezoidMean(x, y []float64) float64 {
+	if len(x) == 1 {
+		return y[0]
+	}
+	var a float64
+	for i := 1; i < len(x); i++ {
+		a += (x[i] - x[i-1]) * (y[i] + y[i-1]) / 2
+	}
+	return a / (x[len(x)-1] - x[0])
+}

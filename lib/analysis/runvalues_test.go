@@ -1,0 +1,91 @@
+package analysis
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+func TestCurveAreas(t *testing.T) {
+	r := &Run{Name: "a"}
+	// 0, 100, 300 at 0, 1000, 3000: trapezoids 50·1000 + 200·2000 over 3000.
+	for i, s := range []int64{0, 1000, 3000} {
+		r.Rows = append(r.Rows, format.MetricRow{RealSteps: s, Metric: EvalReturn, Index: format.NoIndex, Value: []float64{0, 100, 300}[i]})
+	}
+	cases := []struct {
+		name string
+		grid []float64
+		want float64
+	}{
+		{"trapezoids", []float64{0, 1000, 3000}, (50*1000 + 200*2000) / 3000.0},
+		{"one step", []float64{1000}, 100},
+		{"carried", []float64{0, 2000}, 50}, // 2,000 carries 1,000's 100
+	}
+	const tol = 1e-12
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := CurveAreas([]*Run{r}, EvalReturn, Grid{Steps: c.grid})
+			if err != nil || math.Abs(got[0]-c.want) > tol {
+				t.Errorf("area %v (%v), want %g", got, err, c.want)
+			}
+		})
+	}
+	if _, err := CurveAreas([]*Run{r}, "missing", Grid{Steps: []float64{0}}); err == nil {
+		t.Error("no error for a run without the metric")
+	}
+}
+
+func TestBootstrapPair(t *testing.T) {
+	a, b := []float64{10, 11, 12, 13}, []float64{1, 2, 3}
+	iv := BootstrapPair(Bootstrap{Seed: 1}.Rand("x"), a, b, mean, stats.BootstrapOptions{Reps: 500})
+	// Point: 11.5 - 2; the extremes of the resampled means bound the interval.
+	if iv.Point != 9.5 || iv.Lo < 10-3 || iv.Hi > 13-1 || !(iv.Lo < iv.Point && iv.Point < iv.Hi) {
+		t.Errorf("interval %+v, want 9.5 inside [7, 12]", iv)
+	}
+}
+
+func TestTotalVariation(t *testing.T) {
+	cases := []struct {
+		name string
+		p, q []float64
+		want float64
+	}{
+		{"same", []float64{0.5, 0.5}, []float64{0.5, 0.5}, 0},
+		{"disjoint", []float64{1, 0}, []float64{0, 1}, 1},
+		{"shorter", []float64{0.5, 0.5}, []float64{0.5}, 0.25},
+	}
+	for _, c := range cases {
+		if got := TotalVariation(c.p, c.q); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: %g, want %g", c.name, got, c.want)
+		}
+	}
+}
+
+func TestBinSamples(t *testing.T) {
+	got := BinSamples([]float64{0.5, 0, 0.5}, []float64{0, 1, 2, 3}, 4)
+	if want := []float64{0.25, 0.75, 2.25, 2.75}; !slices.Equal(got, want) {
+		t.Errorf("samples %v, want %v", got, want)
+	}
+}
+
+func TestVisitHistogram(t *testing.T) {
+	r := &Run{Name: "a"}
+	for _, row := range []struct {
+		m    string
+		b    int64
+		v    float64
+		step int64
+	}{{"hist_visits_d0", 1, 0.75, 1000}, {"hist_visits_d0", 0, 0.25, 1000}, {"hist_visits_d1", 0, 1, 1000}, {"hist_visits_d0", 0, 1, 2000}} {
+		r.Rows = append(r.Rows, format.MetricRow{RealSteps: row.step, Metric: row.m, Index: row.b, Value: row.v})
+	}
+	h, err := VisitHistogram(r, "visits", 1000)
+	if err != nil || len(h) != 2 || !slices.Equal(h[0], []float64{0.25, 0.75}) || !slices.Equal(h[1], []float64{1}) {
+		t.Errorf("histogram %v (%v), want [[0.25 0.75] [1]]", h, err)
+	}
+	if _, err := VisitHistogram(r, "visits", 3000); err == nil {
+		t.Error("no error at a step without rows")
+	}
+}

@@ -1,0 +1,116 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/dynago/dynago/lib/format"
+)
+
+// VisitHistogram returns the run's state-visit histogram hist_<label>_d<j>
+// (index = bin; evalmodel --hist LABEL=FILE) at real step step: h[j][b] is
+// the fraction of states with dimension j in bin b. Dimensions are those
+// with rows at that step, numbered from 0 without gaps.
+func VisitHistogram(r *Run, label string, step int64) ([][]float64, error) {
+	prefix := "hist_" + label + "_d"
+	var h [][]float64
+	for _, row := range r.Rows {
+		rest, ok := strings.CutPrefix(row.Metric, prefix)
+		if !ok || row.RealSteps != step || row.Index < 0 {
+			continue
+		}
+		j, err := strconv.Atoi(rest)
+		if err != nil || j < 0 {
+			continue
+		}
+		for len(h) <= j {
+			h = append(h, nil)
+		}
+		for len(h[j]) <= int(row.Index) {
+			h[j] = append(h[j], 0)
+		}
+		h[j][row.Index] = row.Value
+	}
+	if len(h) == 0 {
+		return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s* rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, Num(float64(step)))
+	}
+	for j, d := range h {
+		if len(d) == 0 {
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s%d rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, j, Num(float64(step)))
+		}
+	}
+	return h, nil
+}
+
+// VisitEdges returns the bin edges evalmodel recorded for its histograms
+// (metadata hist_edges_d<j>), read from the first model-evaluation file
+// iters/*/evalmodel-*.metrics.arrow in the run's directory, as
+// pipelines/run.sh leaves it: edges[j] has bins+1 values. It returns nil
+// when there is no such file (the run's metrics do not carry them).
+func VisitEdges(r *Run) ([][]float64, error) {
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(r.Path), "iters", "*", "evalmodel-*.metrics.arrow"))
+	if err != nil || len(files) == 0 {
+		return nil, err
+	}
+	m, err := format.ReadMetrics(files[0])
+	if err != nil {
+		return nil, err
+	}
+	var edges [][]float64
+	for j := 0; ; j++ {
+		s, ok := m.Meta[fmt.Sprintf("hist_edges_d%d", j)]
+		if !ok {
+			break
+		}
+		var e []float64
+		for _, f := range strings.Split(s, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: metadata hist_edges_d%d: %w", files[0], j, err)
+			}
+			e = append(e, v)
+		}
+		edges = append(edges, e)
+	}
+	return edges, nil
+}
+
+// TotalVariation returns 1/2 Σ|p - q| of two histograms over the same
+// bins (a missing bin counts as 0).
+func TotalVariation(p, q []float64) float64 {
+	var s float64
+	for b := range max(len(p), len(q)) {
+		var x, y float64
+		if b < len(p) {
+			x = p[b]
+		}
+		if b < len(q) {
+			y = q[b]
+		}
+		s += math.Abs(x - y)
+	}
+	return s / 2
+}
+
+// BinSamples returns about n values spread evenly inside the bins of a
+// histogram (frac[b] the fraction in [edges[b], edges[b+1])), so a figure
+// that takes samples (figure.Histograms) redraws the binned distribution:
+// round(n·frac[b]) values per bin at the midpoints of equal sub-intervals.
+// It panics unless edges has len(frac)+1 values.
+func BinSamples(frac, edges []float64, n int) []float64 {
+	if len(edges) != len(frac)+1 {
+		panic(fmt.Sprintf("analysis: BinSamples: %d edges for %d bins", len(edges), len(frac)))
+	}
+	var out []float64
+	for b, f := range frac {
+		c := int(math.Round(f * float64(n)))
+		w := (edges[b+1] - edges[b]) / float64(max(c, 1))
+		for i := range c {
+			out = append(out, edges[b]+(float64(i)+0.5)*w)
+		}
+	}
+	return out
+}
