@@ -4,13 +4,10 @@ package app
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/cmd/report/internal/level1"
-	"github.com/dynago/dynago/lib/analysis"
-	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -50,37 +47,25 @@ Dyna-PPO variant, "dyna" or "dyna-*", found from the files' Variant column;
 Example:
 
    $ ` + Level1Example,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
-			&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
-			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-			&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
-			&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+		Flags: commonFlags(
 			&cli.StringFlag{Name: "ppo", Usage: "PPO `VARIANT` (default: the variant ppo or ppo-*)"},
 			&cli.StringFlag{Name: "dyna", Usage: "Dyna-PPO `VARIANT` (default: the variant dyna or dyna-*)"},
 			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "threshold: this fraction in (0, 1] of PPO's final IQM return"},
 			&cli.Float64Flag{Name: "early", Value: 3000, Usage: "early penalty: evaluations after 0 and up to `STEPS` real steps"},
 			&cli.Float64Flag{Name: "ek-ratio", Value: 10, Usage: "horizon: largest k with E_k at most this multiple (> 1) of E_1"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			if c.Args().Len() > 0 {
-				return tool.Usagef("unexpected argument %q", c.Args().First())
+			co, err := parseCommon(c)
+			if err != nil {
+				return err
 			}
 			opt := level1.Options{
-				Runs: c.String("runs"), Out: c.String("out"),
-				Boot: analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
-				PPO:  c.String("ppo"), Dyna: c.String("dyna"),
+				Runs: co.Runs, Out: co.Out, Boot: co.Boot,
+				PPO: c.String("ppo"), Dyna: c.String("dyna"),
 				Fraction: c.Float64("fraction"), EarlyUntil: c.Float64("early"), EkRatio: c.Float64("ek-ratio"),
-				Command: tool.Provenance(c)["args"],
-			}
-			if opt.Out == "" {
-				opt.Out = filepath.Join(opt.Runs, "report.md")
+				Command: co.Command,
 			}
 			switch {
-			case opt.Boot.Reps < 1:
-				return tool.Usagef("--reps %d: must be at least 1", opt.Boot.Reps)
-			case !(opt.Boot.Confidence > 0 && opt.Boot.Confidence < 1):
-				return tool.Usagef("--confidence %g: must be in (0, 1)", opt.Boot.Confidence)
 			case !(opt.Fraction > 0 && opt.Fraction <= 1):
 				return tool.Usagef("--fraction %g: must be in (0, 1]", opt.Fraction)
 			case !(opt.EarlyUntil > 0):

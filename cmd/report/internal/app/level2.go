@@ -2,13 +2,10 @@ package app
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/cmd/report/internal/level2"
-	"github.com/dynago/dynago/lib/analysis"
-	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -28,33 +25,21 @@ writes the Level-2 report: a section per experiment whose runs exist.
 Example:
 
    $ ` + Level2Example,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
-			&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
-			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-			&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
-			&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+		Flags: commonFlags(
 			&cli.IntFlag{Name: "final", Value: 1, Usage: "a run's final return and model error: the mean of its last `N` (>= 1) evaluations"},
 			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "budget threshold: this fraction in (0, 1] of the best regime's final IQM return"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			if c.Args().Len() > 0 {
-				return tool.Usagef("unexpected argument %q", c.Args().First())
+			co, err := parseCommon(c)
+			if err != nil {
+				return err
 			}
 			opt := level2.Options{
-				Runs: c.String("runs"), Out: c.String("out"),
-				Boot:  analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
+				Runs: co.Runs, Out: co.Out, Boot: co.Boot,
 				Final: c.Int("final"), Fraction: c.Float64("fraction"),
-				Command: tool.Provenance(c)["args"],
-			}
-			if opt.Out == "" {
-				opt.Out = filepath.Join(opt.Runs, "report.md")
+				Command: co.Command,
 			}
 			switch {
-			case opt.Boot.Reps < 1:
-				return tool.Usagef("--reps %d: must be at least 1", opt.Boot.Reps)
-			case !(opt.Boot.Confidence > 0 && opt.Boot.Confidence < 1):
-				return tool.Usagef("--confidence %g: must be in (0, 1)", opt.Boot.Confidence)
 			case opt.Final < 1:
 				return tool.Usagef("--final %d: must be at least 1", opt.Final)
 			case !(opt.Fraction > 0 && opt.Fraction <= 1):

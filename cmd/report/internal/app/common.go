@@ -1,0 +1,51 @@
+package app
+
+import (
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/stats"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+// commonFlags are the flags every level's report takes, before its own.
+func commonFlags(own ...cli.Flag) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
+		&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
+		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
+		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
+		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+	}, own...)
+}
+
+// common holds the values of commonFlags, checked.
+type common struct {
+	Runs, Out, Command string
+	Boot               analysis.Bootstrap
+}
+
+// parseCommon reads and checks commonFlags: no positional arguments,
+// --reps at least 1, --confidence in (0, 1); --out defaults to
+// DIR/report.md.
+func parseCommon(c *cli.Context) (common, error) {
+	if c.Args().Len() > 0 {
+		return common{}, tool.Usagef("unexpected argument %q", c.Args().First())
+	}
+	o := common{
+		Runs: c.String("runs"), Out: c.String("out"), Command: tool.Provenance(c)["args"],
+		Boot: analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
+	}
+	if o.Out == "" {
+		o.Out = filepath.Join(o.Runs, "report.md")
+	}
+	switch {
+	case o.Boot.Reps < 1:
+		return o, tool.Usagef("--reps %d: must be at least 1", o.Boot.Reps)
+	case !(o.Boot.Confidence > 0 && o.Boot.Confidence < 1):
+		return o, tool.Usagef("--confidence %g: must be in (0, 1)", o.Boot.Confidence)
+	}
+	return o, nil
+}
