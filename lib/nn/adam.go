@@ -111,7 +111,14 @@ func (g *Group) update() {
 		m = m[:len(data)]
 		v = v[:len(data)]
 		grad = grad[:len(data)]
-		for i, x := range data {
+		i0 := 0
+		if useAVX && wd == 0 && w1 < 0.5 {
+			i0 = len(data) &^ 3
+			c := [6]float64{w1, b2, w2, bc2Sqrt, g.Eps, -stepSize}
+			adamAVX(data, grad, m, v, i0, &c)
+		}
+		for i := i0; i < len(data); i++ {
+			x := data[i]
 			gr := grad[i]
 			if wd != 0 {
 				gr = gr + wd*x

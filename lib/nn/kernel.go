@@ -1,213 +1,207 @@
 package nn
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-)
+import "math"
 
-// The dense-layer kernels. Each product is computed either by blas64.Gemm
-// or by plain Go loops, chosen by the length k of its inner (summed)
-// dimension: gonum's assembly dot products tend to win for long sums
-// (in 64 and 128 in BenchmarkDenseKernel), the loops below for short ones
-// (inputs of 4 or 6 observations, a batch of 1), where Gemm's per-call
-// overhead dominates. gemmMinK = 16 was picked on a heavily loaded machine
-// whose timings varied 2× between runs; re-measure it on an idle one. The loops are register-tiled so that
-// several independent multiply-add chains run at once.
+// The dense-layer kernels.
 //
-// gonum's Dgemm runs blocks of 64×64 outputs on goroutines once there are
-// four or more of them, which allocates; gemm below hands it one block at a
-// time so it stays serial and allocation-free. Parallelism belongs one
-// level up (ensemble members, CEM candidates on separate tapes).
+// All three products of a dense layer are computed by one kernel, gemmNT,
+// C = A Bᵀ with A (m×k) and B (p×k) both row-major, so that every inner
+// loop runs over contiguous memory:
+//
+//	forward   Y  = X Wᵀ            A = X (batch×in),     B = W (out×in)
+//	weights   dW += δᵀ X           A = δᵀ (out×batch),   B = Xᵀ (in×batch)
+//	inputs    dX = δ W             A = δ (batch×out),    B = Wᵀ (in×out)
+//
+// The transposes go into scratch buffers owned by the tape; they cost
+// O(batch·(in+out) + in·out), small next to the O(batch·in·out) products.
+//
+// Every element of C is dotLanes(row of A, row of B): four running sums
+// over k ≡ 0, 1, 2, 3 (mod 4) with fused multiply-adds, combined as
+// (s0+s2)+(s1+s3), then the k mod 4 leftover terms in order. On amd64 with
+// AVX2 and FMA, kernel_amd64.s computes the four sums of a 4×2 block of C
+// (or a 1×4 block) in the lanes of vector registers, which is the same
+// sequence of roundings; elsewhere dotLanes runs in Go. So an output does
+// not depend on the block it falls in, on the batch size, or on the
+// machine (math.FMA is exact everywhere): results are reproducible bit for
+// bit, and a row evaluated alone gives the bits it gives inside a batch.
+//
+// An earlier version called gonum's blas64.Gemm (SSE2 dot and axpy calls
+// per row) for long sums and register-tiled Go loops for short ones; both
+// ran at about 1-2 GFLOP/s. BenchmarkDenseKernel compares gemmNT with
+// gonum's Dgemm.
 
-const (
-	gemmMinK  = 16
-	gemmBlock = 64
-)
+// dotLanes returns Σ a[q] b[q] summed in the kernels' order; len(b) ≥ len(a).
+func dotLanes(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	n4 := len(a) &^ 3
+	for q := 0; q+4 <= n4; q += 4 {
+		s0 = math.FMA(a[q], b[q], s0)
+		s1 = math.FMA(a[q+1], b[q+1], s1)
+		s2 = math.FMA(a[q+2], b[q+2], s2)
+		s3 = math.FMA(a[q+3], b[q+3], s3)
+	}
+	return dotTail((s0+s2)+(s1+s3), a, b, n4)
+}
 
-// gemm computes C = alpha op(A) op(B) + beta C block by block, each block
-// of C at most gemmBlock×gemmBlock.
-func gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
-	for r := 0; r < c.Rows; r += gemmBlock {
-		nr := min(gemmBlock, c.Rows-r)
-		for q := 0; q < c.Cols; q += gemmBlock {
-			nq := min(gemmBlock, c.Cols-q)
-			cb := blas64.General{Rows: nr, Cols: nq, Stride: c.Stride, Data: c.Data[r*c.Stride+q:]}
-			ab := rowsOf(a, tA, r, nr)
-			bb := colsOf(b, tB, q, nq)
-			blas64.Gemm(tA, tB, alpha, ab, bb, beta, cb)
+// dotTail adds a[q] b[q] for q ≥ from into s, in order.
+func dotTail(s float64, a, b []float64, from int) float64 {
+	b = b[:len(a)]
+	for q := from; q < len(a); q++ {
+		s = math.FMA(a[q], b[q], s)
+	}
+	return s
+}
+
+// gemmNT sets c (m×p, row-major) to a bᵀ, or adds a bᵀ into c if add is
+// true; a is m×k and b is p×k, both row-major.
+func gemmNT(c, a, b []float64, m, p, k int, add bool) {
+	c = c[:m*p]
+	a = a[:m*k]
+	b = b[:p*k]
+	if k < 4 {
+		// dotLanes reduces to one chain of fused multiply-adds.
+		for i := 0; i < m; i++ {
+			ai := a[i*k : i*k+k]
+			ci := c[i*p : i*p+p]
+			switch k {
+			case 1:
+				a0 := ai[0]
+				for j := range ci {
+					ci[j] = put(ci[j], a0*b[j], add) // = math.FMA(a0, b[j], 0)
+				}
+			case 2:
+				a0, a1 := ai[0], ai[1]
+				for j := range ci {
+					bj := b[2*j : 2*j+2]
+					ci[j] = put(ci[j], math.FMA(a1, bj[1], a0*bj[0]), add)
+				}
+			default:
+				for j := range ci {
+					bj := b[j*k : j*k+k][:len(ai)]
+					v := 0.0
+					for q, x := range ai {
+						v = math.FMA(x, bj[q], v)
+					}
+					ci[j] = put(ci[j], v, add)
+				}
+			}
+		}
+		return
+	}
+	if !useAVX {
+		for i := 0; i < m; i++ {
+			ai := a[i*k : i*k+k]
+			ci := c[i*p : i*p+p]
+			for j := range ci {
+				ci[j] = put(ci[j], dotLanes(ai, b[j*k:j*k+k]), add)
+			}
+		}
+		return
+	}
+	var s8 [8]float64
+	var s4 [4]float64
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		j := 0
+		for ; j+2 <= p; j += 2 {
+			kern4x2(&a[i*k], k, &b[j*k], k, k, &s8)
+			for r := range 4 {
+				cr := c[(i+r)*p+j : (i+r)*p+j+2]
+				cr[0] = put(cr[0], s8[2*r], add)
+				cr[1] = put(cr[1], s8[2*r+1], add)
+			}
+		}
+		if j < p {
+			// One column left: four rows of a against it (a·b = b·a).
+			kern1x4(&b[j*k], &a[i*k], k, k, &s4)
+			for r := range 4 {
+				c[(i+r)*p+j] = put(c[(i+r)*p+j], s4[r], add)
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ai := a[i*k : i*k+k]
+		ci := c[i*p : i*p+p]
+		j := 0
+		for ; j+4 <= p; j += 4 {
+			kern1x4(&ai[0], &b[j*k], k, k, &s4)
+			for r := range 4 {
+				ci[j+r] = put(ci[j+r], s4[r], add)
+			}
+		}
+		for ; j < p; j++ {
+			ci[j] = put(ci[j], dotLanes(ai, b[j*k:j*k+k]), add)
 		}
 	}
 }
 
-// rowsOf returns rows [r, r+n) of op(a) as a view of a.
-func rowsOf(a blas64.General, t blas.Transpose, r, n int) blas64.General {
-	if t == blas.NoTrans {
-		return blas64.General{Rows: n, Cols: a.Cols, Stride: a.Stride, Data: a.Data[r*a.Stride:]}
+// put returns v, or old + v if add is true.
+func put(old, v float64, add bool) float64 {
+	if add {
+		return v + old
 	}
-	return blas64.General{Rows: a.Rows, Cols: n, Stride: a.Stride, Data: a.Data[r:]}
+	return v
 }
 
-// colsOf returns columns [q, q+n) of op(b) as a view of b.
-func colsOf(b blas64.General, t blas.Transpose, q, n int) blas64.General {
-	if t == blas.NoTrans {
-		return blas64.General{Rows: b.Rows, Cols: n, Stride: b.Stride, Data: b.Data[q:]}
+// transpose sets dst (cols×rows) to the transpose of src (rows×cols),
+// four rows of src at a time so that each write is four contiguous values.
+func transpose(dst, src []float64, rows, cols int) {
+	dst = dst[:rows*cols]
+	src = src[:rows*cols]
+	i := 0
+	for ; i+4 <= rows; i += 4 {
+		r0 := src[i*cols : i*cols+cols]
+		r1 := src[(i+1)*cols : (i+1)*cols+cols][:len(r0)]
+		r2 := src[(i+2)*cols : (i+2)*cols+cols][:len(r0)]
+		r3 := src[(i+3)*cols : (i+3)*cols+cols][:len(r0)]
+		for j, v := range r0 {
+			d := dst[j*rows+i : j*rows+i+4]
+			d[0], d[1], d[2], d[3] = v, r1[j], r2[j], r3[j]
+		}
 	}
-	return blas64.General{Rows: n, Cols: b.Cols, Stride: b.Stride, Data: b.Data[q*b.Stride:]}
-}
-
-func general(data []float64, rows, cols int) blas64.General {
-	return blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
+	for ; i < rows; i++ {
+		for j, v := range src[i*cols : i*cols+cols] {
+			dst[j*rows+i] = v
+		}
+	}
 }
 
 // denseForward sets y = x Wᵀ + b for batch rows; x is batch×in, w out×in.
 func denseForward(y, x, w, b []float64, batch, in, out int) {
-	if in < gemmMinK {
-		denseForwardLoop(y, x, w, b, batch, in, out)
-		return
-	}
+	gemmNT(y, x, w, batch, out, in, false)
+	b = b[:out]
 	for i := 0; i < batch; i++ {
-		copy(y[i*out:i*out+out], b)
+		yi := y[i*out : i*out+out][:len(b)]
+		for j, bj := range b {
+			yi[j] += bj
+		}
 	}
-	gemm(blas.NoTrans, blas.Trans, 1, general(x, batch, in), general(w, out, in), 1, general(y, batch, out))
 }
 
 // denseBackward adds deltaᵀ x into dw (out×in) and the column sums of
-// delta into db, and sets dx = delta W (batch×in).
-func denseBackward(dx, dw, db, delta, x, w []float64, batch, in, out int) {
+// delta into db, and sets dx = delta W (batch×in). scratch is grown as
+// needed for the transposes and returned for reuse.
+func denseBackward(dx, dw, db, delta, x, w []float64, batch, in, out int, scratch []float64) []float64 {
+	db = db[:out]
 	for i := 0; i < batch; i++ {
-		di := delta[i*out : i*out+out]
+		di := delta[i*out : i*out+out][:len(db)]
 		for j, dj := range di {
 			db[j] += dj
 		}
 	}
-	if batch < gemmMinK {
-		denseWeightGradLoop(dw, delta, x, batch, in, out)
-	} else {
-		gemm(blas.Trans, blas.NoTrans, 1, general(delta, batch, out), general(x, batch, in), 1, general(dw, out, in))
+	need := batch*out + batch*in + in*out
+	if cap(scratch) < need {
+		scratch = make([]float64, need)
 	}
-	if out < gemmMinK {
-		denseInputGradLoop(dx, delta, w, batch, in, out)
-	} else {
-		gemm(blas.NoTrans, blas.NoTrans, 1, general(delta, batch, out), general(w, out, in), 0, general(dx, batch, in))
-	}
-}
-
-// denseForwardLoop is denseForward by tiled loops.
-func denseForwardLoop(y, x, w, b []float64, batch, in, out int) {
-	i := 0
-	for ; i+4 <= batch; i += 4 {
-		x0 := x[i*in : i*in+in]
-		x1 := x[(i+1)*in : (i+1)*in+in]
-		x2 := x[(i+2)*in : (i+2)*in+in]
-		x3 := x[(i+3)*in : (i+3)*in+in]
-		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
-		for j := 0; j < out; j++ {
-			wj := w[j*in : j*in+in]
-			wj = wj[:len(x0)]
-			var s0, s1, s2, s3 float64
-			for k, wv := range wj {
-				s0 += x0[k] * wv
-				s1 += x1[k] * wv
-				s2 += x2[k] * wv
-				s3 += x3[k] * wv
-			}
-			bj := b[j]
-			y[i*out+j] = s0 + bj
-			y[(i+1)*out+j] = s1 + bj
-			y[(i+2)*out+j] = s2 + bj
-			y[(i+3)*out+j] = s3 + bj
-		}
-	}
-	for ; i < batch; i++ {
-		xi := x[i*in : i*in+in]
-		yi := y[i*out : i*out+out]
-		for j := range yi {
-			yi[j] = dot4(xi, w[j*in:j*in+in]) + b[j]
-		}
-	}
-}
-
-// dot4 returns Σ a[k] b[k] with four running sums; len(b) ≥ len(a).
-func dot4(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	k := 0
-	for ; k+4 <= len(a); k += 4 {
-		s0 += a[k] * b[k]
-		s1 += a[k+1] * b[k+1]
-		s2 += a[k+2] * b[k+2]
-		s3 += a[k+3] * b[k+3]
-	}
-	for ; k < len(a); k++ {
-		s0 += a[k] * b[k]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// denseWeightGradLoop adds deltaᵀ x into dw by tiled loops.
-func denseWeightGradLoop(dw, delta, x []float64, batch, in, out int) {
-	// dW[j,:] += Σ_i delta[i,j] x[i,:], four rows i at a time.
-	i := 0
-	for ; i+4 <= batch; i += 4 {
-		x0 := x[i*in : i*in+in]
-		x1 := x[(i+1)*in : (i+1)*in+in]
-		x2 := x[(i+2)*in : (i+2)*in+in]
-		x3 := x[(i+3)*in : (i+3)*in+in]
-		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
-		for j := 0; j < out; j++ {
-			d0, d1, d2, d3 := delta[i*out+j], delta[(i+1)*out+j], delta[(i+2)*out+j], delta[(i+3)*out+j]
-			if d0 == 0 && d1 == 0 && d2 == 0 && d3 == 0 {
-				continue // common after ReLU
-			}
-			gw := dw[j*in : j*in+in]
-			gw = gw[:len(x0)]
-			for k := range gw {
-				gw[k] += d0*x0[k] + d1*x1[k] + d2*x2[k] + d3*x3[k]
-			}
-		}
-	}
-	for ; i < batch; i++ {
-		xi := x[i*in : i*in+in]
-		for j := 0; j < out; j++ {
-			dj := delta[i*out+j]
-			if dj == 0 {
-				continue
-			}
-			gw := dw[j*in : j*in+in]
-			gw = gw[:len(xi)]
-			for k, xv := range xi {
-				gw[k] += dj * xv
-			}
-		}
-	}
-}
-
-// denseInputGradLoop sets dx = delta W by tiled loops.
-func denseInputGradLoop(dx, delta, w []float64, batch, in, out int) {
-	// dx[i,:] = Σ_j delta[i,j] W[j,:], four columns j at a time.
-	for i := 0; i < batch; i++ {
-		dxi := dx[i*in : i*in+in]
-		di := delta[i*out : i*out+out]
-		clear(dxi)
-		j := 0
-		for ; j+4 <= out; j += 4 {
-			d0, d1, d2, d3 := di[j], di[j+1], di[j+2], di[j+3]
-			w0 := w[j*in : j*in+in]
-			w1 := w[(j+1)*in : (j+1)*in+in]
-			w2 := w[(j+2)*in : (j+2)*in+in]
-			w3 := w[(j+3)*in : (j+3)*in+in]
-			w0, w1, w2, w3 = w0[:len(dxi)], w1[:len(dxi)], w2[:len(dxi)], w3[:len(dxi)]
-			for k := range dxi {
-				dxi[k] += d0*w0[k] + d1*w1[k] + d2*w2[k] + d3*w3[k]
-			}
-		}
-		for ; j < out; j++ {
-			dj := di[j]
-			wj := w[j*in : j*in+in]
-			wj = wj[:len(dxi)]
-			for k := range dxi {
-				dxi[k] += dj * wj[k]
-			}
-		}
-	}
+	scratch = scratch[:need]
+	dT := scratch[:batch*out]
+	xT := scratch[batch*out : batch*out+batch*in]
+	wT := scratch[batch*out+batch*in:]
+	transpose(dT, delta, batch, out)
+	transpose(xT, x, batch, in)
+	gemmNT(dw, dT, xT, out, in, batch, true)
+	transpose(wT, w, out, in)
+	gemmNT(dx, delta, wT, batch, in, out, false)
+	return scratch
 }

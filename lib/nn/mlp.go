@@ -142,6 +142,7 @@ type Tape struct {
 	h     [][]float64 // h[l] is layer l's output after its activation
 	d     [][]float64 // d[l] is dL/d(pre-activation of layer l)
 	dx    []float64   // dL/dx returned by Backward
+	tmp   []float64   // scratch for the transposes of denseBackward
 }
 
 // NewTape returns an empty tape for m.
@@ -220,7 +221,7 @@ func (t *Tape) Backward(dout []float64) []float64 {
 		} else {
 			dx = t.dx
 		}
-		denseBackward(dx, d.W.Grad, d.B.Grad, delta, a, d.W.Data, batch, d.In, d.Out)
+		t.tmp = denseBackward(dx, d.W.Grad, d.B.Grad, delta, a, d.W.Data, batch, d.In, d.Out, t.tmp)
 	}
 	return t.dx
 }
@@ -228,16 +229,30 @@ func (t *Tape) Backward(dout []float64) []float64 {
 func activate(act Activation, y []float64) {
 	switch act {
 	case ReLU:
+		// Branch-free (a conditional move): about half of the
+		// pre-activations are negative, at random.
 		for i, v := range y {
-			if v < 0 {
-				y[i] = 0
-			}
+			y[i] = math.Float64frombits(math.Float64bits(v) & keep(!(v < 0)))
 		}
 	case Tanh:
-		for i, v := range y {
-			y[i] = math.Tanh(v)
+		i := 0
+		if useAVX {
+			i = len(y) &^ 3
+			tanhAVX(y, i)
+		}
+		for ; i < len(y); i++ {
+			y[i] = tanh(y[i])
 		}
 	}
+}
+
+// keep returns all ones if b, else zero.
+func keep(b bool) uint64 {
+	var m uint64
+	if b {
+		m = ^uint64(0)
+	}
+	return m
 }
 
 // activateGrad multiplies g (dL/dh) in place by dh/dz, written in terms of
@@ -247,9 +262,7 @@ func activateGrad(act Activation, g, h []float64) {
 	switch act {
 	case ReLU:
 		for i, v := range h {
-			if v <= 0 {
-				g[i] = 0
-			}
+			g[i] = math.Float64frombits(math.Float64bits(g[i]) & keep(v > 0))
 		}
 	case Tanh:
 		for i, v := range h {

@@ -1,0 +1,21 @@
+//go:build !amd64 || purego || noasm
+
+package nn
+
+const useAVX = false
+
+func kern4x2(a *float64, lda int, b *float64, ldb int, k int, s *[8]float64) {
+	panic("nn: kern4x2 without AVX")
+}
+
+func kern1x4(x *float64, b *float64, ldb int, k int, s *[4]float64) {
+	panic("nn: kern1x4 without AVX")
+}
+
+func tanhAVX(x []float64, n int) {
+	panic("nn: tanhAVX without AVX")
+}
+
+func adamAVX(data, grad, m, v []float64, n int, c *[6]float64) {
+	panic("nn: adamAVX without AVX")
+}
