@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -28,9 +29,22 @@ func Usagef(format string, args ...any) error {
 
 // Main runs app on os.Args with the standard streams and returns the exit
 // code for os.Exit.
+//
+// Unless the user sets GOGC or GOMEMLIMIT, the garbage collector runs only
+// when the heap nears GCMemoryLimit: the tools are short-lived processes
+// that a run starts about a thousand times, and collecting their small
+// heaps cost as much CPU as their work (fitmodel: 30 ms with the default
+// collector, 15 ms without; perf stat -r 30).
 func Main(app *cli.App) int {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(GCMemoryLimit)
+	}
 	return Run(app, os.Args, os.Stdout, os.Stderr)
 }
+
+// GCMemoryLimit is the heap size at which Main's tools start collecting.
+const GCMemoryLimit = 1 << 30
 
 // Run runs app with args (args[0] is the program name) and returns the exit
 // code. It never exits the process and recovers from panics, reporting them
