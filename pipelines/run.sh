@@ -7,6 +7,11 @@
 # the same bytes as an uninterrupted run's.
 set -euo pipefail
 
+# The whole script is one function, called on the last line: bash parses it
+# completely before running it, so editing this file cannot break runs that
+# are already going.
+main() {
+
 die() { echo "run: $*" >&2; exit 1; }
 : "${BIN:?}" "${OUT:?}" "${ALGO:?}" "${ENV:?}" "${SEED:?}" "${STEPS:?}"
 EVAL_EVERY=${EVAL_EVERY:-1000}
@@ -175,3 +180,6 @@ done
 "$BIN/concat" --run "$(basename "$OUT")" --variant "$VARIANT" --seed "$SEED" --out "$OUT/metrics.arrow" \
 	"$OUT"/iters/*/*.metrics.arrow
 touch "$OUT/done"
+}
+main "$@"
+exit

@@ -202,6 +202,9 @@ func (o *options) check(model *dynamics.Ensemble, pol Policy, buf *format.Transi
 		return fmt.Errorf("policy %s has %d action components, model %s has %d", o.policy, pol.ActDim(), o.model, c.ActDim)
 	case buf.ObsDim != c.ObsDim || buf.Discrete != c.Discrete:
 		return fmt.Errorf("data %s (obs_dim %d) does not fit model %s (obs_dim %d)", o.data, buf.ObsDim, o.model, c.ObsDim)
+	case o.roll.Termination == TermModel && c.TermWeight == 0:
+		// An untrained head ends rollouts at random: refuse rather than mislead.
+		return fmt.Errorf("--termination model: model %s has no trained termination head (termination weight 0, as in the course preset); use --termination env or course", o.model)
 	}
 	if envID == "" {
 		if o.roll.Termination == TermEnv || !c.Discrete {

@@ -171,6 +171,14 @@ func TestUsageExamples(t *testing.T) {
 	if im.Meta["imagined_steps"] != fmt.Sprint(im.Len()) {
 		t.Errorf("metadata imagined_steps %q for %d rows", im.Meta["imagined_steps"], im.Len())
 	}
+
+	// The course model's termination head is untrained: --termination
+	// model (the default) must be refused, not end rollouts at random.
+	var out, errb bytes.Buffer
+	code := tool.Run(New(), strings.Fields("imagine --model model.arrow --policy p.arrow --data buf.arrow --seed 0 --out x.arrow"), &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "no trained termination head") {
+		t.Errorf("--termination model with a course model: exit %d, %q; want exit 1 naming the untrained head", code, errb.String())
+	}
 }
 
 func TestFlagErrors(t *testing.T) {
