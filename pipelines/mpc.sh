@@ -9,12 +9,15 @@
 #
 #   MODEL_EVERY [250]       real steps per iteration (one model fit each)
 #   CEM_SAMPLES, CEM_HORIZON, CEM_ITERS, CEM_ELITES, CEM_OBJECTIVE,
-#   CEM_KAPPA, CEM_TERMINATION, CEM_TERM_THRESHOLD   collect's --cem-* flags
+#   CEM_KAPPA, CEM_TERMINATION, CEM_TERM_THRESHOLD, CEM_MIN_PROB
+#                           collect's --cem-* flags
 #   MODEL_PRESET, MODEL_EPOCHS, ENSEMBLE, BUFFER_SIZE, MODEL_LR,
 #   MODEL_HOLDOUT, MODEL_PATIENCE, MODEL_NORMALIZE (1: --normalize)
 #                           fitmodel's --preset, --epochs, --ensemble,
 #                           --buffer-size, --lr, --holdout, --patience
-#   MODEL_HIDDEN, MODEL_TERM_WEIGHT   fitmodel's --hidden, --term-weight
+#   MODEL_HIDDEN, MODEL_TERM_WEIGHT, MODEL_TERM_POS_WEIGHT
+#                           fitmodel's --hidden, --term-weight, --term-pos-weight
+#   MODEL_EXACT_CONST_REWARD (1: --exact-const-reward)
 #                           (a model fitted from scratch only)
 #   MODEL_WARM [0]          1: continue the previous model (--warm-start);
 #                           0: fit a new model each iteration
@@ -26,6 +29,7 @@ cem_flags() {
 	opt CEM_SAMPLES --cem-samples; opt CEM_HORIZON --cem-horizon; opt CEM_ITERS --cem-iters
 	opt CEM_ELITES --cem-elites; opt CEM_OBJECTIVE --cem-objective; opt CEM_KAPPA --cem-kappa
 	opt CEM_TERMINATION --cem-termination; opt CEM_TERM_THRESHOLD --cem-term-threshold
+	opt CEM_MIN_PROB --cem-min-prob
 }
 mpc_model_flags() {
 	opt MODEL_PRESET --preset; opt MODEL_EPOCHS --epochs; opt ENSEMBLE --ensemble
@@ -45,7 +49,7 @@ mpc_init() {
 # fit DIR/model.arrow on PREV's buffer and the new steps.
 mpc_iteration() {
 	local prev=$1 d=$2 s=$3 left=$4 from n to
-	from=$(steps_of "$prev")
+	steps_of from "$prev"
 	n=${MODEL_EVERY:-250}; [ "$left" -lt "$n" ] && n=$left
 	to=$((from + n))
 	local model=()
@@ -59,6 +63,8 @@ mpc_iteration() {
 	else
 		[ -n "${MODEL_HIDDEN:-}" ] && fresh+=(--hidden "$MODEL_HIDDEN")
 		[ -n "${MODEL_TERM_WEIGHT:-}" ] && fresh+=(--term-weight "$MODEL_TERM_WEIGHT")
+		[ -n "${MODEL_TERM_POS_WEIGHT:-}" ] && fresh+=(--term-pos-weight "$MODEL_TERM_POS_WEIGHT")
+		[ "${MODEL_EXACT_CONST_REWARD:-}" = 1 ] && fresh+=(--exact-const-reward)
 	fi
 	"$BIN/fitmodel" "${buf[@]}" --data "$d/real.arrow" --buffer-out "$d/buffer.arrow" "${fresh[@]}" \
 		--out "$d/model.arrow" --metrics "$d/fit.metrics.arrow" --seed $((s + 2)) --real-steps "$to" "${MPC_MODEL_FLAGS[@]}"

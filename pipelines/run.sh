@@ -61,6 +61,26 @@ mapfile -t IMAG_FLAGS < <(imagine_flags)
 EVAL_FLAGS=(); [ "${EVAL_GREEDY:-0}" = 1 ] && EVAL_FLAGS=(--greedy)
 init_flags=(); [ -n "${HIDDEN:-}" ] && init_flags+=(--hidden "$HIDDEN"); [ -n "${ACTIVATION:-}" ] && init_flags+=(--activation "$ACTIVATION")
 
+# tool NAME ARGS...: runs a tool. With BATCH=1 (the default) the command is
+# queued and `flush` runs the queue in one process (bin/batch: same
+# arguments, same files, same bytes), which saves an iteration's process
+# starts; BATCH=0 starts every tool as its own process.
+PENDING=()
+tool() {
+	if [ "${BATCH:-1}" = 1 ]; then
+		local line
+		printf -v line '%q ' "$@"
+		PENDING+=("$line")
+	else
+		"$BIN/$1" "${@:2}"
+	fi
+}
+flush() {
+	[ ${#PENDING[@]} -eq 0 ] && return 0
+	printf '%s\n' "${PENDING[@]}" | "$BIN/batch"
+	PENDING=()
+}
+
 # iterdir VAR N: sets VAR to iteration N's directory (no subshell: runs are ~200 iterations).
 iterdir() { printf -v "$1" '%s/iters/%05d' "$OUT" "$2"; }
 # steps_of VAR DIR: sets VAR to the real steps recorded in DIR/state.json (0
@@ -79,13 +99,15 @@ copy() { local c=; IFS= read -r -d '' c < "$1" || true; printf '%s' "$c" > "$2";
 # the current policy collects on a separately seeded environment.
 eval_at() {
 	local d=$1 policy=$2 b=$3 es=$((1000000007 + SEED * 100003 + $3))
-	"$BIN/collect" --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" "${EVAL_FLAGS[@]}" \
+	tool collect --eval --env "$ENV" --policy "$policy" --episodes "$EVAL_EPISODES" "${EVAL_FLAGS[@]}" \
 		--seed "$es" --real-steps "$b" --metrics "$d/eval-$b.metrics.arrow"
-	[ "${EVAL_MODEL:-0}" = 1 ] && [ -f "$d/model.arrow" ] || return 0
-	"$BIN/collect" --env "$ENV" --policy "$policy" --steps "${HELDOUT_STEPS:-500}" --seed "$((es + 1))" --out "$d/heldout-$b.arrow"
-	local old
-	old=$(ls "$OUT"/iters/*/heldout-*.arrow | head -n 1)
-	"$BIN/evalmodel" --model "$d/model.arrow" --data "$d/heldout-$b.arrow" --old "$old" --new "$d/heldout-$b.arrow" \
+	# Iterations with a model write DIR/model.arrow (perhaps still queued).
+	[ "${EVAL_MODEL:-0}" = 1 ] && [ "$MODEL" = on ] && [ "$b" -gt 0 ] || return 0
+	tool collect --env "$ENV" --policy "$policy" --steps "${HELDOUT_STEPS:-500}" --seed "$((es + 1))" --out "$d/heldout-$b.arrow"
+	# Old states: the held-out set of the first checkpoint (this one if it is the first).
+	local hs=("$OUT"/iters/*/heldout-*.arrow) old=$d/heldout-$b.arrow
+	[ -e "${hs[0]}" ] && old=${hs[0]}
+	tool evalmodel --model "$d/model.arrow" --data "$d/heldout-$b.arrow" --old "$old" --new "$d/heldout-$b.arrow" \
 		--hist "visits=$d/heldout-$b.arrow" --real-steps "$b" --seed "$es" --metrics "$d/evalmodel-$b.metrics.arrow"
 }
 
@@ -117,8 +139,9 @@ if [ ! -f "$d/done" ] && [ "$ALGO" = mpc ]; then
 	: > "$d/done"
 elif [ ! -f "$d/done" ]; then
 	rm -rf "$d"; mkdir -p "$d"
-	"$BIN/ppo" --init --env "$ENV" --preset "${PRESET:-course}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
+	tool ppo --init --env "$ENV" --preset "${PRESET:-course}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
 	eval_at "$d" "$d/policy.arrow" 0
+	flush
 	: > "$d/done"
 fi
 
@@ -147,31 +170,33 @@ while :; do
 		else
 			what=(--episodes 1 --max-steps "$left")
 		fi
-		"$BIN/collect" --env "$ENV" --policy "$prev/policy.arrow" --state "$d/state.json" "${what[@]}" \
+		tool collect --env "$ENV" --policy "$prev/policy.arrow" --state "$d/state.json" "${what[@]}" \
 			--seed "$s" --out "$d/real.arrow"
+		flush
 		steps_of to "$d"
 		policy_in=$prev/policy.arrow
 		if [ "$MODEL" = on ]; then
 			buf=(); [ -f "$prev/buffer.arrow" ] && buf=(--data "$prev/buffer.arrow")
 			warm=(); [ -f "$prev/model.arrow" ] && warm=(--warm-start "$prev/model.arrow")
 			if [ "${DYNA_ORDER:-course}" = course ]; then
-				"$BIN/ppo" --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy-real.arrow" \
+				tool ppo --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy-real.arrow" \
 					--metrics "$d/ppo-real.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
 				policy_in=$d/policy-real.arrow
 			fi
-			"$BIN/fitmodel" "${buf[@]}" --data "$d/real.arrow" --buffer-out "$d/buffer.arrow" "${warm[@]}" \
+			tool fitmodel "${buf[@]}" --data "$d/real.arrow" --buffer-out "$d/buffer.arrow" "${warm[@]}" \
 				--out "$d/model.arrow" --metrics "$d/fit.metrics.arrow" --seed $((s + 2)) --real-steps "$to" "${MODEL_FLAGS[@]}"
-			"$BIN/imagine" --model "$d/model.arrow" --policy "$policy_in" --data "$d/buffer.arrow" \
+			tool imagine --model "$d/model.arrow" --policy "$policy_in" --data "$d/buffer.arrow" \
 				--out "$d/imagined.arrow" --metrics "$d/imagine.metrics.arrow" --seed $((s + 3)) --real-steps "$to" "${IMAG_FLAGS[@]}"
 			data=(--data "$d/imagined.arrow")
 			[ "${DYNA_ORDER:-course}" = course ] || data=(--data "$d/real.arrow" --data "$d/imagined.arrow")
-			"$BIN/ppo" --policy "$policy_in" "${data[@]}" --out "$d/policy.arrow" \
+			tool ppo --policy "$policy_in" "${data[@]}" --out "$d/policy.arrow" \
 				--metrics "$d/ppo.metrics.arrow" --seed $((s + 4)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		else
-			"$BIN/ppo" --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy.arrow" \
+			tool ppo --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy.arrow" \
 				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		fi
 		evaluate "$d" "$d/policy.arrow" "$from" "$to"
+		flush
 		: > "$d/done"
 	fi
 	i=$((i + 1))

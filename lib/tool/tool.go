@@ -21,6 +21,13 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
+// Reported is an error that has been reported already (a command run
+// in-process printed its own one-line error): Run exits with Code and
+// prints nothing more.
+type Reported struct{ Code int }
+
+func (e *Reported) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
 // Usagef returns a UsageError with a formatted message. Flag errors should
 // name the flag and its allowed range: Usagef("--horizon %d: must be in [1, 1000]", h).
 func Usagef(format string, args ...any) error {
@@ -77,6 +84,10 @@ func Run(app *cli.App, args []string, stdout, stderr io.Writer) (code int) {
 	g.release(err == nil || !isFlagError(err))
 	if err == nil {
 		return 0
+	}
+	var rep *Reported
+	if errors.As(err, &rep) {
+		return rep.Code
 	}
 	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 	fmt.Fprintf(stderr, "%s: %s\n", name, msg)

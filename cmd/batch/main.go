@@ -1,0 +1,12 @@
+// Command batch runs dynago tool invocations in one process. See
+// `batch --help`.
+package main
+
+import (
+	"os"
+
+	"github.com/dynago/dynago/cmd/batch/internal/app"
+	"github.com/dynago/dynago/lib/tool"
+)
+
+func main() { os.Exit(tool.Main(app.New())) }

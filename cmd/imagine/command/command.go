@@ -1,0 +1,12 @@
+// Package command exposes the imagine tool's command to other dynago commands
+// (bin/batch runs tools in one process); the tool's code stays internal.
+package command
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/cmd/imagine/internal/app"
+)
+
+// New returns the imagine command.
+func New() *cli.App { return app.New() }

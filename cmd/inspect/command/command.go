@@ -1,0 +1,13 @@
+// Package command exposes the inspect tool's command to other dynago
+// commands (bin/batch runs tools in one process); the tool's code stays
+// internal.
+package command
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/cmd/inspect/internal/inspect"
+)
+
+// New returns the inspect command.
+func New() *cli.App { return inspect.App() }

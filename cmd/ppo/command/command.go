@@ -1,0 +1,12 @@
+// Package command exposes the ppo tool's command to other dynago commands
+// (bin/batch runs tools in one process); the tool's code stays internal.
+package command
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/cmd/ppo/internal/app"
+)
+
+// New returns the ppo command.
+func New() *cli.App { return app.New() }
