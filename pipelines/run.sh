@@ -81,6 +81,31 @@ flush() {
 	PENDING=()
 }
 
+# queue_collect N FROM: makes iteration N's directory and queues its
+# collect, which continues the environment from iteration N-1's state with
+# its policy, unless FROM real steps already use up the budget. Iteration
+# N-1's batch runs it last, so each iteration is one process: its real
+# steps are known (from the state file) before its updates are queued.
+# When N-1 is finished, N's real transitions and state are complete; an
+# unfinished N-1 is redone, and N's directory with it.
+queue_collect() {
+	local n=$1 from=$2 p dn left what
+	[ "$from" -ge "$STEPS" ] && return 0
+	iterdir p $((n - 1))
+	iterdir dn "$n"
+	[ -e "$dn" ] && rm -rf "$dn"
+	mkdir "$dn"
+	[ -f "$p/state.json" ] && copy "$p/state.json" "$dn/state.json"
+	left=$((STEPS - from))
+	if [ "$ROLLOUT" -gt 0 ]; then
+		what=(--steps $((ROLLOUT < left ? ROLLOUT : left)))
+	else
+		what=(--episodes 1 --max-steps "$left")
+	fi
+	tool collect --env "$ENV" --policy "$p/policy.arrow" --state "$dn/state.json" "${what[@]}" \
+		--seed $((SEED * 1000003 + n * 16)) --out "$dn/real.arrow"
+}
+
 # iterdir VAR N: sets VAR to iteration N's directory (no subshell: runs are ~200 iterations).
 iterdir() { printf -v "$1" '%s/iters/%05d' "$OUT" "$2"; }
 # steps_of VAR DIR: sets VAR to the real steps recorded in DIR/state.json (0
@@ -141,6 +166,7 @@ elif [ ! -f "$d/done" ]; then
 	rm -rf "$d"; mkdir -p "$d"
 	tool ppo --init --env "$ENV" --preset "${PRESET:-course}" "${init_flags[@]}" --seed "$SEED" --out "$d/policy.arrow"
 	eval_at "$d" "$d/policy.arrow" 0
+	queue_collect 1 0
 	flush
 	: > "$d/done"
 fi
@@ -152,27 +178,19 @@ while :; do
 	steps_of from "$prev"
 	[ "$from" -ge "$STEPS" ] && break
 	if [ ! -f "$d/done" ]; then
-		[ -e "$d" ] && rm -rf "$d"
-		mkdir "$d"
-		[ -f "$prev/state.json" ] && copy "$prev/state.json" "$d/state.json"
 		s=$((SEED * 1000003 + i * 16))
-		left=$((STEPS - from))
 		if [ "$ALGO" = mpc ]; then
-			mpc_iteration "$prev" "$d" "$s" "$left"
+			[ -e "$d" ] && rm -rf "$d"
+			mkdir "$d"
+			[ -f "$prev/state.json" ] && copy "$prev/state.json" "$d/state.json"
+			mpc_iteration "$prev" "$d" "$s" $((STEPS - from))
 			steps_of to "$d"
 			evaluate "$d" "" "$from" "$to"
 			: > "$d/done"
 			i=$((i + 1))
 			continue
 		fi
-		if [ "$ROLLOUT" -gt 0 ]; then
-			n=$(( ROLLOUT < left ? ROLLOUT : left )); what=(--steps "$n")
-		else
-			what=(--episodes 1 --max-steps "$left")
-		fi
-		tool collect --env "$ENV" --policy "$prev/policy.arrow" --state "$d/state.json" "${what[@]}" \
-			--seed "$s" --out "$d/real.arrow"
-		flush
+		# This iteration's real transitions came with the previous one's batch.
 		steps_of to "$d"
 		policy_in=$prev/policy.arrow
 		if [ "$MODEL" = on ]; then
@@ -196,6 +214,7 @@ while :; do
 				--metrics "$d/ppo.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
 		fi
 		evaluate "$d" "$d/policy.arrow" "$from" "$to"
+		queue_collect $((i + 1)) "$to"
 		flush
 		: > "$d/done"
 	fi
