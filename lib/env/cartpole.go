@@ -72,7 +72,7 @@ func (e *cartPole) Step(action []float64, obs []float64) (Result, error) {
 	if a == 1 {
 		force = e.forceMag
 	}
-	cos, sin := math.Cos(theta), math.Sin(theta)
+	sin, cos := math.Sincos(theta)
 	// The float64() conversions forbid fused multiply-adds, so every
 	// operation rounds as in Python.
 	temp := (force + float64(e.poleMassLength*(thetaDot*thetaDot)*sin)) / e.totalMass
