@@ -27,6 +27,20 @@ type Config struct {
 	MinLogVar     float64       // lower soft bound of the log-variance (normalised targets)
 	MaxLogVar     float64       // upper soft bound of the log-variance
 	TermWeight    float64       // weight of the termination BCE; 0 leaves the head untrained
+	// TermPosWeight weights the terminal rows of the termination BCE
+	// (PyTorch's BCEWithLogitsLoss pos_weight): terminations are rare, one
+	// row per episode, and a head trained without it misses them. 0
+	// means 1 (unweighted).
+	TermPosWeight float64
+	// ExactConstReward, with Normalize, predicts a reward that is
+	// constant in the data (std below 1e-8) as that constant: its
+	// normalisation std is 0, so the network's reward output is scaled
+	// away. Without it the std is taken as 1 (scikit-learn's rule) and the
+	// network's residual noise, a few percent, is all that tells
+	// predicted returns apart: on CartPole (reward 1 on every step) a
+	// planner then ranks sequences that survive equally long by that
+	// noise.
+	ExactConstReward bool
 
 	LR       float64 // Adam learning rate
 	Batch    int     // minibatch size
@@ -112,6 +126,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("dynamics: log-variance bounds [%g, %g]: need min < max", c.MinLogVar, c.MaxLogVar)
 	case c.TermWeight < 0:
 		return fmt.Errorf("dynamics: TermWeight %g: must be >= 0", c.TermWeight)
+	case c.TermPosWeight < 0:
+		return fmt.Errorf("dynamics: TermPosWeight %g: must be >= 0", c.TermPosWeight)
 	}
 	for _, h := range c.Hidden {
 		if h < 1 {

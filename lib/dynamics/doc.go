@@ -13,10 +13,13 @@
 // trained by Gaussian NLL; a deterministic one by MSE (the course's model).
 // The termination head is trained by binary cross-entropy on the
 // terminated flag (truncation is not termination) with weight TermWeight;
-// 0 leaves it untrained (the course).
+// 0 leaves it untrained (the course). TermPosWeight weights the terminal
+// rows within it (class weighting: an episode has one terminal row).
 //
 // Inputs and targets are standardised with Norm, the buffer's mean and
-// standard deviation (a constant column gets std 1) when Config.Normalize
+// standard deviation (a constant column gets std 1, except a constant
+// reward with Config.ExactConstReward, which gets std 0 and is predicted
+// as its constant) when Config.Normalize
 // is set, and the identity otherwise. SetNorm computes it for a new model;
 // a warm-started model keeps the statistics it was trained with, so its
 // weights keep their meaning (the statistics of a 10,000-row buffer move

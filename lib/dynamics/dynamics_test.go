@@ -380,3 +380,43 @@ func BenchmarkPredictAll(b *testing.B) {
 		})
 	}
 }
+
+// TestExactConstReward: with ExactConstReward, CartPole's reward (1 on
+// every step) is predicted as exactly 1 by every member, before and after
+// a save and load, and the option and TermPosWeight survive the round trip.
+func TestExactConstReward(t *testing.T) {
+	d := dataset(t, collect(t, "CartPole-v1", 400, 3))
+	c := presetFor(t, "tuned", "CartPole-v1")
+	c.Members, c.Hidden, c.ExactConstReward, c.TermPosWeight = 2, []int{16}, true, 10
+	e, err := New(c, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.SetNorm(d)
+	if _, err := e.Fit(d, FitOptions{Epochs: 2}, rand.New(rand.NewPCG(3, 4))); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "model.arrow")
+	if err := e.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Config.ExactConstReward || b.Config.TermPosWeight != 10 {
+		t.Errorf("loaded ExactConstReward %v, TermPosWeight %g; want true, 10", b.Config.ExactConstReward, b.Config.TermPosWeight)
+	}
+	n := 50
+	delta, reward, term := make([]float64, n*4), make([]float64, n), make([]float64, n)
+	for _, m := range []*Ensemble{e, b} {
+		for k := 0; k < m.Members(); k++ {
+			m.Predict(k, d.Obs, d.Act, n, delta, reward, term)
+			for i, r := range reward {
+				if r != 1 {
+					t.Fatalf("member %d row %d: reward %v, want exactly 1", k, i, r)
+				}
+			}
+		}
+	}
+}

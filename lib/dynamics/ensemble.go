@@ -109,8 +109,21 @@ func (e *Ensemble) SetNorm(d *Dataset) {
 		m, s := []float64{0}, []float64{0}
 		meanStd(m, s, d.Reward, d.N, 1)
 		nm.RewardMean, nm.RewardStd = m[0], s[0]
+		if c.ExactConstReward && constant(d.Reward[:d.N]) {
+			nm.RewardStd = 0
+		}
 	}
 	e.Norm = nm
+}
+
+// constant reports whether every value of x equals the first.
+func constant(x []float64) bool {
+	for _, v := range x {
+		if v != x[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // meanStd sets mean and std (population) of the columns of x (n×dim).
@@ -284,7 +297,10 @@ func (e *Ensemble) Spread(delta, reward, termProb []float64, n int, meanDelta, m
 			meanTerm[i] = st / fm
 		}
 		if varReward != nil {
-			varReward[i] = ss / fm / (nm.RewardStd * nm.RewardStd)
+			varReward[i] = 0 // a constant reward (RewardStd 0) has no spread
+			if nm.RewardStd > 0 {
+				varReward[i] = ss / fm / (nm.RewardStd * nm.RewardStd)
+			}
 		}
 	}
 }

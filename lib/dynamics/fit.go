@@ -131,7 +131,10 @@ func (t *trainer) gather(d *Dataset, idx []int) {
 		for j := 0; j < od; j++ {
 			t.td[b*od+j] = (d.Delta[i*od+j] - nm.DeltaMean[j]) / nm.DeltaStd[j]
 		}
-		t.tr[b] = (d.Reward[i] - nm.RewardMean) / nm.RewardStd
+		t.tr[b] = 0 // a constant reward (ExactConstReward): the output is scaled away
+		if nm.RewardStd > 0 {
+			t.tr[b] = (d.Reward[i] - nm.RewardMean) / nm.RewardStd
+		}
 		t.tt[b] = d.Term[i]
 	}
 }

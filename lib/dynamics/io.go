@@ -26,6 +26,8 @@ const (
 	keyMinLogVar     = "model_min_logvar"
 	keyMaxLogVar     = "model_max_logvar"
 	keyTermWeight    = "model_term_weight"
+	keyTermPosWeight = "model_term_pos_weight"    // absent in older files: 0
+	keyExactConst    = "model_exact_const_reward" // absent in older files: false
 	keyLR            = "model_lr"
 	keyBatch         = "model_batch"
 	keyClipNorm      = "model_clip_norm"
@@ -57,6 +59,12 @@ func (e *Ensemble) Weights(meta format.Meta) *format.Weights {
 	hidden := make([]string, len(c.Hidden))
 	for i, h := range c.Hidden {
 		hidden[i] = strconv.Itoa(h)
+	}
+	if c.TermPosWeight != 0 {
+		m[keyTermPosWeight] = f(c.TermPosWeight)
+	}
+	if c.ExactConstReward {
+		m[keyExactConst] = "true"
 	}
 	for k, v := range map[string]string{
 		keyModel: "dynamics", keyObsDim: strconv.Itoa(c.ObsDim),
@@ -177,6 +185,12 @@ func configFromMeta(m format.Meta) (Config, error) {
 	c.Members, c.Probabilistic, c.Normalize = atoi(keyMembers), atob(keyProbabilistic), atob(keyNormalize)
 	c.MinLogVar, c.MaxLogVar, c.TermWeight = atof(keyMinLogVar), atof(keyMaxLogVar), atof(keyTermWeight)
 	c.LR, c.Batch, c.ClipNorm, c.Patience = atof(keyLR), atoi(keyBatch), atof(keyClipNorm), atoi(keyPatience)
+	if _, ok := m[keyTermPosWeight]; ok {
+		c.TermPosWeight = atof(keyTermPosWeight)
+	}
+	if _, ok := m[keyExactConst]; ok {
+		c.ExactConstReward = atob(keyExactConst)
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("dynamics: weights metadata: %s", strings.Join(errs, "; "))
 	}

@@ -80,10 +80,15 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 				g[k] = 0.5 * (1 - e*e*iv) * scale * dlv
 			}
 		}
-		z := o[d+1]
-		l.Term += (softplus(z) - term[i]*z) / nf
+		// Weighted BCE: w·y·softplus(-z) + (1-y)·softplus(z), with
+		// softplus(z) - z = softplus(-z); w = 1 gives softplus(z) - y·z.
+		z, y, w := o[d+1], term[i], 1.0
+		if c.TermPosWeight > 0 {
+			w = c.TermPosWeight
+		}
+		l.Term += (w*y*softplus(-z) + (1-y)*softplus(z)) / nf
 		if g != nil {
-			g[d+1] = c.TermWeight * (sigmoid(z) - term[i]) / nf
+			g[d+1] = c.TermWeight * (-w*y*sigmoid(-z) + (1-y)*sigmoid(z)) / nf
 		}
 	}
 	return l

@@ -22,6 +22,7 @@ func TestBatchLossGradient(t *testing.T) {
 	}{
 		{"mse", Config{ObsDim: 3, TermWeight: 0}},
 		{"mse with term", Config{ObsDim: 3, TermWeight: 0.7}},
+		{"mse with weighted term", Config{ObsDim: 3, TermWeight: 0.7, TermPosWeight: 12}},
 		{"gaussian nll", Config{ObsDim: 3, Probabilistic: true, MinLogVar: -10, MaxLogVar: 0.5, TermWeight: 1}},
 		// Raw log-variances far beyond both bounds exercise the soft clamps.
 		{"gaussian nll tight bounds", Config{ObsDim: 2, Probabilistic: true, MinLogVar: -1, MaxLogVar: 0.2, TermWeight: 1}},
@@ -58,6 +59,32 @@ func TestBatchLossGradient(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTermPosWeight: a positive-class weight of 1 is the unweighted BCE,
+// and a weight w multiplies the terminal rows' loss by w. Reference
+// values: softplus(-z) for y = 1 and softplus(z) for y = 0 (BCE with
+// logits), computed by hand.
+func TestTermPosWeight(t *testing.T) {
+	const tol = 1e-12
+	c := Config{ObsDim: 1, TermWeight: 1}
+	out := []float64{0, 0, 0.3, 0, 0, -1.2} // two rows: Δs, r, term logit
+	zero := []float64{0, 0}
+	term := []float64{1, 0}
+	base := batchLoss(&c, out, 2, zero, zero, term, nil).Term
+	want := (softplus(-0.3) + softplus(-1.2)) / 2
+	if math.Abs(base-want) > tol {
+		t.Errorf("unweighted: got %.15g, want %.15g", base, want)
+	}
+	c.TermPosWeight = 1
+	if got := batchLoss(&c, out, 2, zero, zero, term, nil).Term; math.Abs(got-want) > tol {
+		t.Errorf("weight 1: got %.15g, want %.15g", got, want)
+	}
+	c.TermPosWeight = 4
+	want = (4*softplus(-0.3) + softplus(-1.2)) / 2
+	if got := batchLoss(&c, out, 2, zero, zero, term, nil).Term; math.Abs(got-want) > tol {
+		t.Errorf("weight 4: got %.15g, want %.15g", got, want)
 	}
 }
 

@@ -26,7 +26,7 @@ type Info struct {
 	Best      float64 // best score of any sequence in any iteration
 	EliteMean float64 // mean score of the last iteration's elites
 	Mean      float64 // mean score of the last iteration's samples
-	Rows      int     // model rows evaluated: Samples·Horizon·Members·Iters
+	Rows      int     // model rows evaluated: at most Samples·Horizon·Members·Iters (ended rollouts cost none)
 }
 
 // CEM is a cross-entropy-method model-predictive controller over an
@@ -62,6 +62,10 @@ type CEM struct {
 	order  []int     // K, indices by decreasing score
 	best   []float64 // actDim, first action of the best sequence
 	counts []float64 // numActions
+
+	rows               int       // model rows evaluated in this Act
+	alive              []int     // K, indices of the rollouts still alive
+	aliveObs, aliveAct []float64 // K×obsDim, K×actDim: their states and actions
 }
 
 // argmax returns the first index of p's largest value.
@@ -175,6 +179,9 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 	c.score = make([]float64, k)
 	c.order = make([]int, k)
 	c.best = make([]float64, c.actDim)
+	c.alive = make([]int, k)
+	c.aliveObs = make([]float64, k*obsDim)
+	c.aliveAct = make([]float64, k*c.actDim)
 	c.Reset()
 	return c, nil
 }
@@ -218,7 +225,8 @@ func (c *CEM) Act(obs []float64, rng *rand.Rand, action []float64) (Info, error)
 		}
 	}
 	k := c.cfg.Samples
-	info := Info{Best: math.Inf(-1), Rows: k * c.cfg.Horizon * c.members * c.cfg.Iters}
+	info := Info{Best: math.Inf(-1)}
+	c.rows = 0
 	for it := 0; it < c.cfg.Iters; it++ {
 		c.sample(rng)
 		if err := c.evaluate(obs); err != nil {
@@ -249,6 +257,7 @@ func (c *CEM) Act(obs []float64, rng *rand.Rand, action []float64) (Info, error)
 		info.Mean /= float64(k)
 		c.refit()
 	}
+	info.Rows = c.rows
 	copy(action, c.best)
 	if c.cfg.ModeAction {
 		if c.discrete {
@@ -322,21 +331,20 @@ func (c *CEM) evaluate(obs []float64) error {
 		act := c.seqs[t*k*ad : (t+1)*k*ad]
 		for m := 0; m < mm; m++ {
 			s := c.states[m*k*d : (m+1)*k*d]
-			c.m.Predict(m, s, act, k, c.delta, c.reward, c.term)
 			ret, surv := c.ret[m*k:(m+1)*k], c.surv[m*k:(m+1)*k]
-			for i := 0; i < k; i++ {
-				if surv[i] == 0 {
-					continue
-				}
-				ret[i] += disc * surv[i] * c.reward[i]
+			n := c.predictAlive(m, s, act, surv)
+			c.rows += n
+			for r := 0; r < n; r++ {
+				i := c.alive[r]
+				ret[i] += disc * surv[i] * c.reward[r]
 				si := s[i*d : (i+1)*d]
-				for j, v := range c.delta[i*d : (i+1)*d] {
+				for j, v := range c.delta[r*d : (r+1)*d] {
 					si[j] += v
 				}
 				switch {
 				case c.softTerm:
-					surv[i] *= 1 - c.term[i]
-				case c.modelTerm && c.term[i] > c.threshold || c.envTerm && c.cfg.Terminal(si):
+					surv[i] *= 1 - c.term[r]
+				case c.modelTerm && c.term[r] > c.threshold || c.envTerm && c.cfg.Terminal(si):
 					surv[i] = 0
 				}
 			}
@@ -356,6 +364,34 @@ func (c *CEM) evaluate(obs []float64) error {
 		}
 	}
 	return nil
+}
+
+// predictAlive predicts member m's step for the rollouts still alive
+// (surv > 0): their indices go to c.alive and row r of c.delta, c.reward
+// and c.term is rollout c.alive[r]'s. Ended rollouts cost nothing, which
+// with a termination that ends rollouts (TermModel, TermEnv) saves much of
+// the model's work on the hopeless samples. It returns the number alive.
+func (c *CEM) predictAlive(m int, s, act, surv []float64) int {
+	k, d, ad := c.cfg.Samples, c.obsDim, c.actDim
+	n := 0
+	for i := 0; i < k; i++ {
+		if surv[i] != 0 {
+			c.alive[n] = i
+			n++
+		}
+	}
+	if n == k {
+		c.m.Predict(m, s, act, k, c.delta, c.reward, c.term)
+		return n
+	}
+	for r, i := range c.alive[:n] {
+		copy(c.aliveObs[r*d:(r+1)*d], s[i*d:(i+1)*d])
+		copy(c.aliveAct[r*ad:(r+1)*ad], act[i*ad:(i+1)*ad])
+	}
+	if n > 0 {
+		c.m.Predict(m, c.aliveObs, c.aliveAct, n, c.delta, c.reward, c.term)
+	}
+	return n
 }
 
 // objective scores sequence i from its members' returns.

@@ -76,7 +76,13 @@ type Config struct {
 
 	// MinProb is the floor of every action's probability in a discrete
 	// step distribution: after each refit p ← (1-N·MinProb)·p + MinProb.
-	// Must satisfy 0 <= N·MinProb < 1.
+	// Must satisfy 0 <= N·MinProb < 1. The warm start carries the refitted
+	// distributions from one real step to the next, so a low floor lets
+	// them collapse onto one plan within a few steps and the planner stops
+	// exploring: with the true CartPole dynamics (oracle_test.go; 200
+	// sequences of 30 steps, 2 iterations, 50 elites) a floor of 0.02
+	// balanced 500 steps in 6 of 10 episodes, 0.1 in 8 of 10 (and 100
+	// sequences of 20 steps with 0.02, the old MPC setting, in 4 of 10).
 	MinProb float64
 	// InitStd is the initial standard deviation of a continuous step
 	// distribution as a fraction of the action range (mbrl-lib's initial
@@ -88,12 +94,12 @@ type Config struct {
 // DefaultConfig returns the configuration used for CartPole-v1: 300
 // sequences of 15 steps, 4 iterations, 30 elites, smoothing 0.1, the
 // worst-case objective, no discount, model termination at p > 0.5, the elites' mode
-// as the action, floor 0.02.
+// as the action, floor 0.1.
 func DefaultConfig() Config {
 	return Config{
 		Samples: 300, Horizon: 15, Iters: 4, Elites: 30, ModeAction: true,
 		Alpha: 0.1, Objective: Worst, Kappa: 1, Gamma: 1,
-		Termination: TermModel, TermThreshold: 0.5, MinProb: 0.02,
+		Termination: TermModel, TermThreshold: 0.5, MinProb: 0.1,
 		InitStd: 0.25, MinStd: 0.01,
 	}
 }

@@ -23,7 +23,9 @@ const PlannerUsage = `With --planner cem the agent is ensemble model-predictive 
 of --cem-horizon steps, rolls each out in every member of the --model
 ensemble, scores it by the worst member's predicted return (or mean minus
 --cem-kappa std), refits to the --cem-elites best for --cem-iters
-iterations and takes the most probable first action. Rewards and
+iterations and takes the most probable first action. --cem-min-prob
+keeps every action's probability above a floor after each refit, so the
+warm-started distribution goes on exploring (CartPole: 0.1). Rewards and
 terminations come from the model (--cem-termination model: p above
 --cem-term-threshold ends a rollout; model-soft: rewards weighted by the
 predicted survival probability); --value-policy adds the critic's value
@@ -56,6 +58,7 @@ func plannerFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "cem-kappa", Value: d.Kappa, Usage: "std penalty `X` of --cem-objective mean-std"},
 		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
+		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
 	}
 }
@@ -74,7 +77,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	p.log = c.App.ErrWriter
 	if p.name == "" {
 		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
-			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold"} {
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-min-prob"} {
 			if c.IsSet(f) {
 				return tool.Usagef("--%s needs --planner cem", f)
 			}
@@ -92,6 +95,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.Elites, cfg.EliteFrac = c.Int("cem-elites"), 0.1
 	cfg.Objective, cfg.Kappa = c.String("cem-objective"), c.Float64("cem-kappa")
 	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
+	cfg.MinProb = c.Float64("cem-min-prob")
 	switch {
 	case cfg.Samples < 2 || cfg.Samples > maxSamples:
 		return tool.Usagef("--cem-samples %d: must be in [2, %d]", cfg.Samples, maxSamples)
@@ -105,6 +109,8 @@ func parsePlanner(c *cli.Context, o *options) error {
 		return tool.Usagef("--cem-objective %q: must be %s or %s", cfg.Objective, plan.Worst, plan.MeanStd)
 	case !(cfg.Kappa >= 0 && cfg.Kappa <= 1e6):
 		return tool.Usagef("--cem-kappa %g: must be in [0, 1e6]", cfg.Kappa)
+	case !(cfg.MinProb >= 0 && cfg.MinProb < 0.5):
+		return tool.Usagef("--cem-min-prob %g: must be in [0, 0.5) (and below 1/actions)", cfg.MinProb)
 	case !(cfg.TermThreshold > 0 && cfg.TermThreshold < 1):
 		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
 	}

@@ -174,6 +174,8 @@ func TestPlannerErrors(t *testing.T) {
 		{"kappa", []string{"--planner", "cem", "--cem-kappa", "-1"}, 2, "--cem-kappa -1"},
 		{"termination", []string{"--planner", "cem", "--cem-termination", "never"}, 2, `--cem-termination "never"`},
 		{"threshold", []string{"--planner", "cem", "--cem-term-threshold", "1"}, 2, "--cem-term-threshold 1: must be in (0, 1)"},
+		{"min prob", []string{"--planner", "cem", "--cem-min-prob", "0.5"}, 2, "--cem-min-prob 0.5: must be in [0, 0.5)"},
+		{"min prob without planner", []string{"--cem-min-prob", "0.1"}, 2, "--cem-min-prob needs --planner cem"},
 		{"metrics without real-steps", []string{"--planner", "cem", "--metrics", "m.arrow"}, 2, "--real-steps -1: must be >= 0 with --metrics"},
 		{"missing model", []string{"--planner", "cem", "--model", "none.arrow"}, 1, "none.arrow"},
 		{"model of another env", []string{"--planner", "cem", "--model", "pendulum.arrow"}, 1, "model pendulum.arrow: plan: model has ObsDim 3"},

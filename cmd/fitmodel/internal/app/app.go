@@ -36,7 +36,11 @@ Presets: course (1×128 ReLU, MSE, one member, lr 5e-4, batch 128, clip
 5 probabilistic members trained by Gaussian NLL, normalised, termination
 head, lr 1e-3, batch 256, --epochs 5, --holdout 0.1, patience 5).
 --hidden and --term-weight change a preset's layer widths and the weight
-of its termination loss (a new model only).
+of its termination loss, --term-pos-weight the weight of terminal rows
+within it (class weighting: terminations are rare; a new model only).
+--exact-const-reward makes a reward that is constant in the buffer (as
+CartPole's 1) a constant prediction instead of a regression whose noise
+would rank equally long survivals.
 
 Metrics (index = member): model_{train,holdout}_loss_{delta,reward,term}
 (the training objective per target on normalised targets: MSE, or NLL
@@ -87,6 +91,8 @@ func New() *cli.App {
 			&cli.IntFlag{Name: "patience", Usage: "epochs without holdout improvement before stopping (default: preset's)"},
 			&cli.StringFlag{Name: "hidden", Usage: "hidden layer widths `W[,W...]`, e.g. 64 or 200,200 (default: preset's)"},
 			&cli.Float64Flag{Name: "term-weight", Usage: "weight `X` of the termination loss; 0 leaves the head untrained (default: preset's)"},
+			&cli.Float64Flag{Name: "term-pos-weight", Usage: "weight `X` of terminal rows in the termination loss (default 1; a new model only)"},
+			&cli.BoolFlag{Name: "exact-const-reward", Usage: "with normalisation, predict a reward constant in the buffer as that constant (a new model only)"},
 			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
 		},
 		Action: run,
@@ -194,9 +200,16 @@ func parse(c *cli.Context) (*options, error) {
 		}
 		cfg.TermWeight = c.Float64("term-weight")
 	}
+	if c.IsSet("term-pos-weight") {
+		if w := c.Float64("term-pos-weight"); !(w > 0 && w <= 1e6) {
+			return nil, tool.Usagef("--term-pos-weight %g: must be in (0, 1e6]", w)
+		}
+		cfg.TermPosWeight = c.Float64("term-pos-weight")
+	}
+	cfg.ExactConstReward = c.Bool("exact-const-reward")
 	o.cfg = cfg
 	if o.warm != "" {
-		for _, f := range []string{"normalize", "batch", "patience", "hidden", "term-weight"} {
+		for _, f := range []string{"normalize", "batch", "patience", "hidden", "term-weight", "term-pos-weight", "exact-const-reward"} {
 			if c.IsSet(f) {
 				return nil, tool.Usagef("--%s: not allowed with --warm-start (the model keeps its configuration)", f)
 			}

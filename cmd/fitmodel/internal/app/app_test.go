@@ -127,6 +127,8 @@ func TestErrors(t *testing.T) {
 		{"hidden width zero", []string{"--hidden", "64,0"}, 2, `--hidden "64,0": widths must be integers in [1, 4096]`},
 		{"hidden not a number", []string{"--hidden", "wide"}, 2, `--hidden "wide"`},
 		{"negative term weight", []string{"--term-weight", "-1"}, 2, "--term-weight -1: must be in [0, 1e6]"},
+		{"zero term pos weight", []string{"--term-pos-weight", "0"}, 2, "--term-pos-weight 0: must be in (0, 1e6]"},
+		{"exact const reward with warm start", []string{"--exact-const-reward", "--warm-start", "o.arrow"}, 2, "--exact-const-reward: not allowed with --warm-start"},
 		{"hidden with warm start", []string{"--hidden", "64", "--warm-start", "o.arrow"}, 2, "--hidden: not allowed with --warm-start"},
 		{"metrics without real steps", []string{"--metrics", "m.arrow"}, 2, "--real-steps"},
 		{"missing data", []string{"--data", "nope.arrow"}, 1, "nope.arrow"},
