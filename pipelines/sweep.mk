@@ -16,7 +16,7 @@ sweep-dyna: build
 	$(BIN)/sweep --space $(ROOT)/pipelines/sweeps/dyna-tuned.yaml --dir $(OUT) \
 		--optimizer hyperband --eta 3 --seed 1 --objective auc \
 		--backend $(SWEEP_BACKEND) --parallel $(SWEEP_PARALLEL) \
-		--run-cmd 'make --no-print-directory -C $(ROOT) run-only'
+		--run-cmd 'make --no-print-directory -C $(ROOT) run-only BIN=$(BIN)'
 # run-only: the tools are built once above; trials must not rebuild bin/
 # under each other's running binaries.
 	@echo "sweep-dyna: best configuration in $(OUT)/best.mk" >&2
