@@ -7,9 +7,10 @@
 # the same bytes as an uninterrupted run's.
 set -euo pipefail
 
-# The whole script is one function, called on the last line: bash parses it
-# completely before running it, so editing this file cannot break runs that
-# are already going.
+# The whole script is one function, called on the last line together with
+# exit: bash parses all of it before running it, so editing this file cannot
+# break runs that are already going (edit by writing a new file and
+# renaming it over this one).
 main() {
 
 die() { echo "run: $*" >&2; exit 1; }
@@ -225,5 +226,4 @@ done
 	"$OUT"/iters/*/*.metrics.arrow
 touch "$OUT/done"
 }
-main "$@"
-exit
+main "$@"; exit
