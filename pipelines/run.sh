@@ -196,7 +196,12 @@ while :; do
 		policy_in=$prev/policy.arrow
 		if [ "$MODEL" = on ]; then
 			buf=(); [ -f "$prev/buffer.arrow" ] && buf=(--data "$prev/buffer.arrow")
+			# A new model takes the architecture variables; a warm-started one keeps its own.
 			warm=(); [ -f "$prev/model.arrow" ] && warm=(--warm-start "$prev/model.arrow")
+			if [ ${#warm[@]} -eq 0 ]; then
+				[ -n "${MODEL_HIDDEN:-}" ] && warm+=(--hidden "$MODEL_HIDDEN")
+				[ -n "${MODEL_TERM_WEIGHT:-}" ] && warm+=(--term-weight "$MODEL_TERM_WEIGHT")
+			fi
 			if [ "${DYNA_ORDER:-course}" = course ]; then
 				tool ppo --policy "$policy_in" --data "$d/real.arrow" --out "$d/policy-real.arrow" \
 					--metrics "$d/ppo-real.metrics.arrow" --seed $((s + 1)) --real-steps "$to" "${PPO_FLAGS[@]}"
