@@ -50,7 +50,9 @@ l3_done = $(foreach s,$(SEEDS),$(OUT)/$(1)-s$(s)/done)
 L3_MODEL_HIDDEN ?= 128
 L3_DYNA = ALGO=dyna PRESET=$(L3_PRESET) MODEL_PRESET=$(L3_MODEL_PRESET) MODEL_HIDDEN=$(L3_MODEL_HIDDEN) STEPS=$(STEPS)
 
-$(call l3_variant,ppo,ALGO=ppo PRESET=$(L3_PRESET) STEPS=$(STEPS) EVAL_MODEL=0)
+# The ppo runs are level1.mk's (its pattern rule for OUT/ppo-s<seed>): an
+# explicit rule here would override that rule for every level's OUT, and
+# L1_PRESET (default course) would no longer pick their preset.
 $(foreach m,$(sort $(L3_ENSEMBLES) $(L3_M)),$(call l3_variant,dyna-m$(m),$(L3_DYNA) ENSEMBLE=$(m) EVAL_MODEL=1))
 $(foreach t,$(L3_TAUS),$(call l3_variant,dyna-m$(L3_M)-gate$(t),$(L3_DYNA) ENSEMBLE=$(L3_M) GATE_VARIANCE=$(t) EVAL_MODEL=0))
 $(call l3_variant,dyna-m1-stress,$(L3_DYNA) ENSEMBLE=1 EVAL_MODEL=0 $(L3_STRESS))
