@@ -17,18 +17,25 @@ import (
 // envVar switches a test binary into a fake run.
 const envVar = "SWEEP_FAKE_RUN"
 
-// MaybeRun runs Run on the process's arguments and exits, if the process
-// was started through RunCmd; otherwise it returns. Call it first in
-// TestMain.
-func MaybeRun() {
+// MaybeRun runs Run on the process's arguments if the process was
+// started through RunCmd, and returns the exit code for the caller's
+// TestMain to exit with; ran is false (and nothing happens) otherwise:
+//
+//	func TestMain(m *testing.M) {
+//		if code, ran := sweeptest.MaybeRun(); ran {
+//			os.Exit(code)
+//		}
+//		os.Exit(m.Run())
+//	}
+func MaybeRun() (code int, ran bool) {
 	if os.Getenv(envVar) != "1" {
-		return
+		return 0, false
 	}
 	if err := Run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "fakerun:", err)
-		os.Exit(3)
+		return 3, true
 	}
-	os.Exit(0)
+	return 0, true
 }
 
 // RunCmd returns a --run-cmd that runs the current (test) binary as a

@@ -12,7 +12,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	sweeptest.MaybeRun()
+	if code, ran := sweeptest.MaybeRun(); ran {
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
 }
 
