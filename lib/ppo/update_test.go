@@ -171,13 +171,18 @@ func TestPresets(t *testing.T) {
 // tanh, 20 epochs) and for a 64-64 network with 4 epochs.
 func BenchmarkCollectAndUpdate(b *testing.B) {
 	cfgs := []struct {
-		name   string
-		preset string
-		epochs int
+		name      string
+		preset    string
+		epochs    int
+		minibatch int
+		rollout   int
 	}{
-		{"course", "course", 0},
-		{"tuned", "tuned", 0},
-		{"64-64x4epochs", "tuned", 4},
+		{"course", "course", 0, 0, 256},
+		{"tuned", "tuned", 0, 0, 256},
+		{"64-64x4epochs", "tuned", 4, 0, 256},
+		// CleanRL's ppo.py CartPole defaults (the ~800 steps/s reference):
+		// 4 envs x 128 steps = 512 per update, 4 minibatches of 128, 4 epochs.
+		{"cleanrl", "tuned", 4, 128, 512},
 	}
 	for _, c := range cfgs {
 		b.Run(c.name, func(b *testing.B) {
@@ -185,7 +190,10 @@ func BenchmarkCollectAndUpdate(b *testing.B) {
 			if c.epochs > 0 {
 				h.Epochs = c.epochs
 			}
-			const rolloutLen = 256
+			if c.minibatch > 0 {
+				h.Minibatch = c.minibatch
+			}
+			rolloutLen := c.rollout
 			e := newCartPole(b)
 			p := newPolicy(b, h, e, 1)
 			r := agent.NewRunner(e, p, 1, agent.StreamCollect)
