@@ -134,8 +134,11 @@ func list(s string) []string {
 	return out
 }
 
-// pairs parses "a:b,c:d".
-func pairs(flag, s string) ([][2]string, error) {
+// pairs parses --FLAG X:Y,...; without any, every pair of variants.
+func pairs(flag, s string, variants []string) ([][2]string, error) {
+	if len(list(s)) == 0 {
+		return analysis.AllPairs(variants), nil
+	}
 	var out [][2]string
 	for _, p := range list(s) {
 		a, b, ok := strings.Cut(p, ":")

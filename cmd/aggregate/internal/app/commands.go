@@ -58,12 +58,9 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err != nil {
 				return err
 			}
-			pp, err := pairs("pairs", c.String("pairs"))
+			pp, err := pairs("pairs", c.String("pairs"), e.set.Variants())
 			if err != nil {
 				return err
-			}
-			if len(pp) == 0 {
-				pp = analysis.AllPairs(e.set.Variants())
 			}
 			if len(pp) == 0 {
 				return fmt.Errorf("probability of improvement: need two variants, have %s", strings.Join(e.set.Variants(), ", "))
@@ -191,12 +188,9 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 			if err != nil {
 				return err
 			}
-			cmp, err := pairs("compare", c.String("compare"))
+			cmp, err := pairs("compare", c.String("compare"), e.set.Variants())
 			if err != nil {
 				return err
-			}
-			if len(cmp) == 0 {
-				cmp = analysis.AllPairs(e.set.Variants())
 			}
 			thr, why, err := threshold(c, e)
 			if err != nil {
