@@ -247,9 +247,7 @@ func (p *Policy) Evaluate(obs, actions []float64, n int, logp, entropy, value []
 	for i := range n {
 		o := out[i*w : (i+1)*w]
 		if p.discrete {
-			c := nn.Categorical(o)
-			logp[i] = c.LogProb(p.index(actions[i]))
-			entropy[i] = c.Entropy()
+			logp[i], entropy[i] = nn.Categorical(o).LogProbEntropy(p.index(actions[i]))
 		} else {
 			logp[i] = p.Gauss.LogProb(o, actions[i*p.actDim:(i+1)*p.actDim])
 			entropy[i] = p.Gauss.Entropy()
@@ -282,9 +280,7 @@ func (p *Policy) Backward(dLogp, dEntropy, dValue []float64) {
 		o := p.evalOut[i*w : (i+1)*w]
 		d := p.dOut[i*w : (i+1)*w]
 		if p.discrete {
-			c := nn.Categorical(o)
-			c.LogProbGrad(d, p.index(p.evalActions[i]), dLogp[i])
-			c.EntropyGrad(d, dEntropy[i])
+			nn.Categorical(o).PolicyGrad(d, p.index(p.evalActions[i]), dLogp[i], dEntropy[i])
 		} else {
 			a := p.evalActions[i*p.actDim : (i+1)*p.actDim]
 			p.Gauss.LogProbGrad(d, p.Gauss.LogStd.Grad, o, a, dLogp[i])

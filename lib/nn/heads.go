@@ -46,6 +46,40 @@ func (c Categorical) Entropy() float64 {
 	return h
 }
 
+// LogProbEntropy returns LogProb(a) and Entropy() with one log-sum-exp
+// (the same values, bit for bit).
+func (c Categorical) LogProbEntropy(a int) (logp, h float64) {
+	lse := c.logSumExp()
+	for _, v := range c {
+		if p := math.Exp(v - lse); p > 0 {
+			h -= p * (v - lse)
+		}
+	}
+	return c[a] - lse, h
+}
+
+// PolicyGrad adds into dst what LogProbGrad(dst, a, dLogp) followed by
+// EntropyGrad(dst, dEntropy) add, bit for bit, computing the
+// probabilities once: the PPO update's per-row head gradient.
+func (c Categorical) PolicyGrad(dst []float64, a int, dLogp, dEntropy float64) {
+	lse := c.logSumExp()
+	dst = dst[:len(c)]
+	h := 0.0
+	for i, v := range c {
+		p := math.Exp(v - lse)
+		dst[i] -= dLogp * p
+		if p > 0 {
+			h -= p * (v - lse)
+		}
+	}
+	dst[a] += dLogp
+	for i, v := range c {
+		if p := math.Exp(v - lse); p > 0 {
+			dst[i] -= dEntropy * p * (v - lse + h)
+		}
+	}
+}
+
 // Sample draws an action using one rng.Float64.
 func (c Categorical) Sample(rng *rand.Rand) int {
 	lse := c.logSumExp()

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -246,4 +247,39 @@ func TestGaussNLL(t *testing.T) {
 			t.Errorf("NLL = %v, want %v", got, want)
 		}
 	})
+}
+
+// TestCategoricalFused checks that LogProbEntropy and PolicyGrad give the
+// same bits as the separate methods they replace in the PPO update.
+func TestCategoricalFused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 200; trial++ {
+		k := 2 + trial%4
+		c := make(Categorical, k)
+		for i := range c {
+			c[i] = 6 * rng.NormFloat64()
+		}
+		if trial%10 == 0 {
+			c[0] = math.Inf(-1) // an impossible action
+		}
+		a := k - 1
+		dl, de := rng.NormFloat64(), rng.NormFloat64()
+		lp, h := c.LogProbEntropy(a)
+		if lp != c.LogProb(a) || h != c.Entropy() {
+			t.Fatalf("%v: LogProbEntropy = %v, %v; want %v, %v", c, lp, h, c.LogProb(a), c.Entropy())
+		}
+		want, got := make([]float64, k), make([]float64, k)
+		for i := range want {
+			want[i] = float64(i) // gradients add into dst
+			got[i] = float64(i)
+		}
+		c.LogProbGrad(want, a, dl)
+		c.EntropyGrad(want, de)
+		c.PolicyGrad(got, a, dl, de)
+		for i := range want {
+			if got[i] != want[i] && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+				t.Fatalf("%v: PolicyGrad[%d] = %v, want %v", c, i, got[i], want[i])
+			}
+		}
+	}
 }
