@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 )
@@ -22,40 +23,12 @@ func collect(t testing.TB, envID string, n int, seed uint64) *format.Transitions
 	if err != nil {
 		t.Fatal(err)
 	}
-	os, as := e.ObservationSpace(), e.ActionSpace()
-	actDim := 1
-	if !as.Discrete {
-		actDim = as.Dim
+	r := agent.NewRunner(e, nil, seed, 7) // nil policy: uniform random actions
+	tr := r.NewTransitions(n)
+	if _, err := r.Run(tr, n, 0); err != nil {
+		t.Fatal(err)
 	}
-	tr := format.NewTransitions(os.Dim, actDim, as.Discrete, n)
-	tr.Meta["env"] = envID
-	rng := rand.New(rand.NewPCG(seed, 7))
-	obs, next := make([]float64, os.Dim), make([]float64, os.Dim)
-	act := make([]float64, actDim)
-	e.Reset(rng, obs)
-	var ep, step int64
-	for len(tr.Reward) < n {
-		if as.Discrete {
-			act[0] = float64(as.Start + rng.IntN(as.N))
-		} else {
-			for j := range act {
-				act[j] = as.Low[j] + rng.Float64()*(as.High[j]-as.Low[j])
-			}
-		}
-		r, err := e.Step(act, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Episode: ep, Step: step, Obs: obs, Action: int64(act[0]), ActionVec: act,
-			Reward: r.Reward, NextObs: next, Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		step++
-		copy(obs, next)
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-			ep, step = ep+1, 0
-		}
-	}
+	tr.Meta = format.Meta{"env": envID}
 	return tr
 }
 

@@ -2,13 +2,13 @@ package app
 
 import (
 	"bytes"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
@@ -22,37 +22,12 @@ func collect(t *testing.T, envID string, n int, seed uint64) *format.Transitions
 	if err != nil {
 		t.Fatal(err)
 	}
-	obsSp, as := e.ObservationSpace(), e.ActionSpace()
-	actDim := 1
-	if !as.Discrete {
-		actDim = as.Dim
+	r := agent.NewRunner(e, nil, seed, 1) // nil policy: uniform random actions
+	tr := r.NewTransitions(n)
+	if _, err := r.Run(tr, n, 0); err != nil {
+		t.Fatal(err)
 	}
-	tr := format.NewTransitions(obsSp.Dim, actDim, as.Discrete, n)
-	tr.Meta["env"] = envID
-	rng := rand.New(rand.NewPCG(seed, 1))
-	obs, next, act := make([]float64, obsSp.Dim), make([]float64, obsSp.Dim), make([]float64, actDim)
-	e.Reset(rng, obs)
-	var ep, step int64
-	for tr.Len() < n {
-		if as.Discrete {
-			act[0] = float64(rng.IntN(as.N))
-		} else {
-			act[0] = as.Low[0] + rng.Float64()*(as.High[0]-as.Low[0])
-		}
-		r, err := e.Step(act, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Episode: ep, Step: step, Obs: obs, Action: int64(act[0]), ActionVec: act,
-			Reward: r.Reward, NextObs: next, Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		copy(obs, next)
-		step++
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-			ep, step = ep+1, 0
-		}
-	}
+	tr.Meta = format.Meta{"env": envID}
 	return tr
 }
 
