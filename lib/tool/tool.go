@@ -35,7 +35,7 @@ func Usagef(format string, args ...any) error {
 }
 
 // Main runs app on os.Args with the standard streams and returns the exit
-// code for os.Exit.
+// code for main to exit with.
 //
 // Unless the user sets GOGC or GOMEMLIMIT, the garbage collector runs only
 // when the heap nears GCMemoryLimit: the tools are short-lived processes

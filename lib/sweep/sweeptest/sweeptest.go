@@ -19,14 +19,8 @@ const envVar = "SWEEP_FAKE_RUN"
 
 // MaybeRun runs Run on the process's arguments if the process was
 // started through RunCmd, and returns the exit code for the caller's
-// TestMain to exit with; ran is false (and nothing happens) otherwise:
-//
-//	func TestMain(m *testing.M) {
-//		if code, ran := sweeptest.MaybeRun(); ran {
-//			os.Exit(code)
-//		}
-//		os.Exit(m.Run())
-//	}
+// TestMain to exit with (before m.Run); ran is false (and nothing
+// happens) otherwise. See lib/sweep/fake_test.go.
 func MaybeRun() (code int, ran bool) {
 	if os.Getenv(envVar) != "1" {
 		return 0, false
