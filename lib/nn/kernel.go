@@ -18,8 +18,8 @@ import "math"
 // Every element of C is dotLanes(row of A, row of B): four running sums
 // over k ≡ 0, 1, 2, 3 (mod 4) with fused multiply-adds, combined as
 // (s0+s2)+(s1+s3), then the k mod 4 leftover terms in order. On amd64 with
-// AVX2 and FMA, kernel_amd64.s computes the four sums of a 4×2 block of C
-// (or a 1×4 block) in the lanes of vector registers, which is the same
+// AVX2 and FMA, kernel_amd64.s computes the four sums of a 4×3 block of C
+// (4×2, 1×8 or 1×4 at the edges) in the lanes of vector registers, which is the same
 // sequence of roundings; elsewhere dotLanes runs in Go. So an output does
 // not depend on the block it falls in, on the batch size, or on the
 // machine (math.FMA is exact everywhere): results are reproducible bit for
@@ -99,36 +99,30 @@ func gemmNT(c, a, b []float64, m, p, k int, add bool) {
 		}
 		return
 	}
-	var s8 [8]float64
-	var s4 [4]float64
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		j := 0
-		for ; j+2 <= p; j += 2 {
-			kern4x2(&a[i*k], k, &b[j*k], k, k, &s8)
-			for r := range 4 {
-				cr := c[(i+r)*p+j : (i+r)*p+j+2]
-				cr[0] = put(cr[0], s8[2*r], add)
-				cr[1] = put(cr[1], s8[2*r+1], add)
-			}
+		for ; j+3 <= p; j += 3 {
+			kern4x3(&a[i*k], k, &b[j*k], k, k, &c[i*p+j], p, 1, add)
 		}
-		if j < p {
+		switch p - j {
+		case 2:
+			kern4x2(&a[i*k], k, &b[j*k], k, k, &c[i*p+j], p, 1, add)
+		case 1:
 			// One column left: four rows of a against it (a·b = b·a).
-			kern1x4(&b[j*k], &a[i*k], k, k, &s4)
-			for r := range 4 {
-				c[(i+r)*p+j] = put(c[(i+r)*p+j], s4[r], add)
-			}
+			kern1x4(&b[j*k], k, &a[i*k], k, k, &c[i*p+j], 0, p, add)
 		}
 	}
 	for ; i < m; i++ {
 		ai := a[i*k : i*k+k]
 		ci := c[i*p : i*p+p]
 		j := 0
-		for ; j+4 <= p; j += 4 {
-			kern1x4(&ai[0], &b[j*k], k, k, &s4)
-			for r := range 4 {
-				ci[j+r] = put(ci[j+r], s4[r], add)
-			}
+		for ; j+8 <= p; j += 8 {
+			kern1x8(&ai[0], k, &b[j*k], k, k, &ci[j], 0, 1, add)
+		}
+		if j+4 <= p {
+			kern1x4(&ai[0], k, &b[j*k], k, k, &ci[j], 0, 1, add)
+			j += 4
 		}
 		for ; j < p; j++ {
 			ci[j] = put(ci[j], dotLanes(ai, b[j*k:j*k+k]), add)

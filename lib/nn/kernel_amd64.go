@@ -8,16 +8,31 @@ import "golang.org/x/sys/cpu"
 // It is read-only after package initialisation.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// kern4x2 sets s[2r+c] to dotLanes(row r of a, row c of b) over k ≥ 4
-// elements, for rows r < 4 of a (lda apart) and c < 2 of b (ldb apart).
+// kern4x3 sets c[r·ldcr + j·ldcc] to dotLanes(row r of a, row j of b),
+// or adds it there if add, over k ≥ 4 elements, for rows r < 4 of a (lda
+// apart) and j < 3 of b (ldb apart). The sums are those of dotLanes, and
+// an added value is v + old, as put does, so the results are the bits of
+// the Go loops.
 //
 //go:noescape
-func kern4x2(a *float64, lda int, b *float64, ldb int, k int, s *[8]float64)
+func kern4x3(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool)
 
-// kern1x4 is kern4x2 for one row x against four rows of b.
+// kern4x2 is kern4x3 for four rows of a against two rows of b.
 //
 //go:noescape
-func kern1x4(x *float64, b *float64, ldb int, k int, s *[4]float64)
+func kern4x2(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool)
+
+// kern1x8 is kern4x3 for one row of a against eight rows of b (lda and
+// ldcr are unused).
+//
+//go:noescape
+func kern1x8(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool)
+
+// kern1x4 is kern4x3 for one row of a against four rows of b (lda and
+// ldcr are unused).
+//
+//go:noescape
+func kern1x4(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool)
 
 // tanhAVX sets x[i] = tanh(x[i]) for i < n, n a multiple of 4, four lanes
 // at a time, with the same operations as tanh and so the same bits.

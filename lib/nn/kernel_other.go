@@ -4,11 +4,19 @@ package nn
 
 const useAVX = false
 
-func kern4x2(a *float64, lda int, b *float64, ldb int, k int, s *[8]float64) {
+func kern4x3(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool) {
+	panic("nn: kern4x3 without AVX")
+}
+
+func kern4x2(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool) {
 	panic("nn: kern4x2 without AVX")
 }
 
-func kern1x4(x *float64, b *float64, ldb int, k int, s *[4]float64) {
+func kern1x8(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool) {
+	panic("nn: kern1x8 without AVX")
+}
+
+func kern1x4(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, ldcc int, add bool) {
 	panic("nn: kern1x4 without AVX")
 }
 

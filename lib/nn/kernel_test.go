@@ -15,7 +15,7 @@ import (
 const kernelTol = 1e-12
 
 // TestKernelsMatchGemm checks the dense-layer kernels against gonum's
-// Dgemm (the reference) on shapes with remainders of the 4×2 register
+// Dgemm (the reference) on shapes with remainders of the 4×3 register
 // blocks, including batch 1, which takes its own path in denseBackward.
 func TestKernelsMatchGemm(t *testing.T) {
 	shapes := []struct{ batch, in, out int }{
@@ -63,7 +63,7 @@ func TestKernelsMatchGemm(t *testing.T) {
 }
 
 // TestRowsIndependentOfBatch checks that a row's output does not depend
-// on where it falls in the batch (4×2 blocks or remainder rows): the
+// on where it falls in the batch (4×3 blocks or remainder rows): the
 // sums run in the same order everywhere, so the bits agree.
 func TestRowsIndependentOfBatch(t *testing.T) {
 	const in, out = 9, 7
@@ -79,6 +79,35 @@ func TestRowsIndependentOfBatch(t *testing.T) {
 		for j := range one {
 			if one[j] != all[i*out+j] {
 				t.Fatalf("row %d, output %d: batch 1 gives %v, batch 6 %v", i, j, one[j], all[i*out+j])
+			}
+		}
+	}
+}
+
+// TestGemmNTBits checks gemmNT (the assembly kernels where the machine
+// has AVX2 and FMA) against its definition, dotLanes per element and
+// put, bit for bit, on every remainder of the 4×3, 4×2, 1×8 and 1×4 blocks and
+// of the four-lane sums, setting and adding.
+func TestGemmNTBits(t *testing.T) {
+	rng := newRNG(32)
+	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 9, 13} {
+		for _, p := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 64, 65} {
+			for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 64, 67} {
+				a := randVec(rng, m*k, 1)
+				b := randVec(rng, p*k, 1)
+				old := randVec(rng, m*p, 1)
+				for _, add := range []bool{false, true} {
+					c := append([]float64(nil), old...)
+					gemmNT(c, a, b, m, p, k, add)
+					for i := range m {
+						for j := range p {
+							want := put(old[i*p+j], dotLanes(a[i*k:i*k+k], b[j*k:j*k+k]), add)
+							if math.Float64bits(c[i*p+j]) != math.Float64bits(want) {
+								t.Fatalf("m=%d p=%d k=%d add=%v: c[%d,%d] = %v, want %v", m, p, k, add, i, j, c[i*p+j], want)
+							}
+						}
+					}
+				}
 			}
 		}
 	}

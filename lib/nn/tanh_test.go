@@ -62,6 +62,14 @@ func BenchmarkTanh(b *testing.B) {
 		}
 		c.report(b)
 	})
+	b.Run("activate", func(b *testing.B) {
+		c := startCPU()
+		for b.Loop() {
+			copy(y, x)
+			activate(Tanh, y)
+		}
+		c.report(b)
+	})
 }
 
 // TestTanhVector checks that the Tanh activation (four lanes at a time

@@ -146,12 +146,23 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// CheckSlurm reports whether sbatch, squeue and scancel are on PATH.
+// CheckSlurm reports whether sbatch, squeue and scancel are on PATH and
+// the controller answers squeue (within 30 s).
 func CheckSlurm() error {
 	for _, c := range []string{"sbatch", "squeue", "scancel"} {
 		if _, err := exec.LookPath(c); err != nil {
 			return fmt.Errorf("%s not found on PATH", c)
 		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "squeue", "--noheader", "--jobs", "1").CombinedOutput()
+	if err != nil && !strings.Contains(string(out), "Invalid job id") {
+		msg := strings.TrimSpace(string(out))
+		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:]
+		}
+		return fmt.Errorf("slurm controller not reachable: squeue: %v: %s", err, msg)
 	}
 	return nil
 }

@@ -6,15 +6,21 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// requireSlurm skips the test when sbatch is not on PATH, or fails it if
-// DYNAGO_REQUIRE_SLURM=1 (CI, after .ci/slurm.sh).
+// checkSlurm is CheckSlurm, asked once: an unreachable controller takes
+// seconds to answer.
+var checkSlurm = sync.OnceValue(CheckSlurm)
+
+// requireSlurm skips the test when Slurm is not installed or its
+// controller does not answer, or fails it if DYNAGO_REQUIRE_SLURM=1 (CI,
+// after .ci/slurm.sh).
 func requireSlurm(t *testing.T) {
 	t.Helper()
-	if err := CheckSlurm(); err != nil {
+	if err := checkSlurm(); err != nil {
 		if os.Getenv("DYNAGO_REQUIRE_SLURM") == "1" {
 			t.Fatalf("DYNAGO_REQUIRE_SLURM=1 but %v", err)
 		}
