@@ -143,6 +143,10 @@ func put(old, v float64, add bool) float64 {
 func transpose(dst, src []float64, rows, cols int) {
 	dst = dst[:rows*cols]
 	src = src[:rows*cols]
+	if useAVX && rows&3 == 0 && cols&3 == 0 && rows > 0 && cols > 0 {
+		transposeAVX(&dst[0], &src[0], rows, cols)
+		return
+	}
 	i := 0
 	for ; i+4 <= rows; i += 4 {
 		r0 := src[i*cols : i*cols+cols]

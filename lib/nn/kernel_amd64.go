@@ -40,6 +40,18 @@ func kern1x4(a *float64, lda int, b *float64, ldb int, k int, c *float64, ldcr, 
 //go:noescape
 func tanhAVX(x []float64, n int)
 
+// transposeAVX sets dst (cols×rows) to the transpose of src (rows×cols),
+// rows and cols multiples of 4.
+//
+//go:noescape
+func transposeAVX(dst, src *float64, rows, cols int)
+
+// tanhGradAVX sets g[i] *= 1 - h[i]*h[i] for i < n, n a multiple of 4,
+// with the operations of activateGrad and so its bits.
+//
+//go:noescape
+func tanhGradAVX(g, h []float64, n int)
+
 // adamAVX is the inner loop of Group.update for the common case (no weight
 // decay, β₁ > ½) on the first n elements, n a multiple of 4; see
 // kernel_amd64.s.

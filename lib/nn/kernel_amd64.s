@@ -767,3 +767,85 @@ loopadam:
 doneadam:
 	VZEROUPPER
 	RET
+
+// func transposeAVX(dst, src *float64, rows, cols int)
+// Sets dst (cols×rows) to the transpose of src (rows×cols), both
+// multiples of 4, one 4×4 block at a time: four rows of src in four
+// registers, two rounds of shuffles, four columns out.
+TEXT ·transposeAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ cols+24(FP), R9
+	SHLQ $3, R8              // dst row stride, bytes
+	SHLQ $3, R9              // src row stride, bytes
+	LEAQ (R8)(R8*2), CX      // 3 dst rows
+	LEAQ (R9)(R9*2), DX      // 3 src rows
+	XORQ AX, AX              // byte offset of src row block i in a dst row
+
+blockrow:
+	CMPQ AX, R8
+	JGE  donetranspose
+	MOVQ SI, R12             // src block (i, 0)
+	LEAQ (DI)(AX*1), R13     // dst block (0, i)
+	MOVQ R9, BX              // src bytes left in the row
+
+blockcol:
+	TESTQ BX, BX
+	JLE   nextrow
+	VMOVUPD     (R12), Y0
+	VMOVUPD     (R12)(R9*1), Y1
+	VMOVUPD     (R12)(R9*2), Y2
+	VMOVUPD     (R12)(DX*1), Y3
+	VUNPCKLPD   Y1, Y0, Y4   // r0[0] r1[0] r0[2] r1[2]
+	VUNPCKHPD   Y1, Y0, Y5   // r0[1] r1[1] r0[3] r1[3]
+	VUNPCKLPD   Y3, Y2, Y6
+	VUNPCKHPD   Y3, Y2, Y7
+	VPERM2F128  $0x20, Y6, Y4, Y0
+	VPERM2F128  $0x20, Y7, Y5, Y1
+	VPERM2F128  $0x31, Y6, Y4, Y2
+	VPERM2F128  $0x31, Y7, Y5, Y3
+	VMOVUPD     Y0, (R13)
+	VMOVUPD     Y1, (R13)(R8*1)
+	VMOVUPD     Y2, (R13)(R8*2)
+	VMOVUPD     Y3, (R13)(CX*1)
+	ADDQ        $32, R12
+	LEAQ        (R13)(R8*4), R13
+	SUBQ        $32, BX
+	JMP         blockcol
+
+nextrow:
+	LEAQ (SI)(R9*4), SI
+	ADDQ $32, AX
+	JMP  blockrow
+
+donetranspose:
+	VZEROUPPER
+	RET
+
+// func tanhGradAVX(g, h []float64, n int)
+// Sets g[i] *= 1 - h[i]*h[i] for i < n, n a multiple of 4: the
+// operations of activateGrad in the same order, so the same bits.
+TEXT ·tanhGradAVX(SB), NOSPLIT, $0-56
+	MOVQ g_base+0(FP), DI
+	MOVQ h_base+24(FP), SI
+	MOVQ n+48(FP), CX
+	SHLQ $3, CX
+	XORQ AX, AX
+	VBROADCASTSD tanhc<>+0x20(SB), Y15 // 1
+
+looptgrad:
+	CMPQ    AX, CX
+	JGE     donetgrad
+	VMOVUPD (SI)(AX*1), Y0
+	VMULPD  Y0, Y0, Y0      // v*v
+	VSUBPD  Y0, Y15, Y0     // 1 - v*v
+	VMOVUPD (DI)(AX*1), Y1
+	VMULPD  Y0, Y1, Y1      // g * (1 - v*v)
+	VMOVUPD Y1, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     looptgrad
+
+donetgrad:
+	VZEROUPPER
+	RET

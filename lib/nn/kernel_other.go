@@ -24,6 +24,14 @@ func tanhAVX(x []float64, n int) {
 	panic("nn: tanhAVX without AVX")
 }
 
+func transposeAVX(dst, src *float64, rows, cols int) {
+	panic("nn: transposeAVX without AVX")
+}
+
+func tanhGradAVX(g, h []float64, n int) {
+	panic("nn: tanhGradAVX without AVX")
+}
+
 func adamAVX(data, grad, m, v []float64, n int, c *[6]float64) {
 	panic("nn: adamAVX without AVX")
 }

@@ -157,3 +157,42 @@ func TestAdamStepBits(t *testing.T) {
 		}
 	}
 }
+
+// TestTranspose checks transpose (the AVX blocks where rows and columns
+// are multiples of 4, Go loops elsewhere) against the definition.
+func TestTranspose(t *testing.T) {
+	rng := newRNG(33)
+	for _, rows := range []int{1, 3, 4, 8, 9, 128} {
+		for _, cols := range []int{1, 2, 4, 5, 12, 64} {
+			src := randVec(rng, rows*cols, 1)
+			dst := randVec(rng, rows*cols, 1)
+			transpose(dst, src, rows, cols)
+			for i := range rows {
+				for j := range cols {
+					if dst[j*rows+i] != src[i*cols+j] {
+						t.Fatalf("%d×%d: dst[%d,%d] = %v, want %v", rows, cols, j, i, dst[j*rows+i], src[i*cols+j])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTanhGradBits checks activateGrad for tanh (four lanes at a time
+// where the machine has AVX2) against g·(1 − h²) evaluated in Go, bit for
+// bit, on lengths with every remainder mod 4.
+func TestTanhGradBits(t *testing.T) {
+	rng := newRNG(34)
+	for n := range 13 {
+		h := randVec(rng, n, 0.7)
+		g := randVec(rng, n, 1)
+		got := append([]float64(nil), g...)
+		activateGrad(Tanh, got, h)
+		for i := range n {
+			want := g[i] * (1 - h[i]*h[i])
+			if math.Float64bits(got[i]) != math.Float64bits(want) {
+				t.Fatalf("n=%d: g[%d] = %v, want %v", n, i, got[i], want)
+			}
+		}
+	}
+}

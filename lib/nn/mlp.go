@@ -265,7 +265,13 @@ func activateGrad(act Activation, g, h []float64) {
 			g[i] = math.Float64frombits(math.Float64bits(g[i]) & keep(v > 0))
 		}
 	case Tanh:
-		for i, v := range h {
+		i := 0
+		if useAVX {
+			i = len(g) &^ 3
+			tanhGradAVX(g, h, i)
+		}
+		for ; i < len(g); i++ {
+			v := h[i]
 			g[i] *= 1 - v*v
 		}
 	}
