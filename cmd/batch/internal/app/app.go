@@ -12,7 +12,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	aggregate "github.com/dynago/dynago/cmd/aggregate/command"
 	collect "github.com/dynago/dynago/cmd/collect/command"
 	concat "github.com/dynago/dynago/cmd/concat/command"
 	evalmodel "github.com/dynago/dynago/cmd/evalmodel/command"
@@ -20,7 +19,6 @@ import (
 	imagine "github.com/dynago/dynago/cmd/imagine/command"
 	inspect "github.com/dynago/dynago/cmd/inspect/command"
 	ppo "github.com/dynago/dynago/cmd/ppo/command"
-	report "github.com/dynago/dynago/cmd/report/command"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -35,7 +33,10 @@ run; running an iteration's tools in one batch saves their process starts.
 
 A line is a tool name and its arguments, split like a shell splits words
 (single and double quotes group, backslash escapes); blank lines and lines
-starting with # are skipped. Tools: ` + "aggregate, collect, concat, evalmodel, fitmodel, imagine, inspect, ppo, report" + `.
+starting with # are skipped. Tools: ` + "collect, concat, evalmodel, fitmodel, imagine, inspect, ppo" + `: the
+tools of a training loop. aggregate and report, which draw figures, are
+left out: linking the plotting libraries would add their initialisation,
+about a millisecond, to every batch.
 
 Example:
 
@@ -47,7 +48,6 @@ Example:
 
 // tools are the commands batch can run.
 var tools = map[string]func() *cli.App{
-	"aggregate": aggregate.New,
 	"collect":   collect.New,
 	"concat":    concat.New,
 	"evalmodel": evalmodel.New,
@@ -55,7 +55,6 @@ var tools = map[string]func() *cli.App{
 	"imagine":   imagine.New,
 	"inspect":   inspect.New,
 	"ppo":       ppo.New,
-	"report":    report.New,
 }
 
 // New returns the batch command.
