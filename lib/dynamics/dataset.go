@@ -62,7 +62,8 @@ func NewDataset(t *format.Transitions) (*Dataset, error) {
 // Newest returns the last size real (not imagined) rows of the
 // concatenation of ts, in order, as one Transitions with the metadata of
 // the last input. All inputs must have the same observation and action
-// layout. size <= 0 keeps every real row.
+// layout. size <= 0 keeps every real row. When that is all of one input,
+// the input itself is returned, not a copy.
 func Newest(ts []*format.Transitions, size int) (*format.Transitions, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("dynamics: no transitions")
@@ -83,6 +84,9 @@ func Newest(ts []*format.Transitions, size int) (*format.Transitions, error) {
 	skip := 0
 	if size > 0 && total > size {
 		skip = total - size
+	}
+	if len(ts) == 1 && skip == 0 && total == first.Len() {
+		return first, nil
 	}
 	out := format.NewTransitions(first.ObsDim, first.ActDim, first.Discrete, total-skip)
 	out.Meta = ts[len(ts)-1].Meta

@@ -389,6 +389,17 @@ func decodeTransitions(name string, data []byte, mem memory.Allocator) (*Transit
 	return t, nil
 }
 
+// appendShared returns x, capped so that an append copies it, if dst is
+// empty, or else dst with x appended. The first batch's columns thus share
+// the memory the file was read into, which saves copying every column of
+// a large file into freshly faulted pages.
+func appendShared[T any](dst, x []T) []T {
+	if len(dst) == 0 {
+		return x[:len(x):len(x)]
+	}
+	return append(dst, x...)
+}
+
 // appendBatch appends the rows of rec, whose columns idx are in the order of
 // transitionsCols, to t. On error t may hold part of the batch.
 func (t *Transitions) appendBatch(rec arrow.RecordBatch, idx []int) error {
@@ -400,7 +411,7 @@ func (t *Transitions) appendBatch(rec arrow.RecordBatch, idx []int) error {
 		}
 		var x []int64
 		x, err = readI64(transitionsCols[i], col(i))
-		return append(dst, x...)
+		return appendShared(dst, x)
 	}
 	appendF64 := func(dst []float64, i, dim int) []float64 {
 		if err != nil {
@@ -412,7 +423,7 @@ func (t *Transitions) appendBatch(rec arrow.RecordBatch, idx []int) error {
 		} else {
 			x, err = readFSL(transitionsCols[i], col(i), dim)
 		}
-		return append(dst, x...)
+		return appendShared(dst, x)
 	}
 	appendBool := func(dst []bool, i int) []bool {
 		if err != nil {
