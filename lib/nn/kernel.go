@@ -135,6 +135,41 @@ func gemmNT(c, a, b []float64, m, p, k int, add bool) {
 	}
 }
 
+// smallK reports whether gemmSmallK takes products with k terms into p
+// outputs per row: where vectors over the outputs beat sums over k.
+func smallK(p, k int) bool {
+	return useAVX && p >= 4 && (k == 1 || k == 2 || k == 4)
+}
+
+// gemmSmallK is gemmNT for k = 1, 2 or 4 given bt = bᵀ (k×p) instead of b:
+// the products run four outputs at a time (smallKAVX) rather than four
+// terms at a time, with the same roundings, so the bits of gemmNT. Only
+// where smallK holds.
+func gemmSmallK(c, a, bt []float64, m, p, k int, add bool) {
+	c = c[:m*p]
+	a = a[:m*k]
+	bt = bt[:k*p]
+	p4 := p &^ 3
+	smallKAVX(&c[0], &a[0], &bt[0], m, p, k, add)
+	for i := 0; i < m; i++ {
+		ai := a[i*k : i*k+k]
+		for j := p4; j < p; j++ {
+			var v float64
+			switch k {
+			case 1:
+				v = ai[0] * bt[j]
+			case 2:
+				v = math.FMA(ai[1], bt[p+j], ai[0]*bt[j])
+			case 4:
+				s0, s1 := math.FMA(ai[0], bt[j], 0), math.FMA(ai[1], bt[p+j], 0)
+				s2, s3 := math.FMA(ai[2], bt[2*p+j], 0), math.FMA(ai[3], bt[3*p+j], 0)
+				v = (s0 + s2) + (s1 + s3)
+			}
+			c[i*p+j] = put(c[i*p+j], v, add)
+		}
+	}
+}
+
 // put returns v, or old + v if add is true.
 func put(old, v float64, add bool) float64 {
 	if add {
@@ -171,8 +206,19 @@ func transpose(dst, src []float64, rows, cols int) {
 }
 
 // denseForward sets y = x Wᵀ + b for batch rows; x is batch×in, w out×in.
-func denseForward(y, x, w, b []float64, batch, in, out int) {
-	gemmNT(y, x, w, batch, out, in, false)
+// scratch is grown as needed for the transpose of w that a small in
+// takes (smallK) and returned for reuse.
+func denseForward(y, x, w, b []float64, batch, in, out int, scratch []float64) []float64 {
+	if smallK(out, in) {
+		if cap(scratch) < in*out {
+			scratch = make([]float64, in*out)
+		}
+		wT := scratch[:in*out]
+		transpose(wT, w, out, in)
+		gemmSmallK(y, x, wT, batch, out, in, false)
+	} else {
+		gemmNT(y, x, w, batch, out, in, false)
+	}
 	b = b[:out]
 	for i := 0; i < batch; i++ {
 		yi := y[i*out : i*out+out][:len(b)]
@@ -180,6 +226,7 @@ func denseForward(y, x, w, b []float64, batch, in, out int) {
 			yi[j] += bj
 		}
 	}
+	return scratch
 }
 
 // denseBackward adds deltaᵀ x into dw (out×in) and the column sums of
@@ -204,6 +251,10 @@ func denseBackward(dx, dw, db, delta, x, w []float64, batch, in, out int, scratc
 	transpose(dT, delta, batch, out)
 	transpose(xT, x, batch, in)
 	gemmNT(dw, dT, xT, out, in, batch, true)
+	if smallK(in, out) {
+		gemmSmallK(dx, delta, w, batch, in, out, false) // w is (Wᵀ)ᵀ
+		return scratch
+	}
 	transpose(wT, w, out, in)
 	gemmNT(dx, delta, wT, batch, in, out, false)
 	return scratch

@@ -54,6 +54,12 @@ func transposeAVX(dst, src *float64, rows, cols int)
 //go:noescape
 func tanhGradAVX(g, h []float64, n int)
 
+// smallKAVX sets or adds the first p&^3 columns of c (m×p) to a bᵀ for k
+// = 1, 2 or 4, from bt = bᵀ (k×p), with the roundings of gemmNT.
+//
+//go:noescape
+func smallKAVX(c, a, bt *float64, m, p, k int, add bool)
+
 // adamAVX is the inner loop of Group.update for the common case (no weight
 // decay, β₁ > ½) on the first n elements, n a multiple of 4; see
 // kernel_amd64.s.

@@ -141,3 +141,123 @@ looptgrad:
 donetgrad:
 	VZEROUPPER
 	RET
+
+// func smallKAVX(c, a, bt *float64, m, p, k int, add bool)
+// Sets (or adds into, if add) the first p&^3 columns of c (m×p) the
+// products a bᵀ for k = 1, 2 or 4, given bt = bᵀ (k×p, row-major), four
+// columns at a time: the roundings of gemmNT for those k (a0·b0;
+// fma(a1, b1, a0·b0); and dotLanes' (s0+s2)+(s1+s3) with s_q = fma(a_q,
+// b_q, 0)).
+TEXT ·smallKAVX(SB), NOSPLIT, $0-49
+	MOVQ    c+0(FP), DI
+	MOVQ    a+8(FP), SI
+	MOVQ    bt+16(FP), DX
+	MOVQ    m+24(FP), R8
+	MOVQ    p+32(FP), R12
+	MOVQ    R12, CX
+	ANDQ    $-4, CX
+	SHLQ    $3, CX                   // bytes of the vector columns
+	SHLQ    $3, R12                  // row stride of c and bt, bytes
+	LEAQ    (DX)(R12*1), R13         // bt row 1
+	LEAQ    (R13)(R12*1), BX         // bt row 2
+	LEAQ    (BX)(R12*1), R10         // bt row 3
+	MOVBLZX add+48(FP), R11
+	MOVQ    k+40(FP), R9
+	CMPQ    R9, $1
+	JEQ     rowk1
+	CMPQ    R9, $2
+	JEQ     rowk2
+
+rowk4:
+	TESTQ        R8, R8
+	JLE          donesmallk
+	VBROADCASTSD 0(SI), Y8
+	VBROADCASTSD 8(SI), Y9
+	VBROADCASTSD 16(SI), Y10
+	VBROADCASTSD 24(SI), Y11
+	XORQ         AX, AX
+
+colk4:
+	CMPQ        AX, CX
+	JGE         nextk4
+	VXORPD      Y0, Y0, Y0
+	VXORPD      Y1, Y1, Y1
+	VXORPD      Y2, Y2, Y2
+	VXORPD      Y3, Y3, Y3
+	VFMADD231PD (DX)(AX*1), Y8, Y0   // s0 = fma(a0, b0, 0)
+	VFMADD231PD (R13)(AX*1), Y9, Y1  // s1
+	VFMADD231PD (BX)(AX*1), Y10, Y2  // s2
+	VFMADD231PD (R10)(AX*1), Y11, Y3 // s3
+	VADDPD      Y2, Y0, Y0           // s0 + s2
+	VADDPD      Y3, Y1, Y1           // s1 + s3
+	VADDPD      Y1, Y0, Y0
+	TESTQ       R11, R11
+	JZ          storek4
+	VADDPD      (DI)(AX*1), Y0, Y0
+
+storek4:
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     colk4
+
+nextk4:
+	ADDQ $32, SI
+	ADDQ R12, DI
+	DECQ R8
+	JMP  rowk4
+
+rowk2:
+	TESTQ        R8, R8
+	JLE          donesmallk
+	VBROADCASTSD 0(SI), Y8
+	VBROADCASTSD 8(SI), Y9
+	XORQ         AX, AX
+
+colk2:
+	CMPQ        AX, CX
+	JGE         nextk2
+	VMULPD      (DX)(AX*1), Y8, Y0   // a0·b0
+	VFMADD231PD (R13)(AX*1), Y9, Y0  // fma(a1, b1, a0·b0)
+	TESTQ       R11, R11
+	JZ          storek2
+	VADDPD      (DI)(AX*1), Y0, Y0
+
+storek2:
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     colk2
+
+nextk2:
+	ADDQ $16, SI
+	ADDQ R12, DI
+	DECQ R8
+	JMP  rowk2
+
+rowk1:
+	TESTQ        R8, R8
+	JLE          donesmallk
+	VBROADCASTSD 0(SI), Y8
+	XORQ         AX, AX
+
+colk1:
+	CMPQ    AX, CX
+	JGE     nextk1
+	VMULPD  (DX)(AX*1), Y8, Y0       // a0·b0
+	TESTQ   R11, R11
+	JZ      storek1
+	VADDPD  (DI)(AX*1), Y0, Y0
+
+storek1:
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     colk1
+
+nextk1:
+	ADDQ $8, SI
+	ADDQ R12, DI
+	DECQ R8
+	JMP  rowk1
+
+donesmallk:
+	VZEROUPPER
+	RET

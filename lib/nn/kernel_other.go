@@ -32,6 +32,10 @@ func tanhGradAVX(g, h []float64, n int) {
 	panic("nn: tanhGradAVX without AVX")
 }
 
+func smallKAVX(c, a, bt *float64, m, p, k int, add bool) {
+	panic("nn: smallKAVX without AVX")
+}
+
 func adamAVX(data, grad, m, v []float64, n int, c *[6]float64) {
 	panic("nn: adamAVX without AVX")
 }

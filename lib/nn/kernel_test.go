@@ -20,6 +20,7 @@ const kernelTol = 1e-12
 func TestKernelsMatchGemm(t *testing.T) {
 	shapes := []struct{ batch, in, out int }{
 		{1, 3, 5}, {1, 64, 64}, {2, 4, 3}, {5, 7, 9}, {7, 16, 3}, {33, 20, 17}, {130, 65, 70}, {70, 130, 129},
+		{1, 4, 64}, {9, 4, 7}, {6, 13, 1}, {6, 13, 2}, {5, 4, 2}, {3, 2, 5},
 	}
 	for _, s := range shapes {
 		t.Run(fmt.Sprintf("%dx%dx%d", s.batch, s.in, s.out), func(t *testing.T) {
@@ -37,7 +38,7 @@ func TestKernelsMatchGemm(t *testing.T) {
 			for i := 0; i < s.batch; i++ {
 				copy(want[i*s.out:], b)
 			}
-			denseForward(y, x, w, b, s.batch, s.in, s.out)
+			denseForward(y, x, w, b, s.batch, s.in, s.out, nil)
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1, gx, gw, 1, general(want, s.batch, s.out))
 			near(t, "y", y, want)
 
@@ -72,10 +73,10 @@ func TestRowsIndependentOfBatch(t *testing.T) {
 	b := randVec(rng, out, 1)
 	x := randVec(rng, 6*in, 1)
 	all := make([]float64, 6*out)
-	denseForward(all, x, w, b, 6, in, out)
+	denseForward(all, x, w, b, 6, in, out, nil)
 	one := make([]float64, out)
 	for i := range 6 {
-		denseForward(one, x[i*in:(i+1)*in], w, b, 1, in, out)
+		denseForward(one, x[i*in:(i+1)*in], w, b, 1, in, out, nil)
 		for j := range one {
 			if one[j] != all[i*out+j] {
 				t.Fatalf("row %d, output %d: batch 1 gives %v, batch 6 %v", i, j, one[j], all[i*out+j])
@@ -192,6 +193,40 @@ func TestTanhGradBits(t *testing.T) {
 			want := g[i] * (1 - h[i]*h[i])
 			if math.Float64bits(got[i]) != math.Float64bits(want) {
 				t.Fatalf("n=%d: g[%d] = %v, want %v", n, i, got[i], want)
+			}
+		}
+	}
+}
+
+// TestSmallKBits checks gemmSmallK, where smallK holds, against gemmNT
+// bit for bit, setting and adding, on every remainder of its four columns.
+func TestSmallKBits(t *testing.T) {
+	rng := newRNG(35)
+	for _, k := range []int{1, 2, 4} {
+		for _, p := range []int{4, 5, 6, 7, 8, 9, 64, 66} {
+			if !smallK(p, k) {
+				t.Skip("no AVX2/FMA: gemmSmallK is not used")
+			}
+			for _, m := range []int{1, 2, 3, 5} {
+				a := randVec(rng, m*k, 1)
+				b := randVec(rng, p*k, 1)
+				if k > 1 {
+					a[0], b[0] = 0, math.Copysign(0, -1) // signed zeros in the sums
+				}
+				bt := make([]float64, k*p)
+				transpose(bt, b, p, k)
+				old := randVec(rng, m*p, 1)
+				for _, add := range []bool{false, true} {
+					want := append([]float64(nil), old...)
+					gemmNT(want, a, b, m, p, k, add)
+					got := append([]float64(nil), old...)
+					gemmSmallK(got, a, bt, m, p, k, add)
+					for i := range got {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("k=%d p=%d m=%d add=%v: c[%d] = %v, gemmNT %v", k, p, m, add, i, got[i], want[i])
+						}
+					}
+				}
 			}
 		}
 	}

@@ -177,7 +177,7 @@ func (t *Tape) Forward(x []float64, batch int) []float64 {
 		d := &m.Layers[l]
 		t.h[l] = grow(t.h[l], batch*d.Out)
 		y := t.h[l]
-		denseForward(y, a, d.W.Data, d.B.Data, batch, d.In, d.Out)
+		t.tmp = denseForward(y, a, d.W.Data, d.B.Data, batch, d.In, d.Out, t.tmp)
 		if l != last {
 			activate(m.Act, y)
 		}
