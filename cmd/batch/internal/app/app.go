@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -38,6 +39,15 @@ tools of a training loop. aggregate and report, which draw figures, are
 left out: linking the plotting libraries would add their initialisation,
 about a millisecond, to every batch.
 
+With --serve, batch reads standard input line by line and runs each
+command as soon as its line arrives, then writes the command's exit code
+on a line of its standard output, and goes on until the end of input: a
+driver (pipelines/run.sh) keeps one batch for a whole training run instead
+of starting a process per iteration. The tools' standard output goes to
+standard error, so that standard output carries only the exit codes; a
+line batch cannot parse gets code 2. The collector runs when the heap
+reaches 256 MiB.
+
 Example:
 
    printf '%s\n' \
@@ -62,13 +72,61 @@ func New() *cli.App {
 	return &cli.App{
 		Name:        "batch",
 		Usage:       "run dynago tool command lines in one process",
-		UsageText:   "batch [FILE]",
+		UsageText:   "batch [FILE]\n   batch --serve",
 		Description: Usage,
-		Action:      run,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "serve", Usage: "run each line of standard input as it arrives and answer with its exit code (see below)"},
+		},
+		Action: run,
 	}
 }
 
+// ServeMemoryLimit is the heap size at which a serving batch collects: it
+// runs a whole training loop, and reusing pages it has already touched
+// costs less than faulting in fresh ones (lib/tool turns the collector
+// off below 1 GiB for the short-lived tools).
+const ServeMemoryLimit = 256 << 20
+
+// serve runs each command line of in as it arrives and writes its exit code
+// on a line of out; the tools' standard output goes to stderr.
+func serve(in io.Reader, out, stderr io.Writer) error {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(ServeMemoryLimit)
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		code := 0
+		args, err := Split(line)
+		if err == nil {
+			if _, ok := tools[args[0]]; !ok {
+				err = fmt.Errorf("unknown tool %q", args[0])
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "batch: standard input:%d: %v\n", n, err)
+			code = 2
+		} else {
+			code = tool.Run(tools[args[0]](), args, stderr, stderr)
+		}
+		if _, err := fmt.Fprintf(out, "%d\n", code); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
 func run(c *cli.Context) error {
+	if c.Bool("serve") {
+		if c.Args().Len() > 0 {
+			return tool.Usagef("--serve reads standard input; got %d arguments", c.Args().Len())
+		}
+		return serve(os.Stdin, c.App.Writer, c.App.ErrWriter)
+	}
 	if c.Args().Len() > 1 {
 		return tool.Usagef("want at most one FILE, got %d arguments", c.Args().Len())
 	}
