@@ -29,13 +29,13 @@ RUN_VARS := ALGO PRESET ENV SEED STEPS OUT EVAL_EVERY EVAL_EPISODES EVAL_GREEDY 
 	MODEL DYNA_ORDER MODEL_PRESET MODEL_UPDATES MODEL_EPOCHS MODEL_LR BUFFER_SIZE ENSEMBLE \
 	HORIZON IMAG_BATCHES PROPAGATION TERMINATION HORIZON_TERMINAL GATE_VARIANCE NOISE_SIGMA \
 	EVAL_MODEL HELDOUT_STEPS CEM_SAMPLES CEM_HORIZON CEM_ITERS CEM_ELITES CEM_OBJECTIVE CEM_KAPPA \
-	MODEL_EVERY MODEL_HIDDEN MODEL_TERM_WEIGHT MODEL_WARM MODEL_HOLDOUT MODEL_PATIENCE MODEL_NORMALIZE CEM_TERMINATION CEM_TERM_THRESHOLD CEM_MIN_PROB MODEL_TERM_POS_WEIGHT MODEL_EXACT_CONST_REWARD
+	MODEL_EVERY MODEL_HIDDEN MODEL_TERM_WEIGHT MODEL_WARM MODEL_HOLDOUT MODEL_PATIENCE MODEL_NORMALIZE CEM_TERMINATION CEM_TERM_THRESHOLD CEM_TERM_PENALTY CEM_MIN_PROB MODEL_TERM_POS_WEIGHT MODEL_EXACT_CONST_REWARD
 RUN_VARS += VARIANT
 # The run's variables reach run.sh on its command line, not through make's
 # environment: exported empty variables would count as set in the recursive
 # makes of the experiment targets and hide the presets' `?=` values.
-# BATCH=0 starts every tool as its own process instead of running an
-# iteration's tools in one bin/batch process; the files are the same.
+# BATCH=0 starts every tool as its own process instead of sending them to
+# the run's one bin/batch --serve process; the files are the same.
 RUN_ENV = $(foreach v,$(RUN_VARS),$(v)='$($(v))') RUN_VARS_LIST='$(RUN_VARS)' BIN='$(BIN)' BATCH='$(BATCH)'
 
 .PHONY: run run-only

@@ -29,9 +29,12 @@ case "$ALGO" in ppo|dyna|mpc) ;; *) die "ALGO=$ALGO: must be ppo, dyna or mpc";;
 mkdir -p "$OUT/iters"
 
 # The run's settings: a finished or partial run with other settings is an error, not a silent mix.
+# Unset variables are left out of the comparison, so that a variable added
+# to RUN_VARS later does not disown the runs made before it existed.
 settings=$(for v in $RUN_VARS_LIST; do printf '%s = %s\n' "$v" "${!v:-}"; done | grep -v '^OUT = ')
 if [ -f "$OUT/settings.mk" ]; then
-	[ "$settings" = "$(cat "$OUT/settings.mk")" ] || die "$OUT holds a run with other settings (see $OUT/settings.mk); choose another OUT or delete it"
+	[ "$(grep -v ' = $' <<< "$settings")" = "$(grep -v ' = $' "$OUT/settings.mk")" ] ||
+		die "$OUT holds a run with other settings (see $OUT/settings.mk); choose another OUT or delete it"
 else
 	printf '%s\n' "$settings" > "$OUT/settings.mk.tmp" && mv "$OUT/settings.mk.tmp" "$OUT/settings.mk"
 fi

@@ -83,8 +83,8 @@ func diff(a, b []string) []string {
 // one half done) and checks that rerunning it gives the same files, byte
 // for byte, as an uninterrupted run, apart from provenance naming OUT. The
 // uninterrupted run starts every tool as its own process (BATCH=0), the
-// other runs each iteration's tools in one bin/batch process: the files
-// must not tell them apart either.
+// other sends them to one bin/batch --serve process: the files must not
+// tell them apart either.
 func TestRunResumes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the pipeline")
@@ -148,5 +148,43 @@ func TestRunResumes(t *testing.T) {
 	}
 	if evals != 4 {
 		t.Errorf("%d eval_return rows, want 4 (0, 400, 800, 1200)", evals)
+	}
+}
+
+// TestRunSettings checks that a run directory refuses other settings and
+// accepts its own, also when settings.mk predates a variable that is unset
+// now (a RUN_VARS addition must not disown old runs).
+func TestRunSettings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the pipeline")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not installed")
+	}
+	bin := buildTools(t)
+	out := filepath.Join(t.TempDir(), "run")
+	vars := []string{"ALGO=ppo", "PRESET=course", "ENV=CartPole-v1", "SEED=1", "STEPS=100", "EVAL_EVERY=100", "EVAL_EPISODES=1", "OUT=" + out}
+	makeRun(t, bin, vars...)
+	settings := filepath.Join(out, "settings.mk")
+	old, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An older run: no line for a variable added since, unset now.
+	trimmed := strings.Replace(string(old), "CEM_TERM_PENALTY = \n", "", 1)
+	if trimmed == string(old) {
+		t.Fatal("settings.mk has no empty CEM_TERM_PENALTY line to remove")
+	}
+	os.WriteFile(settings, []byte(trimmed), 0o644)
+	os.Remove(filepath.Join(out, "done"))
+	makeRun(t, bin, vars...)
+
+	args := []string{"--no-print-directory", "-C", repoRoot(t), "run-only", "BIN=" + bin}
+	args = append(args, vars...)
+	args = append(args, "EVAL_EPISODES=2") // the last assignment wins
+	cmd := exec.Command("make", args...)
+	msg, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(msg), "holds a run with other settings") {
+		t.Errorf("other settings: err %v, output %s", err, msg)
 	}
 }

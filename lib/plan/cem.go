@@ -99,6 +99,8 @@ func NewCEM(cfg Config, model *dynamics.Ensemble, actSpace env.Space, obsDim int
 		return nil, fmt.Errorf("plan: model has ActDim %d, environment %d", mc.ActDim, actSpace.Dim)
 	case (cfg.Termination == TermModel || cfg.Termination == TermModelEnv || cfg.Termination == TermSoft) && mc.TermWeight == 0:
 		return nil, fmt.Errorf("plan: Termination %q: the model's termination head is untrained (TermWeight 0); use %q or %q", cfg.Termination, TermEnv, TermNone)
+	case cfg.TermPenalty > 0 && mc.TermWeight == 0:
+		return nil, fmt.Errorf("plan: TermPenalty %g: the model's termination head is untrained (TermWeight 0)", cfg.TermPenalty)
 	}
 	f, err := newForward(model)
 	if err != nil {
@@ -326,17 +328,25 @@ func (c *CEM) evaluate(obs []float64) error {
 	for i := range c.surv {
 		c.surv[i] = 1
 	}
-	disc := 1.0
+	disc, lambda := 1.0, c.cfg.TermPenalty
 	for t := 0; t < c.cfg.Horizon; t++ {
 		act := c.seqs[t*k*ad : (t+1)*k*ad]
 		for m := 0; m < mm; m++ {
 			s := c.states[m*k*d : (m+1)*k*d]
 			ret, surv := c.ret[m*k:(m+1)*k], c.surv[m*k:(m+1)*k]
+			if lambda > 0 {
+				// An ended rollout is charged as if its termination
+				// probability were 1, so that ending early never
+				// escapes the penalty.
+				for i, w := range surv {
+					ret[i] -= disc * lambda * (1 - w)
+				}
+			}
 			n := c.predictAlive(m, s, act, surv)
 			c.rows += n
 			for r := 0; r < n; r++ {
 				i := c.alive[r]
-				ret[i] += disc * surv[i] * c.reward[r]
+				ret[i] += disc * surv[i] * (c.reward[r] - lambda*c.term[r])
 				si := s[i*d : (i+1)*d]
 				for j, v := range c.delta[r*d : (r+1)*d] {
 					si[j] += v

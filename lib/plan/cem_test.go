@@ -78,6 +78,9 @@ func TestConfigValidation(t *testing.T) {
 		{"env termination without rule", func(c *Config) { c.Termination = TermEnv }, twoActions, "needs Terminal"},
 		{"threshold", func(c *Config) { c.TermThreshold = 1 }, twoActions, "TermThreshold 1"},
 		{"soft termination", func(c *Config) { c.Termination = TermSoft }, twoActions, ""},
+		{"term penalty", func(c *Config) { c.TermPenalty = -1 }, twoActions, "TermPenalty -1"},
+		{"term penalty NaN", func(c *Config) { c.TermPenalty = math.NaN() }, twoActions, "TermPenalty NaN"},
+		{"term penalty ok", func(c *Config) { c.TermPenalty = 100 }, twoActions, ""},
 		{"min prob", func(c *Config) { c.MinProb = 0.5 }, twoActions, "MinProb 0.5"},
 		{"init std", func(c *Config) { c.InitStd = 0 }, unitBox, "InitStd 0"},
 		{"min std", func(c *Config) { c.MinStd = 1 }, unitBox, "MinStd 1"},
@@ -117,10 +120,14 @@ func TestNewCEMModelMismatch(t *testing.T) {
 		{"action count", TermNone, env.Space{Discrete: true, N: 3}, 4, "2 actions"},
 		{"kind", TermNone, unitBox, 4, "discrete actions true"},
 		{"untrained termination", TermModel, twoActions, 4, "TermWeight 0"},
+		{"untrained termination penalty", TermNone, twoActions, 4, "TermPenalty 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Termination = tc.term
+			if tc.name == "untrained termination penalty" {
+				cfg.TermPenalty = 1
+			}
 			_, err := NewCEM(cfg, e, tc.space, tc.obsDim)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
@@ -309,6 +316,7 @@ func TestActAllocs(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Samples, cfg.Horizon, cfg.Elites = 50, 5, 5
 	cfg.Value = func(obs []float64, n int, dst []float64) { clear(dst[:n]) }
+	cfg.TermPenalty = 10
 	c, err := NewCEM(cfg, courseEnsemble(t, 2), twoActions, 4)
 	if err != nil {
 		t.Fatal(err)
@@ -354,20 +362,31 @@ func TestTermination(t *testing.T) {
 		term      string
 		threshold float64
 		prob      float64 // the model's termination probability past the wall
+		penalty   float64 // TermPenalty λ
 		want      float64 // return of "always right" over 3 steps
 	}{
 		// Rewards 100-|x-20| after each move to 2, 3, 4: 82, 83, 84.
-		{"none", TermNone, 0.5, 1, 82 + 83 + 84},
-		{"model stops", TermModel, 0.5, 1, 82},
-		{"model below threshold", TermModel, 0.5, 0.3, 82 + 83 + 84},
-		{"model lower threshold", TermModel, 0.2, 0.3, 82},
+		{"none", TermNone, 0.5, 1, 0, 82 + 83 + 84},
+		{"model stops", TermModel, 0.5, 1, 0, 82},
+		{"model below threshold", TermModel, 0.5, 0.3, 0, 82 + 83 + 84},
+		{"model lower threshold", TermModel, 0.2, 0.3, 0, 82},
 		// Survival weights 1, 0.7, 0.49.
-		{"soft", TermSoft, 0.5, 0.3, 82 + 0.7*83 + 0.49*84},
+		{"soft", TermSoft, 0.5, 0.3, 0, 82 + 0.7*83 + 0.49*84},
+		// TermPenalty λ subtracts λ·p from every step's reward, and an
+		// ended rollout pays λ per remaining step (p = 1).
+		// λ = 10, p = 0.3 on every step past the wall, nothing ends: 3·(-3).
+		{"none penalty", TermNone, 0.5, 0.3, 10, 82 + 83 + 84 - 3*3},
+		// λ = 2, p = 1: the terminating step pays 2, the two after it 2 each.
+		{"model stops penalty", TermModel, 0.5, 1, 2, 82 - 2 - 2 - 2},
+		{"model below threshold penalty", TermModel, 0.5, 0.3, 10, (82 - 3) + (83 - 3) + (84 - 3)},
+		// Survival S_t = 0.7^t: expected reward 82 + 0.7·83 + 0.49·84 less
+		// λ·Σ_t (1 - S_{t+1}) = 10·(0.3 + 0.51 + 0.657).
+		{"soft penalty", TermSoft, 0.5, 0.3, 10, 82 + 0.7*83 + 0.49*84 - 10*(0.3+0.51+0.657)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Samples, cfg.Elites, cfg.Horizon, cfg.Iters = 2, 1, 3, 1
-			cfg.Termination, cfg.TermThreshold = tc.term, tc.threshold
+			cfg.Termination, cfg.TermThreshold, cfg.TermPenalty = tc.term, tc.threshold, tc.penalty
 			m := &probModel{lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}, tc.prob}
 			c := newTestCEM(t, cfg, m, twoActions, 1)
 			for i := range c.seqs {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dynago/dynago/lib/dynamics"
 )
@@ -58,6 +59,15 @@ type Config struct {
 	// TermModelEnv. This is the one place the environment's own code
 	// enters planning.
 	Terminal dynamics.Terminal
+	// TermPenalty λ >= 0 subtracts λ·p from the reward of every predicted
+	// step, p being the member's predicted termination probability of that
+	// step (the head's sigmoid, whatever Termination is). With a reward
+	// that is the same on every step (CartPole) all sequences that survive
+	// the horizon tie; the penalty breaks the tie toward the states the
+	// learned termination model finds safer, since its probability rises
+	// smoothly toward the failures it has seen. 0 (the default) is off.
+	// It needs a trained termination head.
+	TermPenalty float64
 
 	// Value, when not nil, is a critic whose estimate of each member's
 	// final predicted state, discounted by Gamma^Horizon, is added to the
@@ -134,6 +144,8 @@ func (c *Config) validate(numActions int) error {
 		return fmt.Errorf("plan: Kappa %g: must be >= 0", c.Kappa)
 	case !(c.Gamma > 0 && c.Gamma <= 1):
 		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
+	case !(c.TermPenalty >= 0 && !math.IsInf(c.TermPenalty, 1)):
+		return fmt.Errorf("plan: TermPenalty %g: must be finite and >= 0", c.TermPenalty)
 	}
 	switch c.Termination {
 	case TermModel, TermSoft, TermNone:

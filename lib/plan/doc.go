@@ -27,7 +27,18 @@
 //     product of 1-p, so the return is the expected one under the
 //     model's termination. With a critic (Config.Value), a rollout still
 //     alive after H steps adds γ^H·V(s_H) (weighted by its survival
-//     probability with "model-soft");
+//     probability with "model-soft"). With TermPenalty λ > 0 the reward
+//     of every step is r̂ - λ·p, p being the member's predicted
+//     termination probability of that step (whatever the termination
+//     source), and an ended rollout pays λ for each remaining step (p =
+//     1), so ending early never escapes the penalty; with "model-soft"
+//     step t pays λ·(1 - S_{t+1}), S being the survival probability. A
+//     reward that is the same on every step (CartPole) makes every
+//     sequence that survives the horizon tie; the penalty ranks them by
+//     how close the learned termination model thinks they come to
+//     failing, a signal that reaches beyond the horizon (with the true
+//     dynamics and a smooth stand-in for the head, oracle_test.go: 10 of
+//     20 episodes balanced without it, 20 of 20 with λ = 100);
 //  3. scores each sequence from its M returns R_1..R_M:
 //     "worst" is min_m R_m, the pessimistic choice that shuns sequences
 //     the members disagree on; "mean-std" is mean(R) - κ·std(R)

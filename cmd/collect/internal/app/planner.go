@@ -28,8 +28,11 @@ keeps every action's probability above a floor after each refit, so the
 warm-started distribution goes on exploring (CartPole: 0.1). Rewards and
 terminations come from the model (--cem-termination model: p above
 --cem-term-threshold ends a rollout; model-soft: rewards weighted by the
-predicted survival probability); --value-policy adds the critic's value
-of the last predicted state. Planning draws from the same PCG as the
+predicted survival probability); --cem-term-penalty λ subtracts λ times
+the predicted termination probability from every step's reward (an ended
+rollout pays λ per remaining step), which breaks the ties of a constant
+reward toward the states the model finds safer; --value-policy adds the
+critic's value of the last predicted state. Planning draws from the same PCG as the
 environment, so a seed fixes every action; the plan's warm start is not
 saved in --state (a new process starts planning afresh). Without --model
 the planner acts uniformly at random (the first iteration of MPC).
@@ -58,6 +61,7 @@ func plannerFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "cem-kappa", Value: d.Kappa, Usage: "std penalty `X` of --cem-objective mean-std"},
 		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
+		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
 	}
@@ -77,7 +81,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	p.log = c.App.ErrWriter
 	if p.name == "" {
 		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
-			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-min-prob"} {
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-min-prob"} {
 			if c.IsSet(f) {
 				return tool.Usagef("--%s needs --planner cem", f)
 			}
@@ -95,6 +99,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.Elites, cfg.EliteFrac = c.Int("cem-elites"), 0.1
 	cfg.Objective, cfg.Kappa = c.String("cem-objective"), c.Float64("cem-kappa")
 	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
+	cfg.TermPenalty = c.Float64("cem-term-penalty")
 	cfg.MinProb = c.Float64("cem-min-prob")
 	switch {
 	case cfg.Samples < 2 || cfg.Samples > maxSamples:
@@ -113,6 +118,8 @@ func parsePlanner(c *cli.Context, o *options) error {
 		return tool.Usagef("--cem-min-prob %g: must be in [0, 0.5) (and below 1/actions)", cfg.MinProb)
 	case !(cfg.TermThreshold > 0 && cfg.TermThreshold < 1):
 		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
+	case !(cfg.TermPenalty >= 0 && cfg.TermPenalty <= 1e6):
+		return tool.Usagef("--cem-term-penalty %g: must be in [0, 1e6]", cfg.TermPenalty)
 	}
 	switch cfg.Termination {
 	case plan.TermModel, plan.TermSoft, plan.TermNone:
