@@ -209,22 +209,21 @@ func transpose(dst, src []float64, rows, cols int) {
 // scratch is grown as needed for the transpose of w that a small in
 // takes (smallK) and returned for reuse.
 func denseForward(y, x, w, b []float64, batch, in, out int, scratch []float64) []float64 {
+	// Each row starts as the bias and the products are added to it:
+	// dot + b, the bits of adding the bias after.
+	b = b[:out]
+	for i := 0; i < batch; i++ {
+		copy(y[i*out:i*out+out], b)
+	}
 	if smallK(out, in) {
 		if cap(scratch) < in*out {
 			scratch = make([]float64, in*out)
 		}
 		wT := scratch[:in*out]
 		transpose(wT, w, out, in)
-		gemmSmallK(y, x, wT, batch, out, in, false)
+		gemmSmallK(y, x, wT, batch, out, in, true)
 	} else {
-		gemmNT(y, x, w, batch, out, in, false)
-	}
-	b = b[:out]
-	for i := 0; i < batch; i++ {
-		yi := y[i*out : i*out+out][:len(b)]
-		for j, bj := range b {
-			yi[j] += bj
-		}
+		gemmNT(y, x, w, batch, out, in, true)
 	}
 	return scratch
 }
@@ -234,10 +233,15 @@ func denseForward(y, x, w, b []float64, batch, in, out int, scratch []float64) [
 // needed for the transposes and returned for reuse.
 func denseBackward(dx, dw, db, delta, x, w []float64, batch, in, out int, scratch []float64) []float64 {
 	db = db[:out]
+	j0 := 0
+	if useAVX && out >= 4 && batch > 0 {
+		j0 = out &^ 3
+		colSumAVX(&db[0], &delta[0], batch, out)
+	}
 	for i := 0; i < batch; i++ {
 		di := delta[i*out : i*out+out][:len(db)]
-		for j, dj := range di {
-			db[j] += dj
+		for j := j0; j < len(di); j++ {
+			db[j] += di[j]
 		}
 	}
 	need := batch*out + batch*in + in*out

@@ -60,6 +60,12 @@ func tanhGradAVX(g, h []float64, n int)
 //go:noescape
 func smallKAVX(c, a, bt *float64, m, p, k int, add bool)
 
+// colSumAVX adds the rows of delta (rows×cols) into db for the first
+// cols&^3 columns, each column in row order.
+//
+//go:noescape
+func colSumAVX(db, delta *float64, rows, cols int)
+
 // adamAVX is the inner loop of Group.update for the common case (no weight
 // decay, β₁ > ½) on the first n elements, n a multiple of 4; see
 // kernel_amd64.s.

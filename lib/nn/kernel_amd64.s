@@ -261,3 +261,42 @@ nextk1:
 donesmallk:
 	VZEROUPPER
 	RET
+
+// func colSumAVX(db, delta *float64, rows, cols int)
+// Adds the rows of delta (rows×cols) into db, for the first cols&^3
+// columns, four columns at a time: each db[j] gets delta[0][j],
+// delta[1][j], ... added in row order, as denseBackward's loop does.
+TEXT ·colSumAVX(SB), NOSPLIT, $0-32
+	MOVQ db+0(FP), DI
+	MOVQ delta+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ cols+24(FP), R9
+	MOVQ R9, CX
+	ANDQ $-4, CX
+	SHLQ $3, CX              // bytes of the vector columns
+	SHLQ $3, R9              // row stride, bytes
+	XORQ AX, AX
+
+colsum:
+	CMPQ    AX, CX
+	JGE     donecolsum
+	VMOVUPD (DI)(AX*1), Y0
+	LEAQ    (SI)(AX*1), DX
+	MOVQ    R8, BX
+
+rowsum:
+	TESTQ  BX, BX
+	JLE    storecolsum
+	VADDPD (DX), Y0, Y0
+	ADDQ   R9, DX
+	DECQ   BX
+	JMP    rowsum
+
+storecolsum:
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     colsum
+
+donecolsum:
+	VZEROUPPER
+	RET

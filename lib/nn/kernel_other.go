@@ -36,6 +36,10 @@ func smallKAVX(c, a, bt *float64, m, p, k int, add bool) {
 	panic("nn: smallKAVX without AVX")
 }
 
+func colSumAVX(db, delta *float64, rows, cols int) {
+	panic("nn: colSumAVX without AVX")
+}
+
 func adamAVX(data, grad, m, v []float64, n int, c *[6]float64) {
 	panic("nn: adamAVX without AVX")
 }
