@@ -110,19 +110,23 @@ func kernel(b *bytes.Buffer, R, C int) {
 	e("loop%s:", name)
 	e("\tCMPQ AX, CX")
 	e("\tJGE  sum%s", name)
-	for j, r := range breg {
-		e("\tVMOVUPD     (%s)(AX*1), Y%d", bpt[j], r)
-	}
-	for r := range R {
-		e("\tVMOVUPD     (%s)(AX*1), Y%d", apt[r], areg)
-		for j := range C {
-			src := fmt.Sprintf("(%s)(AX*1)", bpt[j])
-			if breg != nil {
-				src = fmt.Sprintf("Y%d", breg[j])
+	// step emits one step of the sums at AX: four lanes (vector) or one.
+	step := func(load, fma, reg string) {
+		for j, r := range breg {
+			e("\t%-11s (%s)(AX*1), %s%d", load, bpt[j], reg, r)
+		}
+		for r := range R {
+			e("\t%-11s (%s)(AX*1), %s%d", load, apt[r], reg, areg)
+			for j := range C {
+				src := fmt.Sprintf("(%s)(AX*1)", bpt[j])
+				if breg != nil {
+					src = fmt.Sprintf("%s%d", reg, breg[j])
+				}
+				e("\t%s %s, %s%d, %s%d", fma, src, reg, areg, reg, acc(r, j))
 			}
-			e("\tVFMADD231PD %s, Y%d, Y%d", src, areg, acc(r, j))
 		}
 	}
+	step("VMOVUPD", "VFMADD231PD", "Y")
 	e("\tADDQ        $32, AX")
 	e("\tJMP         loop%s", name)
 	e("")
@@ -134,19 +138,7 @@ func kernel(b *bytes.Buffer, R, C int) {
 	e("tail%s:", name)
 	e("\tCMPQ        AX, BX")
 	e("\tJGE         write%s", name)
-	for j, r := range breg {
-		e("\tVMOVSD      (%s)(AX*1), X%d", bpt[j], r)
-	}
-	for r := range R {
-		e("\tVMOVSD      (%s)(AX*1), X%d", apt[r], areg)
-		for j := range C {
-			src := fmt.Sprintf("(%s)(AX*1)", bpt[j])
-			if breg != nil {
-				src = fmt.Sprintf("X%d", breg[j])
-			}
-			e("\tVFMADD231SD %s, X%d, X%d", src, areg, acc(r, j))
-		}
-	}
+	step("VMOVSD", "VFMADD231SD", "X")
 	e("\tADDQ        $8, AX")
 	e("\tJMP         tail%s", name)
 	e("")
