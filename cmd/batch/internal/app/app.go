@@ -93,31 +93,16 @@ func serve(in io.Reader, out, stderr io.Writer) error {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ServeMemoryLimit)
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		code := 0
-		args, err := Split(line)
-		if err == nil {
-			if _, ok := tools[args[0]]; !ok {
-				err = fmt.Errorf("unknown tool %q", args[0])
-			}
-		}
+	return lines(in, "standard input", func(n int, args []string, err error) error {
+		code := 2
 		if err != nil {
 			fmt.Fprintf(stderr, "batch: standard input:%d: %v\n", n, err)
-			code = 2
 		} else {
 			code = tool.Run(tools[args[0]](), args, stderr, stderr)
 		}
-		if _, err := fmt.Fprintf(out, "%d\n", code); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
+		_, err = fmt.Fprintf(out, "%d\n", code)
+		return err
+	})
 }
 
 func run(c *cli.Context) error {
@@ -163,6 +148,24 @@ type command struct {
 // before any command runs.
 func parse(r io.Reader, name string) ([]command, error) {
 	var cmds []command
+	err := lines(r, name, func(n int, args []string, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		cmds = append(cmds, command{line: n, args: args})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cmds, nil
+}
+
+// lines calls fn with the number and words of every command line of r
+// (blank lines and # comments skipped), or with the error that makes a
+// line no command: bad quoting or an unknown tool. It stops at fn's first
+// error and returns it; an error reading r (named name) is returned too.
+func lines(r io.Reader, name string, fn func(n int, args []string, err error) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -171,18 +174,19 @@ func parse(r io.Reader, name string) ([]command, error) {
 			continue
 		}
 		args, err := Split(line)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+		if err == nil {
+			if _, ok := tools[args[0]]; !ok {
+				err = fmt.Errorf("unknown tool %q", args[0])
+			}
 		}
-		if _, ok := tools[args[0]]; !ok {
-			return nil, fmt.Errorf("%s:%d: unknown tool %q", name, n, args[0])
+		if err := fn(n, args, err); err != nil {
+			return err
 		}
-		cmds = append(cmds, command{line: n, args: args})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return cmds, nil
+	return nil
 }
 
 // Split splits a command line into words as a POSIX shell does for
