@@ -72,12 +72,15 @@
 //
 // # Speed
 //
-// The dense layers' products, the tanh activation and the Adam update have
-// AVX2/FMA kernels (kernel_amd64.s), used when the CPU has them; the build
-// tags purego and noasm (as for gonum) turn them off. Each kernel performs
-// the same IEEE operations in the same order as its Go counterpart
-// (kernel.go, tanh.go, adam.go), so results do not depend on which one
-// runs: TestKernelsMatchGemm, TestTanhVector and TestAdamStepBits check
-// this. tanh is this package's own, within 4 ulps of math.Tanh. A row's
+// The dense layers' products, transposes and bias sums, the tanh
+// activation and its gradient, and the Adam update have AVX2/FMA kernels
+// (kernel_amd64.s by hand; kernel_gen_amd64.s, the register-blocked
+// products and tanh, written by internal/asmgen through go generate), used
+// when the CPU has them; the build tags purego and noasm (as for gonum)
+// turn them off. Each kernel performs the same IEEE operations in the same
+// order as its Go counterpart (kernel.go, tanh.go, adam.go, mlp.go), so
+// results do not depend on which one runs: TestGemmNTBits, TestSmallKBits,
+// TestTanhVector, TestTanhGradBits and TestAdamStepBits check this bit for
+// bit. tanh is this package's own, within 4 ulps of math.Tanh. A row's
 // outputs have the same bits whatever the batch it is evaluated in.
 package nn
