@@ -66,6 +66,7 @@ type CEM struct {
 	rows               int       // model rows evaluated in this Act
 	alive              []int     // K, indices of the rollouts still alive
 	aliveObs, aliveAct []float64 // K×obsDim, K×actDim: their states and actions
+	offset             []float64 // OffsetRate's running estimate of the model's error per step
 }
 
 // argmax returns the first index of p's largest value.
@@ -126,6 +127,7 @@ func (c *CEM) SetModel(model *dynamics.Ensemble) error {
 		return fmt.Errorf("plan: SetModel: model of a different shape (%d members)", f.Members())
 	}
 	c.m = f
+	clear(c.offset) // the new model has its own errors
 	return nil
 }
 
@@ -184,6 +186,7 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 	c.alive = make([]int, k)
 	c.aliveObs = make([]float64, k*obsDim)
 	c.aliveAct = make([]float64, k*c.actDim)
+	c.offset = make([]float64, obsDim)
 	c.Reset()
 	return c, nil
 }
@@ -351,6 +354,11 @@ func (c *CEM) evaluate(obs []float64) error {
 				for j, v := range c.delta[r*d : (r+1)*d] {
 					si[j] += v
 				}
+				if c.cfg.OffsetRate > 0 {
+					for j, v := range c.offset {
+						si[j] += v
+					}
+				}
 				switch {
 				case c.softTerm:
 					surv[i] *= 1 - c.term[r]
@@ -402,6 +410,34 @@ func (c *CEM) predictAlive(m int, s, act, surv []float64) int {
 		c.m.Predict(m, c.aliveObs, c.aliveAct, n, c.delta, c.reward, c.term)
 	}
 	return n
+}
+
+// Observe tells the planner the real step from obs with action to next,
+// for OffsetRate: the error of the members' mean predicted state change
+// enters the running offset that planning adds to every predicted step.
+// It does nothing when OffsetRate is 0, and allocates nothing.
+func (c *CEM) Observe(obs, action, next []float64) {
+	a := c.cfg.OffsetRate
+	if a == 0 {
+		return
+	}
+	d := c.obsDim
+	if len(obs) != d || len(next) != d || len(action) != c.actDim {
+		panic(fmt.Sprintf("plan: Observe: len(obs)=%d, len(action)=%d, len(next)=%d; want %d, %d, %d",
+			len(obs), len(action), len(next), d, c.actDim, d))
+	}
+	mean := c.aliveObs[:d] // scratch between calls of Act
+	clear(mean)
+	for m := 0; m < c.members; m++ {
+		c.m.Predict(m, obs, action, 1, c.delta[:d], c.reward[:1], c.term[:1])
+		for j, v := range c.delta[:d] {
+			mean[j] += v
+		}
+	}
+	for j := range c.offset {
+		e := (next[j] - obs[j]) - mean[j]/float64(c.members)
+		c.offset[j] = (1-a)*c.offset[j] + a*e
+	}
 }
 
 // objective scores sequence i from its members' returns.

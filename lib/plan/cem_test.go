@@ -81,6 +81,10 @@ func TestConfigValidation(t *testing.T) {
 		{"term penalty", func(c *Config) { c.TermPenalty = -1 }, twoActions, "TermPenalty -1"},
 		{"term penalty NaN", func(c *Config) { c.TermPenalty = math.NaN() }, twoActions, "TermPenalty NaN"},
 		{"term penalty ok", func(c *Config) { c.TermPenalty = 100 }, twoActions, ""},
+		{"offset rate", func(c *Config) { c.OffsetRate = 1 }, twoActions, "OffsetRate 1"},
+		{"offset rate negative", func(c *Config) { c.OffsetRate = -0.1 }, twoActions, "OffsetRate -0.1"},
+		{"offset rate NaN", func(c *Config) { c.OffsetRate = math.NaN() }, twoActions, "OffsetRate NaN"},
+		{"offset rate ok", func(c *Config) { c.OffsetRate = 0.05 }, twoActions, ""},
 		{"min prob", func(c *Config) { c.MinProb = 0.5 }, twoActions, "MinProb 0.5"},
 		{"init std", func(c *Config) { c.InitStd = 0 }, unitBox, "InitStd 0"},
 		{"min std", func(c *Config) { c.MinStd = 1 }, unitBox, "MinStd 1"},
@@ -317,16 +321,19 @@ func TestActAllocs(t *testing.T) {
 	cfg.Samples, cfg.Horizon, cfg.Elites = 50, 5, 5
 	cfg.Value = func(obs []float64, n int, dst []float64) { clear(dst[:n]) }
 	cfg.TermPenalty = 10
+	cfg.OffsetRate = 0.05
 	c, err := NewCEM(cfg, courseEnsemble(t, 2), twoActions, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	obs, act := []float64{0.01, -0.02, 0.03, 0.01}, make([]float64, 1)
+	next := []float64{0.012, -0.01, 0.029, 0.02}
 	if allocs := testing.AllocsPerRun(5, func() {
 		if _, err := c.Act(obs, rng, act); err != nil {
 			t.Fatal(err)
 		}
+		c.Observe(obs, act, next)
 	}); allocs != 0 {
 		t.Fatalf("Act allocates %g times per call, want 0", allocs)
 	}
@@ -412,5 +419,41 @@ func (p *probModel) Predict(k int, obs, act []float64, n int, delta, reward, ter
 	p.lineModel.Predict(k, obs, act, n, delta, reward, term)
 	for i := range term[:n] {
 		term[i] *= p.prob
+	}
+}
+
+// TestOffset checks OffsetRate's running estimate and its use. The line
+// model moves x by +1 for action 1; the real steps move it by 3, so the
+// error is 2 and, with rate 0.5, the offset is 1 after one step and 1.5
+// after two (hand-computed). A one-step plan from x = 0 with the critic
+// V(s) = x then scores action 1 as reward 100 - |1 - 0| = 99 (the model's
+// own reward) plus V(0 + 1 + 1.5) = 2.5: 101.5.
+func TestOffset(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 20, 1, 1, 2
+	cfg.Termination = TermNone
+	cfg.OffsetRate = 0.5
+	cfg.Value = func(obs []float64, n int, dst []float64) { copy(dst[:n], obs[:n]) }
+	c := newTestCEM(t, cfg, &lineModel{members: 2, discrete: true, goals: []float64{0}, wall: 100}, twoActions, 1)
+	obs, act, next := []float64{0}, []float64{1}, []float64{3}
+	for i, want := range []float64{1, 1.5} {
+		c.Observe(obs, act, next)
+		if c.offset[0] != want {
+			t.Fatalf("after %d steps: offset %v, want %v", i+1, c.offset[0], want)
+		}
+	}
+	info, err := c.Act([]float64{0}, rand.New(rand.NewPCG(3, 4)), act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if act[0] != 1 || info.Best != 101.5 {
+		t.Errorf("action %v, best score %v; want 1, 101.5", act[0], info.Best)
+	}
+	off := cfg
+	off.OffsetRate = 0
+	c = newTestCEM(t, off, &lineModel{members: 2, discrete: true, goals: []float64{0}, wall: 100}, twoActions, 1)
+	c.Observe(obs, act, next)
+	if info, _ := c.Act([]float64{0}, rand.New(rand.NewPCG(3, 4)), act); c.offset[0] != 0 || info.Best != 100 {
+		t.Errorf("rate 0: offset %v, best %v; want 0, 100", c.offset[0], info.Best)
 	}
 }

@@ -69,6 +69,18 @@ type Config struct {
 	// It needs a trained termination head.
 	TermPenalty float64
 
+	// OffsetRate α in [0, 1) turns on offset-free planning, the
+	// disturbance estimate of offset-free MPC: after every real step
+	// (CEM.Observe) the error of the ensemble's mean predicted state
+	// change, real minus predicted, enters an exponential moving average
+	// d ← (1-α)·d + α·error, and every predicted step of planning adds d.
+	// A model whose predictions are biased near the states the plan keeps
+	// to (CartPole: a small bias in the pole's angular acceleration makes
+	// the planner hold the pole at a slight lean, which the real cart can
+	// only keep up by accelerating steadily toward a bound) is corrected
+	// from the real steps themselves. 0 (the default) is off.
+	OffsetRate float64
+
 	// Value, when not nil, is a critic whose estimate of each member's
 	// final predicted state, discounted by Gamma^Horizon, is added to the
 	// return of a rollout that has not terminated. It writes the values of
@@ -146,6 +158,8 @@ func (c *Config) validate(numActions int) error {
 		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
 	case !(c.TermPenalty >= 0 && !math.IsInf(c.TermPenalty, 1)):
 		return fmt.Errorf("plan: TermPenalty %g: must be finite and >= 0", c.TermPenalty)
+	case !(c.OffsetRate >= 0 && c.OffsetRate < 1):
+		return fmt.Errorf("plan: OffsetRate %g: must be in [0, 1)", c.OffsetRate)
 	}
 	switch c.Termination {
 	case TermModel, TermSoft, TermNone:

@@ -38,7 +38,12 @@
 //     how close the learned termination model thinks they come to
 //     failing, a signal that reaches beyond the horizon (with the true
 //     dynamics and a smooth stand-in for the head, oracle_test.go: 10 of
-//     20 episodes balanced without it, 20 of 20 with λ = 100);
+//     20 episodes balanced without it, 20 of 20 with λ = 100). With
+//     OffsetRate α > 0 every predicted step also adds d, the running
+//     mean (d ← (1-α)·d + α·e after each real step, Observe) of the
+//     error e of the members' mean predicted state change on the real
+//     steps: the disturbance estimate of offset-free MPC, which removes a
+//     steady bias of the model near the states the plan keeps to;
 //  3. scores each sequence from its M returns R_1..R_M:
 //     "worst" is min_m R_m, the pessimistic choice that shuns sequences
 //     the members disagree on; "mean-std" is mean(R) - κ·std(R)

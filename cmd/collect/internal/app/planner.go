@@ -62,6 +62,7 @@ func plannerFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
 		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
+		&cli.Float64Flag{Name: "cem-offset-rate", Usage: "offset-free planning: add the running mean (rate `A`) of the model's real one-step errors to every predicted step (0: off)"},
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
 	}
@@ -81,7 +82,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	p.log = c.App.ErrWriter
 	if p.name == "" {
 		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
-			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-min-prob"} {
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-offset-rate", "cem-min-prob"} {
 			if c.IsSet(f) {
 				return tool.Usagef("--%s needs --planner cem", f)
 			}
@@ -100,6 +101,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.Objective, cfg.Kappa = c.String("cem-objective"), c.Float64("cem-kappa")
 	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
 	cfg.TermPenalty = c.Float64("cem-term-penalty")
+	cfg.OffsetRate = c.Float64("cem-offset-rate")
 	cfg.MinProb = c.Float64("cem-min-prob")
 	switch {
 	case cfg.Samples < 2 || cfg.Samples > maxSamples:
@@ -120,6 +122,8 @@ func parsePlanner(c *cli.Context, o *options) error {
 		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
 	case !(cfg.TermPenalty >= 0 && cfg.TermPenalty <= 1e6):
 		return tool.Usagef("--cem-term-penalty %g: must be in [0, 1e6]", cfg.TermPenalty)
+	case !(cfg.OffsetRate >= 0 && cfg.OffsetRate < 1):
+		return tool.Usagef("--cem-offset-rate %g: must be in [0, 1)", cfg.OffsetRate)
 	}
 	switch cfg.Termination {
 	case plan.TermModel, plan.TermSoft, plan.TermNone:
@@ -283,6 +287,7 @@ func (p *planRunner) run(t *format.Transitions, steps, episodes int) ([]agent.Ep
 		if err != nil {
 			return done, fmt.Errorf("step %d of episode %d: %w", p.st.Step, p.st.Episode, err)
 		}
+		p.cem.Observe(p.obs, p.action, p.next)
 		if t != nil {
 			row := format.Row{Episode: p.st.Episode, Step: p.st.Step, Obs: p.obs, Reward: res.Reward,
 				NextObs: p.next, Terminated: res.Terminated, Truncated: res.Truncated,
