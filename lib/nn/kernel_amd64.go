@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 // It is read-only after package initialisation.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-//go:generate go run ./internal/asmgen -o kernel_gen_amd64.s
+//go:generate go run ../../internal/asmgen -o kernel_gen_amd64.s
 
 // kern4x3 sets c[r·ldcr + j·ldcc] to dotLanes(row r of a, row j of b),
 // or adds it there if add, over k ≥ 4 elements, for rows r < 4 of a (lda
