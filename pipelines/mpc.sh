@@ -18,6 +18,8 @@
 #                           --buffer-size, --lr, --holdout, --patience
 #   MODEL_HIDDEN, MODEL_TERM_WEIGHT, MODEL_TERM_POS_WEIGHT
 #                           fitmodel's --hidden, --term-weight, --term-pos-weight
+#   MODEL_MIRROR (1: --mirror, the buffer plus its reflection under the
+#                           environment's symmetry)
 #   MODEL_EXACT_CONST_REWARD (1: --exact-const-reward)
 #                           (a model fitted from scratch only)
 #   MODEL_WARM [0]          1: continue the previous model (--warm-start);
@@ -36,7 +38,8 @@ cem_flags() {
 mpc_model_flags() {
 	opt MODEL_PRESET --preset; opt MODEL_EPOCHS --epochs; opt ENSEMBLE --ensemble
 	opt BUFFER_SIZE --buffer-size; opt MODEL_LR --lr; opt MODEL_HOLDOUT --holdout; opt MODEL_PATIENCE --patience
-	[ "${MODEL_NORMALIZE:-}" = 1 ] && echo --normalize; return 0
+	[ "${MODEL_NORMALIZE:-}" = 1 ] && echo --normalize
+	[ "${MODEL_MIRROR:-0}" = 1 ] && echo --mirror; return 0
 }
 mapfile -t CEM_FLAGS < <(cem_flags)
 mapfile -t MPC_MODEL_FLAGS < <(mpc_model_flags)

@@ -22,7 +22,7 @@ func TestMPCRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
 	makeRun(t, bin, "ALGO=mpc", "PRESET=tuned", "ENV=CartPole-v1", "SEED=2", "STEPS=300", "EVAL_EVERY=100",
 		"EVAL_EPISODES=1", "MODEL_EVERY=100", "MODEL_EPOCHS=5", "ENSEMBLE=2", "CEM_SAMPLES=20", "CEM_HORIZON=5",
-		"CEM_ELITES=5", "OUT="+out)
+		"CEM_ELITES=5", "MODEL_MIRROR=1", "OUT="+out)
 	m, err := format.ReadMetrics(filepath.Join(out, "metrics.arrow"))
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ ppo_flags() {
 model_flags() {
 	opt MODEL_PRESET --preset; opt MODEL_UPDATES --updates; opt MODEL_EPOCHS --epochs
 	opt MODEL_LR --lr; opt BUFFER_SIZE --buffer-size; opt ENSEMBLE --ensemble
+	[ "${MODEL_MIRROR:-0}" = 1 ] && echo --mirror; return 0
 }
 imagine_flags() {
 	opt HORIZON --horizon; opt IMAG_BATCHES --batches; opt PROPAGATION --propagation

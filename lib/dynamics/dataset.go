@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -20,6 +21,52 @@ type Dataset struct {
 	Delta  []float64 // N×ObsDim
 	Reward []float64 // N
 	Term   []float64 // N
+	// Twin is 0, or (after Mirror) the number of original rows: row
+	// i + Twin is the reflection of row i for i < Twin. Fit keeps twins
+	// on the same side of its holdout split.
+	Twin int
+}
+
+// Mirror returns d followed by its reflection under s: a dataset of
+// 2·N rows whose row N + i is row i with the observation and state change
+// reflected by s.Obs, the action by s's action map (start is the discrete
+// space's first action) and the same reward and termination. The
+// reflection of a real transition is a real transition of a symmetric
+// environment (env.Symmetry), so a model fitted on both learns dynamics,
+// reward and termination that respect the symmetry, including in the
+// half of the state space the data have not visited. d is unchanged.
+func (d *Dataset) Mirror(s env.Symmetry, start int) (*Dataset, error) {
+	if d.Twin != 0 {
+		return nil, fmt.Errorf("dynamics: mirror: the data are already mirrored")
+	}
+	if len(s.Obs) != d.ObsDim {
+		return nil, fmt.Errorf("dynamics: mirror: the symmetry has %d observation components, the data %d", len(s.Obs), d.ObsDim)
+	}
+	discrete := s.Action != nil
+	if !discrete && len(s.ActionSign) != d.ActDim || discrete && d.ActDim != 1 {
+		return nil, fmt.Errorf("dynamics: mirror: the symmetry's actions do not fit the data's (%d components)", d.ActDim)
+	}
+	n, od, ad := d.N, d.ObsDim, d.ActDim
+	m := &Dataset{N: 2 * n, ObsDim: od, ActDim: ad, Twin: n,
+		Obs:    append(make([]float64, 0, 2*n*od), d.Obs[:n*od]...),
+		Act:    append(make([]float64, 0, 2*n*ad), d.Act[:n*ad]...),
+		Delta:  append(make([]float64, 0, 2*n*od), d.Delta[:n*od]...),
+		Reward: append(append(make([]float64, 0, 2*n), d.Reward[:n]...), d.Reward[:n]...),
+		Term:   append(append(make([]float64, 0, 2*n), d.Term[:n]...), d.Term[:n]...),
+	}
+	m.Obs, m.Act, m.Delta = m.Obs[:2*n*od], m.Act[:2*n*ad], m.Delta[:2*n*od]
+	for i := 0; i < n; i++ {
+		if discrete {
+			a := d.Act[i]
+			if k := int(a) - start; k < 0 || k >= len(s.Action) || float64(k+start) != a {
+				return nil, fmt.Errorf("dynamics: mirror: row %d: action %g outside the %d actions from %d", i, a, len(s.Action), start)
+			}
+		}
+		s.MirrorObs(m.Obs[(n+i)*od:(n+i+1)*od], d.Obs[i*od:(i+1)*od])
+		s.MirrorObs(m.Delta[(n+i)*od:(n+i+1)*od], d.Delta[i*od:(i+1)*od])
+		s.MirrorAction(m.Act[(n+i)*ad:(n+i+1)*ad], d.Act[i*ad:(i+1)*ad], start)
+	}
+	return m, nil
 }
 
 // NewDataset builds a Dataset from t. Imagined rows are an error: the

@@ -26,6 +26,17 @@
 // slowly anyway). All losses, var_delta and var_reward are on normalised
 // targets; predictions are returned in raw units.
 //
+// # Symmetry
+//
+// Dataset.Mirror appends the reflection of every row under an
+// environment's symmetry (env.Symmetry: CartPole's x -> -x and so on),
+// twice the data for free where the environment is known to be symmetric.
+// Its main use is the termination head: a short run sees the cart leave
+// the track on one side only, and a head fitted on that extrapolates
+// "never" to the other (TestMirrorLearnsBothSides: 0.000 without the
+// reflection, 0.82 with). Fit keeps a row and its reflection on the same
+// side of the holdout split.
+//
 // # Ensembles and training
 //
 // Members differ by initialisation (PyTorch's nn.Linear scheme, drawn in

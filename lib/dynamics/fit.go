@@ -58,16 +58,7 @@ func (e *Ensemble) Fit(d *Dataset, opt FitOptions, rng *rand.Rand) ([]MemberFit,
 	if err := e.checkActions(d); err != nil {
 		return nil, err
 	}
-	perm := make([]int, d.N)
-	for i := range perm {
-		perm[i] = i
-	}
-	rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-	nh := int(opt.Holdout * float64(d.N))
-	if nh == d.N {
-		nh = d.N - 1
-	}
-	hold, train := perm[:nh], perm[nh:]
+	hold, train := split(d, opt.Holdout, rng)
 	seeds := make([][2]uint64, len(e.members))
 	for k := range seeds {
 		seeds[k] = [2]uint64{rng.Uint64(), rng.Uint64()}
@@ -86,6 +77,38 @@ func (e *Ensemble) Fit(d *Dataset, opt FitOptions, rng *rand.Rand) ([]MemberFit,
 	}
 	wg.Wait()
 	return fits, nil
+}
+
+// split draws the holdout rows (a fraction holdout of them, at least one
+// row left to train on) and returns them and the training rows. Twins
+// (Dataset.Twin) go to the same side, so that no held-out row has its
+// reflection in training.
+func split(d *Dataset, holdout float64, rng *rand.Rand) (hold, train []int) {
+	n := d.N
+	if d.Twin > 0 {
+		n = d.Twin
+	}
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	nh := int(holdout * float64(n))
+	if nh == n {
+		nh = n - 1
+	}
+	if d.Twin == 0 {
+		return perm[:nh], perm[nh:]
+	}
+	twins := func(idx []int) []int {
+		out := make([]int, 0, 2*len(idx))
+		out = append(out, idx...)
+		for _, i := range idx {
+			out = append(out, i+d.Twin)
+		}
+		return out
+	}
+	return twins(perm[:nh]), twins(perm[nh:])
 }
 
 // checkActions validates discrete actions against the model's action

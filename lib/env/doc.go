@@ -82,6 +82,17 @@
 // steps_beyond_terminated); SetState of a terminal CartPole state counts
 // that terminal step as already paid.
 //
+// # Symmetry
+//
+// CartPole, Acrobot and Pendulum are symmetric under a reflection of the
+// state with the action mirrored (Symmetric, SymmetryOf): x -> -x with
+// left and right swapped; both angles negated with torques -1 and +1
+// swapped; the angle negated with the torque. A reflected transition is
+// as real as the original (TestSymmetry steps each environment from
+// reflected states: CartPole bit for bit, Acrobot and Pendulum within
+// rounding), so a learner may add reflections to its data (fitmodel
+// --mirror). The MountainCars have none.
+//
 // # State and ownership
 //
 // State copies the internal state (env.unwrapped.state) and the elapsed

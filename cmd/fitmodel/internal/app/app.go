@@ -42,10 +42,19 @@ within it (class weighting: terminations are rare; a new model only).
 CartPole's 1) a constant prediction instead of a regression whose noise
 would rank equally long survivals.
 
+--mirror adds to the buffer its reflection under the environment's
+symmetry (CartPole-v1, Acrobot-v1, Pendulum-v1; see lib/env's Symmetry):
+each real transition's mirror image, which the environment would produce
+just as well. It is prior knowledge of the environment, not of its
+reward or termination, which are still learned; the model then knows
+both sides of a bound it has seen the agent reach on one side only. The
+holdout split keeps a row and its reflection together.
+
 Metrics (index = member): model_{train,holdout}_loss_{delta,reward,term}
 (the training objective per target on normalised targets: MSE, or NLL
 for probabilistic members; BCE for term), model_{train,holdout}_mse_{delta,reward},
-model_epochs, model_updates; unindexed model_buffer_size.
+model_epochs, model_updates; unindexed model_buffer_size (real rows, not
+counting reflections).
 
 Examples:
 
@@ -53,7 +62,8 @@ Examples:
    fitmodel --data t.arrow --preset course --seed 0 --real-steps 500 --out model.arrow --metrics fit.arrow --buffer-out buf.arrow
    collect --env CartPole-v1 --steps 200 --seed 1 --out t2.arrow
    fitmodel --data buf.arrow --data t2.arrow --warm-start model.arrow --preset course --seed 1 --real-steps 700 --out model2.arrow
-   fitmodel --data t.arrow --preset tuned --ensemble 2 --epochs 2 --seed 0 --out tuned.arrow`
+   fitmodel --data t.arrow --preset tuned --ensemble 2 --epochs 2 --seed 0 --out tuned.arrow
+   fitmodel --data t.arrow --preset tuned --mirror --epochs 2 --seed 0 --out mirrored.arrow`
 
 // Limits of the numeric flags.
 const (
@@ -93,6 +103,7 @@ func New() *cli.App {
 			&cli.Float64Flag{Name: "term-weight", Usage: "weight `X` of the termination loss; 0 leaves the head untrained (default: preset's)"},
 			&cli.Float64Flag{Name: "term-pos-weight", Usage: "weight `X` of terminal rows in the termination loss (default 1; a new model only)"},
 			&cli.BoolFlag{Name: "exact-const-reward", Usage: "with normalisation, predict a reward constant in the buffer as that constant (a new model only)"},
+			&cli.BoolFlag{Name: "mirror", Usage: "add the buffer's reflection under the environment's symmetry"},
 			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
 		},
 		Action: run,
@@ -106,6 +117,7 @@ type options struct {
 	envID                                 string
 	seed, realSteps                       int64
 	bufferSize                            int
+	mirror                                bool
 	fit                                   dynamics.FitOptions
 	cfg                                   dynamics.Config
 }
@@ -121,7 +133,7 @@ func parse(c *cli.Context) (*options, error) {
 		data: c.StringSlice("data"), out: c.String("out"), metrics: c.String("metrics"),
 		bufferOut: c.String("buffer-out"), warm: c.String("warm-start"), preset: c.String("preset"),
 		envID: c.String("env"), seed: c.Int64("seed"), realSteps: c.Int64("real-steps"),
-		bufferSize: c.Int("buffer-size"),
+		bufferSize: c.Int("buffer-size"), mirror: c.Bool("mirror"),
 	}
 	if c.NArg() > 0 {
 		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
@@ -231,6 +243,11 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("replay buffer: %w", err)
 	}
+	if o.mirror {
+		if d, err = mirror(d, envID); err != nil {
+			return err
+		}
+	}
 	model, err := o.model(c, envID, buf, d)
 	if err != nil {
 		return err
@@ -254,7 +271,7 @@ func run(c *cli.Context) error {
 	if o.metrics == "" {
 		return nil
 	}
-	return format.WriteMetrics(o.metrics, metrics(o, fits, d.N, meta))
+	return format.WriteMetrics(o.metrics, metrics(o, fits, buf.Len(), meta))
 }
 
 // readBuffer reads the data files and keeps the newest real rows. The
@@ -286,6 +303,19 @@ func readBuffer(o *options) (*format.Transitions, string, error) {
 		return nil, "", fmt.Errorf("data holds no real transitions")
 	}
 	return buf, envID, nil
+}
+
+// mirror returns d with its reflection under envID's symmetry.
+func mirror(d *dynamics.Dataset, envID string) (*dynamics.Dataset, error) {
+	e, err := env.Make(envID)
+	if err != nil {
+		return nil, err
+	}
+	sym, err := env.SymmetryOf(e)
+	if err != nil {
+		return nil, fmt.Errorf("--mirror: %w", err)
+	}
+	return d.Mirror(sym, e.ActionSpace().Start)
 }
 
 // model loads the warm-start model or builds a new one for the

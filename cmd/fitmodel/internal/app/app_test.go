@@ -131,6 +131,7 @@ func TestErrors(t *testing.T) {
 		{"exact const reward with warm start", []string{"--exact-const-reward", "--warm-start", "o.arrow"}, 2, "--exact-const-reward: not allowed with --warm-start"},
 		{"hidden with warm start", []string{"--hidden", "64", "--warm-start", "o.arrow"}, 2, "--hidden: not allowed with --warm-start"},
 		{"metrics without real steps", []string{"--metrics", "m.arrow"}, 2, "--real-steps"},
+		{"mirror without a symmetry", []string{"--mirror", "--env", "MountainCar-v0"}, 1, "--mirror: env: MountainCar-v0 declares no symmetry"},
 		{"missing data", []string{"--data", "nope.arrow"}, 1, "nope.arrow"},
 		{"missing warm start", []string{"--warm-start", "nope.arrow"}, 1, "nope.arrow"},
 	} {
