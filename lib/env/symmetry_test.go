@@ -21,7 +21,7 @@ import (
 // that is not exactly odd either: reward tolerance 1e-12, relative.
 func TestSymmetry(t *testing.T) {
 	tests := []struct {
-		id        string
+		id                          string
 		stateSign                   []float64
 		stateTol, obsTol, rewardTol float64
 	}{
