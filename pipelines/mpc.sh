@@ -10,7 +10,7 @@
 #   MODEL_EVERY [250]       real steps per iteration (one model fit each)
 #   CEM_SAMPLES, CEM_HORIZON, CEM_ITERS, CEM_ELITES, CEM_OBJECTIVE,
 #   CEM_KAPPA, CEM_TERMINATION, CEM_TERM_THRESHOLD, CEM_TERM_PENALTY,
-#   CEM_OFFSET_RATE, CEM_MIN_PROB
+#   CEM_DENSITY_PENALTY, CEM_OFFSET_RATE, CEM_MIN_PROB
 #                           collect's --cem-* flags
 #   MODEL_PRESET, MODEL_EPOCHS, ENSEMBLE, BUFFER_SIZE, MODEL_LR,
 #   MODEL_HOLDOUT, MODEL_PATIENCE, MODEL_NORMALIZE (1: --normalize)
@@ -32,7 +32,8 @@ cem_flags() {
 	opt CEM_SAMPLES --cem-samples; opt CEM_HORIZON --cem-horizon; opt CEM_ITERS --cem-iters
 	opt CEM_ELITES --cem-elites; opt CEM_OBJECTIVE --cem-objective; opt CEM_KAPPA --cem-kappa
 	opt CEM_TERMINATION --cem-termination; opt CEM_TERM_THRESHOLD --cem-term-threshold
-	opt CEM_TERM_PENALTY --cem-term-penalty; opt CEM_OFFSET_RATE --cem-offset-rate
+	opt CEM_TERM_PENALTY --cem-term-penalty; opt CEM_DENSITY_PENALTY --cem-density-penalty
+	opt CEM_OFFSET_RATE --cem-offset-rate
 	opt CEM_MIN_PROB --cem-min-prob
 }
 mpc_model_flags() {

@@ -67,6 +67,7 @@ type CEM struct {
 	alive              []int     // K, indices of the rollouts still alive
 	aliveObs, aliveAct []float64 // K×obsDim, K×actDim: their states and actions
 	offset             []float64 // OffsetRate's running estimate of the model's error per step
+	dataMean, dataInv  []float64 // DensityPenalty's Gaussian: mean and 1/std of each observation component
 }
 
 // argmax returns the first index of p's largest value.
@@ -102,12 +103,28 @@ func NewCEM(cfg Config, model *dynamics.Ensemble, actSpace env.Space, obsDim int
 		return nil, fmt.Errorf("plan: Termination %q: the model's termination head is untrained (TermWeight 0); use %q or %q", cfg.Termination, TermEnv, TermNone)
 	case cfg.TermPenalty > 0 && mc.TermWeight == 0:
 		return nil, fmt.Errorf("plan: TermPenalty %g: the model's termination head is untrained (TermWeight 0)", cfg.TermPenalty)
+	case cfg.DensityPenalty > 0 && !mc.Normalize:
+		return nil, fmt.Errorf("plan: DensityPenalty %g: the model is not normalised, so it has no statistics of its data", cfg.DensityPenalty)
 	}
 	f, err := newForward(model)
 	if err != nil {
 		return nil, err
 	}
-	return newCEM(cfg, f, actSpace, obsDim)
+	c, err := newCEM(cfg, f, actSpace, obsDim)
+	if err != nil {
+		return nil, err
+	}
+	c.setData(model)
+	return c, nil
+}
+
+// setData takes DensityPenalty's Gaussian from model's normalisation.
+func (c *CEM) setData(model *dynamics.Ensemble) {
+	nm := &model.Norm
+	for j := range c.dataMean {
+		c.dataMean[j] = nm.InMean[j]
+		c.dataInv[j] = 1 / nm.InStd[j]
+	}
 }
 
 // SetModel replaces the planning copy of the model's weights by model's
@@ -128,6 +145,7 @@ func (c *CEM) SetModel(model *dynamics.Ensemble) error {
 	}
 	c.m = f
 	clear(c.offset) // the new model has its own errors
+	c.setData(model)
 	return nil
 }
 
@@ -187,6 +205,11 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 	c.aliveObs = make([]float64, k*obsDim)
 	c.aliveAct = make([]float64, k*c.actDim)
 	c.offset = make([]float64, obsDim)
+	c.dataMean = make([]float64, obsDim)
+	c.dataInv = make([]float64, obsDim)
+	for j := range c.dataInv {
+		c.dataInv[j] = 1
+	}
 	c.Reset()
 	return c, nil
 }
@@ -364,6 +387,17 @@ func (c *CEM) evaluate(obs []float64) error {
 					surv[i] *= 1 - c.term[r]
 				case c.modelTerm && c.term[r] > c.threshold || c.envTerm && c.cfg.Terminal(si):
 					surv[i] = 0
+				}
+			}
+			if beta := c.cfg.DensityPenalty; beta > 0 {
+				// Every rollout, ended ones at their last state.
+				for i := range ret {
+					q := 0.0
+					for j, v := range s[i*d : (i+1)*d] {
+						z := (v - c.dataMean[j]) * c.dataInv[j]
+						q += z * z
+					}
+					ret[i] -= disc * beta * q / 2
 				}
 			}
 		}

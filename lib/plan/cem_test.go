@@ -73,6 +73,8 @@ func TestConfigValidation(t *testing.T) {
 		{"alpha", func(c *Config) { c.Alpha = 1 }, twoActions, "Alpha 1"},
 		{"objective", func(c *Config) { c.Objective = "best" }, twoActions, `Objective "best"`},
 		{"kappa", func(c *Config) { c.Kappa = -1 }, twoActions, "Kappa -1"},
+		{"density penalty", func(c *Config) { c.DensityPenalty = -1 }, twoActions, "DensityPenalty -1"},
+		{"density penalty inf", func(c *Config) { c.DensityPenalty = math.Inf(1) }, twoActions, "DensityPenalty +Inf"},
 		{"gamma", func(c *Config) { c.Gamma = 0 }, twoActions, "Gamma 0"},
 		{"termination", func(c *Config) { c.Termination = "sometimes" }, twoActions, `Termination "sometimes"`},
 		{"env termination without rule", func(c *Config) { c.Termination = TermEnv }, twoActions, "needs Terminal"},
@@ -326,6 +328,7 @@ func TestActAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.cfg.DensityPenalty = 1 // the course model is not normalised: its Gaussian stays the standard one
 	rng := rand.New(rand.NewPCG(1, 2))
 	obs, act := []float64{0.01, -0.02, 0.03, 0.01}, make([]float64, 1)
 	next := []float64{0.012, -0.01, 0.029, 0.02}
@@ -456,4 +459,82 @@ func TestOffset(t *testing.T) {
 	if info, _ := c.Act([]float64{0}, rand.New(rand.NewPCG(3, 4)), act); c.offset[0] != 0 || info.Best != 100 {
 		t.Errorf("rate 0: offset %v, best %v; want 0, 100", c.offset[0], info.Best)
 	}
+}
+
+// TestDensityPenalty checks DensityPenalty's cost on hand-computed
+// returns: "always right" from x = 1 on the line model (rewards 82, 83, 84
+// after the moves to 2, 3, 4; see TestTermination) with the data's
+// Gaussian at mean 0.5, std 0.5. At x = 2, 3, 4 the standardised
+// distances are 3, 5, 7, so ½z² is 4.5, 12.5, 24.5, times β = 0.1. A
+// rollout that terminates at x = 2 goes on paying for x = 2.
+func TestDensityPenalty(t *testing.T) {
+	const tol = 1e-12
+	for _, tc := range []struct {
+		name string
+		term string
+		want float64
+	}{
+		{"none", TermNone, 82 + 83 + 84 - 0.1*(4.5+12.5+24.5)},
+		{"ended pays its last state", TermModel, 82 - 0.1*3*4.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Samples, cfg.Elites, cfg.Horizon, cfg.Iters = 2, 1, 3, 1
+			cfg.Termination, cfg.DensityPenalty = tc.term, 0.1
+			m := &lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}
+			c := newTestCEM(t, cfg, m, twoActions, 1)
+			c.dataMean[0], c.dataInv[0] = 0.5, 2
+			for i := range c.seqs {
+				c.seqs[i] = 1
+			}
+			if err := c.evaluate([]float64{1}); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.ret[0]; math.Abs(got-tc.want) > tol {
+				t.Errorf("return %g, want %g", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDensityFromModel checks that NewCEM and SetModel take the Gaussian
+// from the model's normalisation, and that a model without one is refused.
+func TestDensityFromModel(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.DensityPenalty = 1
+	raw := courseEnsemble(t, 1)
+	if _, err := NewCEM(cfg, raw, twoActions, 4); err == nil || !strings.Contains(err.Error(), "DensityPenalty 1: the model is not normalised") {
+		t.Fatalf("unnormalised model: error %v", err)
+	}
+	norm := func(scale float64) *dynamics.Ensemble {
+		e := courseEnsemble(t, 1)
+		e.Config.Normalize = true
+		d := &dynamics.Dataset{N: 2, ObsDim: 4, ActDim: 1,
+			Obs: []float64{1, 2, 3, 4, 3, 2, 1, 0}, Act: []float64{0, 1},
+			Delta: make([]float64, 8), Reward: []float64{1, 1}, Term: []float64{0, 0}}
+		for i := range d.Obs {
+			d.Obs[i] *= scale
+		}
+		e.SetNorm(d)
+		return e
+	}
+	e := norm(1)
+	c, err := NewCEM(cfg, e, twoActions, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Means 2, 2, 2, 2; population stds 1, 0, 1, 2 (a constant column gets 1).
+	check := func(mean, inv []float64) {
+		t.Helper()
+		for j := range mean {
+			if math.Abs(c.dataMean[j]-mean[j]) > 1e-12 || math.Abs(c.dataInv[j]-inv[j]) > 1e-12 {
+				t.Fatalf("Gaussian mean %v, 1/std %v; want %v, %v", c.dataMean, c.dataInv, mean, inv)
+			}
+		}
+	}
+	check([]float64{2, 2, 2, 2}, []float64{1, 1, 1, 0.5})
+	if err := c.SetModel(norm(2)); err != nil {
+		t.Fatal(err)
+	}
+	check([]float64{4, 4, 4, 4}, []float64{0.5, 1, 0.5, 0.25})
 }

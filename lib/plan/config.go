@@ -81,6 +81,23 @@ type Config struct {
 	// from the real steps themselves. 0 (the default) is off.
 	OffsetRate float64
 
+	// DensityPenalty β >= 0 subtracts from every predicted step's reward
+	// β times ½·Σ_j ((s_j - μ_j)/σ_j)², the negative log-density (up to a
+	// constant) of the predicted observation s under a diagonal Gaussian
+	// fitted to the model's training data (its normalisation statistics,
+	// so NewCEM needs a normalised model). It is pessimism about the
+	// states the data rarely show: the planner prefers to stay where its
+	// model and, above all, its termination model have seen the system.
+	// A rollout that has ended keeps paying for its last state, so that
+	// ending never escapes the cost. It is a preference for the data's
+	// typical states, so it suits tasks whose goal is to stay in them
+	// (CartPole: the cart drifts at a steady speed toward a bound that the
+	// termination model has seen in two or three episodes and cannot
+	// place, while the data are dense around the balanced centre) and
+	// not tasks whose goal lies beyond the data (swing-ups). 0 (the
+	// default) is off.
+	DensityPenalty float64
+
 	// Value, when not nil, is a critic whose estimate of each member's
 	// final predicted state, discounted by Gamma^Horizon, is added to the
 	// return of a rollout that has not terminated. It writes the values of
@@ -158,6 +175,8 @@ func (c *Config) validate(numActions int) error {
 		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
 	case !(c.TermPenalty >= 0 && !math.IsInf(c.TermPenalty, 1)):
 		return fmt.Errorf("plan: TermPenalty %g: must be finite and >= 0", c.TermPenalty)
+	case !(c.DensityPenalty >= 0 && !math.IsInf(c.DensityPenalty, 1)):
+		return fmt.Errorf("plan: DensityPenalty %g: must be finite and >= 0", c.DensityPenalty)
 	case !(c.OffsetRate >= 0 && c.OffsetRate < 1):
 		return fmt.Errorf("plan: OffsetRate %g: must be in [0, 1)", c.OffsetRate)
 	}

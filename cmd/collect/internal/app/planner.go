@@ -31,7 +31,11 @@ terminations come from the model (--cem-termination model: p above
 predicted survival probability); --cem-term-penalty λ subtracts λ times
 the predicted termination probability from every step's reward (an ended
 rollout pays λ per remaining step), which breaks the ties of a constant
-reward toward the states the model finds safer; --value-policy adds the
+reward toward the states the model finds safer; --cem-density-penalty β
+subtracts β·½·Σ((s-μ)/σ)², the negative log-density of the predicted
+state under a diagonal Gaussian of the model's training data (its
+normalisation), so that the planner keeps to the states its data know
+(an ended rollout goes on paying for its last state); --value-policy adds the
 critic's value of the last predicted state. Planning draws from the same PCG as the
 environment, so a seed fixes every action; the plan's warm start is not
 saved in --state (a new process starts planning afresh). Without --model
@@ -62,6 +66,7 @@ func plannerFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
 		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
+		&cli.Float64Flag{Name: "cem-density-penalty", Usage: "subtract `B` times the negative log-density of each predicted state under a Gaussian of the model's data (0: off)"},
 		&cli.Float64Flag{Name: "cem-offset-rate", Usage: "offset-free planning: add the running mean (rate `A`) of the model's real one-step errors to every predicted step (0: off)"},
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
@@ -82,7 +87,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	p.log = c.App.ErrWriter
 	if p.name == "" {
 		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
-			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-offset-rate", "cem-min-prob"} {
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-density-penalty", "cem-offset-rate", "cem-min-prob"} {
 			if c.IsSet(f) {
 				return tool.Usagef("--%s needs --planner cem", f)
 			}
@@ -102,6 +107,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
 	cfg.TermPenalty = c.Float64("cem-term-penalty")
 	cfg.OffsetRate = c.Float64("cem-offset-rate")
+	cfg.DensityPenalty = c.Float64("cem-density-penalty")
 	cfg.MinProb = c.Float64("cem-min-prob")
 	switch {
 	case cfg.Samples < 2 || cfg.Samples > maxSamples:
@@ -122,6 +128,8 @@ func parsePlanner(c *cli.Context, o *options) error {
 		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
 	case !(cfg.TermPenalty >= 0 && cfg.TermPenalty <= 1e6):
 		return tool.Usagef("--cem-term-penalty %g: must be in [0, 1e6]", cfg.TermPenalty)
+	case !(cfg.DensityPenalty >= 0 && cfg.DensityPenalty <= 1e6):
+		return tool.Usagef("--cem-density-penalty %g: must be in [0, 1e6]", cfg.DensityPenalty)
 	case !(cfg.OffsetRate >= 0 && cfg.OffsetRate < 1):
 		return tool.Usagef("--cem-offset-rate %g: must be in [0, 1)", cfg.OffsetRate)
 	}

@@ -177,6 +177,8 @@ func TestPlannerErrors(t *testing.T) {
 		{"min prob", []string{"--planner", "cem", "--cem-min-prob", "0.5"}, 2, "--cem-min-prob 0.5: must be in [0, 0.5)"},
 		{"term penalty", []string{"--planner", "cem", "--cem-term-penalty", "-1"}, 2, "--cem-term-penalty -1: must be in [0, 1e6]"},
 		{"term penalty without planner", []string{"--cem-term-penalty", "10"}, 2, "--cem-term-penalty needs --planner cem"},
+		{"density penalty", []string{"--planner", "cem", "--cem-density-penalty", "NaN"}, 2, "--cem-density-penalty NaN: must be in [0, 1e6]"},
+		{"density penalty without planner", []string{"--cem-density-penalty", "1"}, 2, "--cem-density-penalty needs --planner cem"},
 		{"offset rate", []string{"--planner", "cem", "--cem-offset-rate", "1"}, 2, "--cem-offset-rate 1: must be in [0, 1)"},
 		{"offset rate without planner", []string{"--cem-offset-rate", "0.1"}, 2, "--cem-offset-rate needs --planner cem"},
 		{"min prob without planner", []string{"--cem-min-prob", "0.1"}, 2, "--cem-min-prob needs --planner cem"},
