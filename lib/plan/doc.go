@@ -43,7 +43,14 @@
 //     mean (d ← (1-α)·d + α·e after each real step, Observe) of the
 //     error e of the members' mean predicted state change on the real
 //     steps: the disturbance estimate of offset-free MPC, which removes a
-//     steady bias of the model near the states the plan keeps to;
+//     steady bias of the model near the states the plan keeps to. With
+//     DensityPenalty β > 0 every step also pays β·½·Σ_j ((s_j-μ_j)/σ_j)²
+//     for its predicted state s, the negative log-density under a
+//     diagonal Gaussian of the model's training data (its normalisation
+//     statistics), and an ended rollout goes on paying for its last
+//     state: pessimism about states the data rarely show, which keeps
+//     CartPole's cart from drifting toward a bound that a termination
+//     model fitted on a few thousand steps has seen too rarely to place;
 //  3. scores each sequence from its M returns R_1..R_M:
 //     "worst" is min_m R_m, the pessimistic choice that shuns sequences
 //     the members disagree on; "mean-std" is mean(R) - κ·std(R)
