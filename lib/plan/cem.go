@@ -397,7 +397,7 @@ func (c *CEM) evaluate(obs []float64) error {
 						z := (v - c.dataMean[j]) * c.dataInv[j]
 						q += z * z
 					}
-					ret[i] -= disc * beta * q / 2
+					ret[i] -= disc * beta * -math.Expm1(-q/2)
 				}
 			}
 		}

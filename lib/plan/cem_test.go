@@ -464,9 +464,9 @@ func TestOffset(t *testing.T) {
 // TestDensityPenalty checks DensityPenalty's cost on hand-computed
 // returns: "always right" from x = 1 on the line model (rewards 82, 83, 84
 // after the moves to 2, 3, 4; see TestTermination) with the data's
-// Gaussian at mean 0.5, std 0.5. At x = 2, 3, 4 the standardised
-// distances are 3, 5, 7, so ½z² is 4.5, 12.5, 24.5, times β = 0.1. A
-// rollout that terminates at x = 2 goes on paying for x = 2.
+// Gaussian at mean 2.5, std 1. At x = 2, 3, 4 the standardised distances
+// are -0.5, 0.5, 1.5, so each step costs β·(1 - exp(-z²/2)) with β = 0.1.
+// A rollout that terminates at x = 2 goes on paying for x = 2.
 func TestDensityPenalty(t *testing.T) {
 	const tol = 1e-12
 	for _, tc := range []struct {
@@ -474,8 +474,8 @@ func TestDensityPenalty(t *testing.T) {
 		term string
 		want float64
 	}{
-		{"none", TermNone, 82 + 83 + 84 - 0.1*(4.5+12.5+24.5)},
-		{"ended pays its last state", TermModel, 82 - 0.1*3*4.5},
+		{"none", TermNone, 82 + 83 + 84 - 0.1*((1-math.Exp(-0.125))+(1-math.Exp(-0.125))+(1-math.Exp(-1.125)))},
+		{"ended pays its last state", TermModel, 82 - 0.1*3*(1-math.Exp(-0.125))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -483,7 +483,7 @@ func TestDensityPenalty(t *testing.T) {
 			cfg.Termination, cfg.DensityPenalty = tc.term, 0.1
 			m := &lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}
 			c := newTestCEM(t, cfg, m, twoActions, 1)
-			c.dataMean[0], c.dataInv[0] = 0.5, 2
+			c.dataMean[0], c.dataInv[0] = 2.5, 1
 			for i := range c.seqs {
 				c.seqs[i] = 1
 			}

@@ -82,20 +82,25 @@ type Config struct {
 	OffsetRate float64
 
 	// DensityPenalty β >= 0 subtracts from every predicted step's reward
-	// β times ½·Σ_j ((s_j - μ_j)/σ_j)², the negative log-density (up to a
-	// constant) of the predicted observation s under a diagonal Gaussian
-	// fitted to the model's training data (its normalisation statistics,
-	// so NewCEM needs a normalised model). It is pessimism about the
-	// states the data rarely show: the planner prefers to stay where its
-	// model and, above all, its termination model have seen the system.
-	// A rollout that has ended keeps paying for its last state, so that
-	// ending never escapes the cost. It is a preference for the data's
-	// typical states, so it suits tasks whose goal is to stay in them
+	// β·(1 - exp(-½·Σ_j ((s_j - μ_j)/σ_j)²)): one minus the density,
+	// relative to its peak, of the predicted observation s under a
+	// diagonal Gaussian fitted to the model's training data (its
+	// normalisation statistics, so NewCEM needs a normalised model). It
+	// is pessimism about the states the data rarely show: the planner
+	// prefers to stay where its model, and above all its termination
+	// model, have seen the system. The cost is below β, so with β below
+	// the reward of a step (CartPole: 1) surviving always beats ending;
+	// an ended rollout also keeps paying for its last state. (A quadratic
+	// cost, the Gaussian's negative log-density, grows without bound: early
+	// in a run, when the data are narrow, ending a rollout became cheaper
+	// than surviving, and with β = 1 six CartPole runs of 3,000 steps
+	// stayed at returns of 33-70.) The preference
+	// suits tasks whose goal is to stay in the data's typical states
 	// (CartPole: the cart drifts at a steady speed toward a bound that the
 	// termination model has seen in two or three episodes and cannot
-	// place, while the data are dense around the balanced centre) and
-	// not tasks whose goal lies beyond the data (swing-ups). 0 (the
-	// default) is off.
+	// place, while the data are dense around the balanced centre), not
+	// tasks whose goal lies beyond the data (swing-ups). 0 (the default)
+	// is off.
 	DensityPenalty float64
 
 	// Value, when not nil, is a critic whose estimate of each member's

@@ -44,11 +44,12 @@
 //     error e of the members' mean predicted state change on the real
 //     steps: the disturbance estimate of offset-free MPC, which removes a
 //     steady bias of the model near the states the plan keeps to. With
-//     DensityPenalty β > 0 every step also pays β·½·Σ_j ((s_j-μ_j)/σ_j)²
-//     for its predicted state s, the negative log-density under a
-//     diagonal Gaussian of the model's training data (its normalisation
-//     statistics), and an ended rollout goes on paying for its last
-//     state: pessimism about states the data rarely show, which keeps
+//     DensityPenalty β > 0 every step also pays β·(1 - exp(-½q)) for its
+//     predicted state s, q = Σ_j ((s_j-μ_j)/σ_j)²: one minus its density,
+//     relative to the peak, under a diagonal Gaussian of the model's
+//     training data (its normalisation statistics); an ended rollout
+//     goes on paying for its last state. It is pessimism about states
+//     the data rarely show, which keeps
 //     CartPole's cart from drifting toward a bound that a termination
 //     model fitted on a few thousand steps has seen too rarely to place;
 //  3. scores each sequence from its M returns R_1..R_M:

@@ -32,10 +32,11 @@ predicted survival probability); --cem-term-penalty λ subtracts λ times
 the predicted termination probability from every step's reward (an ended
 rollout pays λ per remaining step), which breaks the ties of a constant
 reward toward the states the model finds safer; --cem-density-penalty β
-subtracts β·½·Σ((s-μ)/σ)², the negative log-density of the predicted
-state under a diagonal Gaussian of the model's training data (its
-normalisation), so that the planner keeps to the states its data know
-(an ended rollout goes on paying for its last state); --value-policy adds the
+subtracts β·(1 - exp(-½Σ((s-μ)/σ)²)), one minus the relative density of
+the predicted state under a diagonal Gaussian of the model's training
+data (its normalisation), so that the planner keeps to the states its
+data know (keep β below a step's reward, so that surviving beats ending;
+an ended rollout goes on paying for its last state); --value-policy adds the
 critic's value of the last predicted state. Planning draws from the same PCG as the
 environment, so a seed fixes every action; the plan's warm start is not
 saved in --state (a new process starts planning afresh). Without --model
@@ -66,7 +67,7 @@ func plannerFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
 		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
-		&cli.Float64Flag{Name: "cem-density-penalty", Usage: "subtract `B` times the negative log-density of each predicted state under a Gaussian of the model's data (0: off)"},
+		&cli.Float64Flag{Name: "cem-density-penalty", Usage: "subtract `B` times one minus each predicted state's relative density under a Gaussian of the model's data (0: off)"},
 		&cli.Float64Flag{Name: "cem-offset-rate", Usage: "offset-free planning: add the running mean (rate `A`) of the model's real one-step errors to every predicted step (0: off)"},
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
