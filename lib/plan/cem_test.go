@@ -373,32 +373,40 @@ func TestTermination(t *testing.T) {
 		threshold float64
 		prob      float64 // the model's termination probability past the wall
 		penalty   float64 // TermPenalty λ
+		density   float64 // DensityPenalty β, with the data's Gaussian at mean 2.5, std 1
 		want      float64 // return of "always right" over 3 steps
 	}{
 		// Rewards 100-|x-20| after each move to 2, 3, 4: 82, 83, 84.
-		{"none", TermNone, 0.5, 1, 0, 82 + 83 + 84},
-		{"model stops", TermModel, 0.5, 1, 0, 82},
-		{"model below threshold", TermModel, 0.5, 0.3, 0, 82 + 83 + 84},
-		{"model lower threshold", TermModel, 0.2, 0.3, 0, 82},
+		{"none", TermNone, 0.5, 1, 0, 0, 82 + 83 + 84},
+		{"model stops", TermModel, 0.5, 1, 0, 0, 82},
+		{"model below threshold", TermModel, 0.5, 0.3, 0, 0, 82 + 83 + 84},
+		{"model lower threshold", TermModel, 0.2, 0.3, 0, 0, 82},
 		// Survival weights 1, 0.7, 0.49.
-		{"soft", TermSoft, 0.5, 0.3, 0, 82 + 0.7*83 + 0.49*84},
+		{"soft", TermSoft, 0.5, 0.3, 0, 0, 82 + 0.7*83 + 0.49*84},
 		// TermPenalty λ subtracts λ·p from every step's reward, and an
 		// ended rollout pays λ per remaining step (p = 1).
 		// λ = 10, p = 0.3 on every step past the wall, nothing ends: 3·(-3).
-		{"none penalty", TermNone, 0.5, 0.3, 10, 82 + 83 + 84 - 3*3},
+		{"none penalty", TermNone, 0.5, 0.3, 10, 0, 82 + 83 + 84 - 3*3},
 		// λ = 2, p = 1: the terminating step pays 2, the two after it 2 each.
-		{"model stops penalty", TermModel, 0.5, 1, 2, 82 - 2 - 2 - 2},
-		{"model below threshold penalty", TermModel, 0.5, 0.3, 10, (82 - 3) + (83 - 3) + (84 - 3)},
+		{"model stops penalty", TermModel, 0.5, 1, 2, 0, 82 - 2 - 2 - 2},
+		{"model below threshold penalty", TermModel, 0.5, 0.3, 10, 0, (82 - 3) + (83 - 3) + (84 - 3)},
 		// Survival S_t = 0.7^t: expected reward 82 + 0.7·83 + 0.49·84 less
 		// λ·Σ_t (1 - S_{t+1}) = 10·(0.3 + 0.51 + 0.657).
-		{"soft penalty", TermSoft, 0.5, 0.3, 10, 82 + 0.7*83 + 0.49*84 - 10*(0.3+0.51+0.657)},
+		{"soft penalty", TermSoft, 0.5, 0.3, 10, 0, 82 + 0.7*83 + 0.49*84 - 10*(0.3+0.51+0.657)},
+		// DensityPenalty β = 0.1: at x = 2, 3, 4 the standardised distances
+		// are -0.5, 0.5, 1.5, so each step costs 0.1·(1 - exp(-z²/2)).
+		{"none density", TermNone, 0.5, 1, 0, 0.1, 82 + 83 + 84 - 0.1*((1-math.Exp(-0.125))+(1-math.Exp(-0.125))+(1-math.Exp(-1.125)))},
+		// A rollout that ends at x = 2 goes on paying for x = 2.
+		{"model stops density", TermModel, 0.5, 1, 0, 0.1, 82 - 0.1*3*(1-math.Exp(-0.125))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Samples, cfg.Elites, cfg.Horizon, cfg.Iters = 2, 1, 3, 1
 			cfg.Termination, cfg.TermThreshold, cfg.TermPenalty = tc.term, tc.threshold, tc.penalty
+			cfg.DensityPenalty = tc.density
 			m := &probModel{lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}, tc.prob}
 			c := newTestCEM(t, cfg, m, twoActions, 1)
+			c.dataMean[0], c.dataInv[0] = 2.5, 1
 			for i := range c.seqs {
 				c.seqs[i] = 1
 			}
@@ -458,42 +466,6 @@ func TestOffset(t *testing.T) {
 	c.Observe(obs, act, next)
 	if info, _ := c.Act([]float64{0}, rand.New(rand.NewPCG(3, 4)), act); c.offset[0] != 0 || info.Best != 100 {
 		t.Errorf("rate 0: offset %v, best %v; want 0, 100", c.offset[0], info.Best)
-	}
-}
-
-// TestDensityPenalty checks DensityPenalty's cost on hand-computed
-// returns: "always right" from x = 1 on the line model (rewards 82, 83, 84
-// after the moves to 2, 3, 4; see TestTermination) with the data's
-// Gaussian at mean 2.5, std 1. At x = 2, 3, 4 the standardised distances
-// are -0.5, 0.5, 1.5, so each step costs β·(1 - exp(-z²/2)) with β = 0.1.
-// A rollout that terminates at x = 2 goes on paying for x = 2.
-func TestDensityPenalty(t *testing.T) {
-	const tol = 1e-12
-	for _, tc := range []struct {
-		name string
-		term string
-		want float64
-	}{
-		{"none", TermNone, 82 + 83 + 84 - 0.1*((1-math.Exp(-0.125))+(1-math.Exp(-0.125))+(1-math.Exp(-1.125)))},
-		{"ended pays its last state", TermModel, 82 - 0.1*3*(1-math.Exp(-0.125))},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			cfg.Samples, cfg.Elites, cfg.Horizon, cfg.Iters = 2, 1, 3, 1
-			cfg.Termination, cfg.DensityPenalty = tc.term, 0.1
-			m := &lineModel{members: 1, discrete: true, goals: []float64{20}, wall: 1.5}
-			c := newTestCEM(t, cfg, m, twoActions, 1)
-			c.dataMean[0], c.dataInv[0] = 2.5, 1
-			for i := range c.seqs {
-				c.seqs[i] = 1
-			}
-			if err := c.evaluate([]float64{1}); err != nil {
-				t.Fatal(err)
-			}
-			if got := c.ret[0]; math.Abs(got-tc.want) > tol {
-				t.Errorf("return %g, want %g", got, tc.want)
-			}
-		})
 	}
 }
 
