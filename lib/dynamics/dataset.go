@@ -48,13 +48,13 @@ func (d *Dataset) Mirror(s env.Symmetry, start int) (*Dataset, error) {
 	}
 	n, od, ad := d.N, d.ObsDim, d.ActDim
 	m := &Dataset{N: 2 * n, ObsDim: od, ActDim: ad, Twin: n,
-		Obs:    append(make([]float64, 0, 2*n*od), d.Obs[:n*od]...),
-		Act:    append(make([]float64, 0, 2*n*ad), d.Act[:n*ad]...),
-		Delta:  append(make([]float64, 0, 2*n*od), d.Delta[:n*od]...),
+		Obs: make([]float64, 2*n*od), Act: make([]float64, 2*n*ad), Delta: make([]float64, 2*n*od),
 		Reward: append(append(make([]float64, 0, 2*n), d.Reward[:n]...), d.Reward[:n]...),
 		Term:   append(append(make([]float64, 0, 2*n), d.Term[:n]...), d.Term[:n]...),
 	}
-	m.Obs, m.Act, m.Delta = m.Obs[:2*n*od], m.Act[:2*n*ad], m.Delta[:2*n*od]
+	copy(m.Obs, d.Obs[:n*od])
+	copy(m.Act, d.Act[:n*ad])
+	copy(m.Delta, d.Delta[:n*od])
 	for i := 0; i < n; i++ {
 		if discrete {
 			a := d.Act[i]
