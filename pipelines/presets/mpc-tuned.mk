@@ -30,8 +30,9 @@
 # pole): in 3,000 steps the buffer holds about 20 terminations, of which
 # two or three are the cart leaving the track, so no termination head
 # learns that bound; it learns instead that failures happen near the
-# centre, where the pole falls early in a run (seed 3's 3,000-step model:
-# p = 0.017 at rest at x = 0 and 0.003 at x = ±2.4). With a reward of 1
+# centre, where the pole falls early in a run (seed 3's 3,000-step model,
+# at rest with the pole upright: p = 0.006-0.017 at x = 0 over the three
+# members, 0.001-0.004 at x = ±2.4). With a reward of 1
 # on every step, all sequences that survive the horizon tie, and the cart
 # drifts at a steady speed until the bound is inside the horizon, too late
 # to stop. Two generic remedies fix it:
@@ -69,7 +70,7 @@
 # CEM_TERM_PENALTY (collect --cem-term-penalty λ: λ times the predicted
 # termination probability off every step's reward) stays off: the learned
 # head's probabilities are highest at the centre (above), so the penalty
-# pushes the cart outward. CEM_OFFSET_RATE (offset-free planning, the
+# favours the edges. CEM_OFFSET_RATE (offset-free planning, the
 # running mean of the model's real one-step errors added to every
 # predicted step) stays off too: with the mirror and the termination
 # penalty it gave 7 of 10, against 8 of 10 without it.
