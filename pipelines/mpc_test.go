@@ -1,7 +1,6 @@
 package pipelines
 
 import (
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -12,12 +11,6 @@ import (
 // with the tuned preset's model and planner options, shrunk, and checks
 // that it evaluates on its grid.
 func TestMPCRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the pipeline")
-	}
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make not installed")
-	}
 	bin := buildTools(t)
 	out := filepath.Join(t.TempDir(), "run")
 	makeRun(t, bin, "ALGO=mpc", "PRESET=tuned", "ENV=CartPole-v1", "SEED=2", "STEPS=300", "EVAL_EVERY=100",

@@ -13,9 +13,17 @@ import (
 	"github.com/dynago/dynago/lib/format"
 )
 
-// buildTools builds every tool into a temporary bin directory once.
+// buildTools builds every tool into a temporary bin directory once; it
+// skips the test in -short mode or where make is not installed (every
+// caller runs the pipeline through make).
 func buildTools(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the pipeline")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not installed")
+	}
 	bin := filepath.Join(t.TempDir(), "bin")
 	cmd := exec.Command("go", "build", "-o", bin+"/", "./cmd/...")
 	cmd.Dir = repoRoot(t)
@@ -86,12 +94,6 @@ func diff(a, b []string) []string {
 // other sends them to one bin/batch --serve process: the files must not
 // tell them apart either.
 func TestRunResumes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the pipeline")
-	}
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make not installed")
-	}
 	bin := buildTools(t)
 	tmp := t.TempDir()
 	full, cut := filepath.Join(tmp, "a", "run"), filepath.Join(tmp, "b", "run")
@@ -155,12 +157,6 @@ func TestRunResumes(t *testing.T) {
 // accepts its own, also when settings.mk predates a variable that is unset
 // now (a RUN_VARS addition must not disown old runs).
 func TestRunSettings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the pipeline")
-	}
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make not installed")
-	}
 	bin := buildTools(t)
 	out := filepath.Join(t.TempDir(), "run")
 	vars := []string{"ALGO=ppo", "PRESET=course", "ENV=CartPole-v1", "SEED=1", "STEPS=100", "EVAL_EVERY=100", "EVAL_EPISODES=1", "OUT=" + out}
