@@ -20,9 +20,10 @@ const (
 	tolContinuousEnv = 1e-5
 )
 
-// defaultVectors is the shared reference file, relative to this package's
-// directory: the repository's parent directory holds shared/.
-const defaultVectors = "../../../shared/testdata/gym-vectors.json"
+// defaultVectors is the in-repository copy of the Gymnasium reference
+// vectors (testdata/README.md says where they came from);
+// DYNAGO_GYM_VECTORS selects another file.
+const defaultVectors = "testdata/gym-vectors.json"
 
 // gymVectors is the file format written by the Gymnasium recorder; its
 // meta object describes the fields. Values were recorded from Gymnasium
@@ -171,7 +172,7 @@ func loadGymVectors(t *testing.T) *gymVectors {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reading Gymnasium reference vectors: %v (set DYNAGO_GYM_VECTORS to the file, or put shared/testdata/gym-vectors.json beside the repository)", err)
+		t.Fatalf("reading Gymnasium reference vectors: %v (set DYNAGO_GYM_VECTORS to another file)", err)
 	}
 	var v gymVectors
 	if err := json.Unmarshal(quoteNonFinite(b), &v); err != nil {
