@@ -19,36 +19,37 @@
 //     truncated row or a rollout boundary (the end of a file, or a break in
 //     (episode, step)).
 //
-//  3. For Epochs passes, the rows are shuffled (Fisher–Yates with the
-//     caller's rng) and cut into minibatches of Minibatch rows (the last
-//     may be smaller, as in SB3). Per minibatch, advantages are normalised
-//     with the unbiased standard deviation (SB3, CleanRL), and the loss
+//  3. Advantages are normalised (NormAdv) either once over the update's
+//     rows with the population standard deviation (NormAdvBatch, the course
+//     template) or per minibatch with the unbiased one (SB3, CleanRL; a
+//     size-1 minibatch is left raw). For Epochs passes, the rows are
+//     shuffled (Fisher–Yates with the caller's rng) and cut into
+//     minibatches of Minibatch rows (the last may be smaller, as in SB3).
+//     Per minibatch the loss
 //
 //     L = mean(max(−A r, −A clip(r, 1±ε))) − EntCoef·mean(H) + VFCoef·mean(½(V − R)²)
 //
 //     (value term optionally clipped around the pre-update values, CleanRL's
 //     clip_vloss) is differentiated by hand (Surrogate, ValueLoss,
-//     agent.Policy.Backward), the global gradient norm of actor and critic
-//     clipped to MaxGradNorm, and Adam steps with separate learning rates
-//     for the actor (with the Gaussian log-std) and critic groups. With
-//     TargetKL, a minibatch whose approximate KL, mean((r−1) − log r),
-//     exceeds 1.5·TargetKL ends the update before its step (SB3).
+//     agent.Policy.Backward), the gradient norm clipped to MaxGradNorm
+//     (over actor and critic together, or each separately with
+//     ClipPerNetwork; with ClipRealOnly not at all when a row is imagined),
+//     and Adam steps with separate learning rates for the actor (with the
+//     Gaussian log-std) and critic groups. With TargetKL, a minibatch whose
+//     approximate KL, mean((r−1) − log r), exceeds 1.5·TargetKL ends the
+//     update before its step (SB3).
 //
-//  4. Learning rates are multiplied by 1 − progress with Anneal; cmd/ppo
-//     takes progress from --progress or --real-steps/--total-steps.
+//  4. Learning rates (Anneal) and the clip range ε (AnnealClip) are
+//     multiplied by 1 − progress; cmd/ppo takes progress from --progress or
+//     --real-steps/--total-steps.
 //
 // After the first update at a data size, Update allocates nothing.
 //
 // # Presets
 //
-// Preset returns "course" (the course's agent: 128 ReLU, PyTorch init,
-// lr 5e-4/1e-3, 4 epochs, minibatch 64, one update per finished episode,
-// sampled evaluation) or "tuned" (64-64 tanh, orthogonal init, rollouts of
-// 256 steps continuing across episodes, lr 1e-3 for both groups annealed
-// over 100,000 steps, Adam eps 1e-5, 20 epochs, minibatch 64, γ 0.98,
-// λ 0.8, clip 0.2, no entropy bonus, gradient clip 0.5, sampled
-// evaluation). The tuned preset was checked with the collect --steps 256
-// --state → ppo loop on CartPole-v1, evaluating 10 sampled episodes after
-// each 1,000 real steps: the first evaluation with mean return ≥ 475 came
-// after 5,120, 6,144, 5,120, 4,096 and 26,112 real steps for seeds 0–4.
+// Preset returns "course" (the course template's agent) or "tuned"
+// (rl-baselines3-zoo's CartPole-v1 PPO on SB3's defaults, with one
+// environment × 256 steps in place of 8 × 32); the presets map in
+// hyper.go lists each value's source and every difference.
+// docs/RESULTS.md holds their measured steps-to-475.
 package ppo

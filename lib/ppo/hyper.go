@@ -14,13 +14,6 @@ type Hyper struct {
 	// Architecture, used when creating a policy (ppo --init).
 	Policy agent.Config
 
-	// Loop settings the pipeline reads from the preset (documentation for
-	// the driver; Update does not use them): Rollout real steps per update,
-	// 0 meaning one finished episode; EvalGreedy evaluates with the
-	// most probable action instead of sampling.
-	Rollout    int
-	EvalGreedy bool
-
 	ActorLR, CriticLR float64 // Adam learning rates of the two groups
 	AdamEps           float64 // Adam's eps (PyTorch 1e-8; SB3 and CleanRL 1e-5)
 	Epochs            int     // passes over the data
@@ -28,38 +21,53 @@ type Hyper struct {
 	Gamma, Lambda     float64 // discount and GAE λ
 	Clip              float64 // surrogate clip range ε
 	EntCoef, VFCoef   float64 // entropy bonus and value-loss coefficients
-	MaxGradNorm       float64 // global L2 gradient clipping over actor and critic
+	MaxGradNorm       float64 // L2 gradient-norm bound (global over actor and critic unless ClipPerNetwork)
+	ClipPerNetwork    bool    // clip the actor's and the critic's gradient norms separately
+	ClipRealOnly      bool    // no gradient clipping on updates with imagined rows
 	ValueClip         float64 // clip V around its pre-update value (CleanRL clip_vloss uses the clip range)
-	NormAdv           bool    // normalise advantages per minibatch
+	NormAdv           bool    // normalise advantages
+	NormAdvBatch      bool    // ... once over the update's rows with the population std, not per minibatch with the unbiased std
 	Anneal            bool    // learning rates × (1 − progress)
+	AnnealClip        bool    // surrogate clip range × (1 − progress)
 	TotalSteps        int64   // real-step budget, the denominator of progress under --real-steps
 	TargetKL          float64 // stop the update when a minibatch's approx KL > 1.5 TargetKL (SB3)
 }
 
 // presets are the named hyperparameter sets. Sources:
 //
-// course: the course's PPO agent, one 128-unit ReLU layer, PyTorch
-// default init and Adam, one update per finished episode.
+// course: the course template's PPO agent: one 128-unit ReLU layer,
+// PyTorch default init and Adam (eps 1e-8), actor lr 5e-4, critic lr
+// 1e-3, 4 epochs of minibatches of 64, γ 0.99, λ 0.95, clip 0.2, entropy
+// 0.01, value loss 0.5·MSE (VFCoef 1 on ½(V − R)²), advantages normalised
+// once over the update's rows with the population std, and gradient norms
+// clipped to 0.5 separately for actor and critic on real-data updates
+// only (imagined updates are not clipped). One update per finished episode
+// (the pipeline's ROLLOUT = 0).
 //
 // tuned: rl-baselines3-zoo's CartPole-v1 PPO (hyperparams/ppo.yml: 8 envs ×
 // 32 steps, batch 256, 20 epochs, γ 0.98, λ 0.8, lr lin_0.001, clip
-// lin_0.2, ent 0) with CleanRL's single-env choices (64-64 tanh,
-// orthogonal init, Adam eps 1e-5, grad clip 0.5), adapted to one
-// environment (rollout 256) and checked with the collect → ppo loop (see
-// the package documentation for the measured steps-to-475).
+// lin_0.2, ent 0) on SB3's defaults (64-64 tanh actor and critic,
+// orthogonal init, Adam eps 1e-5, global gradient clip 0.5, vf_coef 0.5
+// on F.mse_loss, i.e. value loss 0.5·MSE, advantages normalised per
+// minibatch with the unbiased std). The one difference: the zoo's 8
+// environments × 32 steps become one environment × 256 steps (the
+// pipeline's ROLLOUT = 256), so an update's rows are one 256-step
+// stretch (GAE bootstraps once at its end, not at 8 segment ends) and
+// the rows are more correlated. Measured steps-to-475: docs/RESULTS.md.
 var presets = map[string]Hyper{
 	"course": {
 		Policy:  agent.Config{Hidden: []int{128}, Activation: "relu", Init: agent.InitTorch},
-		Rollout: 0, ActorLR: 5e-4, CriticLR: 1e-3, AdamEps: 1e-8,
+		ActorLR: 5e-4, CriticLR: 1e-3, AdamEps: 1e-8,
 		Epochs: 4, Minibatch: 64, Gamma: 0.99, Lambda: 0.95, Clip: 0.2,
-		EntCoef: 0.01, VFCoef: 0.5, NormAdv: true,
+		EntCoef: 0.01, VFCoef: 1, NormAdv: true, NormAdvBatch: true,
+		MaxGradNorm: 0.5, ClipPerNetwork: true, ClipRealOnly: true,
 	},
 	"tuned": {
 		Policy:  agent.Config{Hidden: []int{64, 64}, Activation: "tanh", Init: agent.InitOrthogonal},
-		Rollout: 256, ActorLR: 1e-3, CriticLR: 1e-3, AdamEps: 1e-5,
-		Epochs: 20, Minibatch: 64, Gamma: 0.98, Lambda: 0.8, Clip: 0.2,
-		EntCoef: 0, VFCoef: 0.5, MaxGradNorm: 0.5, NormAdv: true,
-		Anneal: true, TotalSteps: 100_000,
+		ActorLR: 1e-3, CriticLR: 1e-3, AdamEps: 1e-5,
+		Epochs: 20, Minibatch: 256, Gamma: 0.98, Lambda: 0.8, Clip: 0.2,
+		EntCoef: 0, VFCoef: 1, MaxGradNorm: 0.5, NormAdv: true,
+		Anneal: true, AnnealClip: true, TotalSteps: 100_000,
 	},
 }
 
@@ -103,7 +111,6 @@ func (h Hyper) Check() error {
 		{"value-clip", h.ValueClip, 0, 1e9},
 		{"target-kl", h.TargetKL, 0, 100},
 		{"total-steps", float64(h.TotalSteps), 0, 1e15},
-		{"rollout", float64(h.Rollout), 0, 1 << 30},
 	} {
 		if err := inRange(c.name, c.v, c.lo, c.hi); err != nil {
 			return err

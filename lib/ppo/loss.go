@@ -22,20 +22,27 @@ func Surrogate(logp, oldLogp, adv, clip float64) (loss, dLogp float64) {
 
 // ValueLoss returns the value loss of one sample and its derivative with
 // respect to v. Without clipping (clip ≤ 0) it is ½(v − R)². With
-// clipping it is CleanRL's clip_vloss:
+// clipping it is CleanRL's clip_vloss,
 //
-//	½ max((v − R)², (vOld + clip(v − vOld, −c, c) − R)²)
+//	½ max((v − R)², (vc − R)²),  vc = vOld + clip(v − vOld, −c, c),
 //
-// whose gradient is v − R where the unclipped term is the larger and 0
-// where the clipped one is (the clipped value does not depend on v there).
+// differentiated as PyTorch does: the gradient flows through whichever
+// term is the larger, and through the clipped one only while the clamp is
+// inactive (|v − vOld| ≤ c, where ∂vc/∂v = 1). Inside the clip range the
+// two terms agree up to rounding (vOld + (v − vOld) need not be v), so
+// the row keeps its gradient whichever term wins by an ulp.
 func ValueLoss(v, vOld, ret, clip float64) (loss, dV float64) {
 	d := v - ret
 	if clip <= 0 {
 		return 0.5 * d * d, d
 	}
-	dc := vOld + min(max(v-vOld, -clip), clip) - ret
+	delta := v - vOld
+	dc := vOld + min(max(delta, -clip), clip) - ret
 	if d*d >= dc*dc {
 		return 0.5 * d * d, d
+	}
+	if delta >= -clip && delta <= clip {
+		return 0.5 * dc * dc, dc
 	}
 	return 0.5 * dc * dc, 0
 }

@@ -63,6 +63,12 @@ func TestValueLossDerivative(t *testing.T) {
 		{"clip: unclipped error larger", 1, 0, -1, 0.2, false},
 		{"clip: clipped error larger", 1, 0, 1.1, 0.2, true},
 		{"clip: moved below, clipped larger", -1, 0, -1.1, 0.2, true},
+		// |v − vOld| < c and vOld + (v − vOld) − R rounds one ulp larger
+		// in magnitude than v − R: the clipped term wins the max, and its
+		// gradient must still flow (the clamp is inactive).
+		{"clip inactive, clipped term larger by an ulp", 0.09826861877614328, 0.2367178772171935, 0.06295904227454331, 0.2, false},
+		{"clip inactive, ulp, negative error", -0.20145212605950177, -0.485217047320617, 1.0114830479924464, 0.5, false},
+		{"clip boundary exceeded, unclipped larger", 0.5, 0, 0.2, 0.2, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -84,6 +90,20 @@ func TestValueLossDerivative(t *testing.T) {
 // output-layer biases are the logits (categorical) or the mean (Gaussian)
 // and actor.log_std is the log-std, so this covers the gradients w.r.t.
 // logits, mean and log-std as well as the MLP backward pass.
+// TestValueLossClampInactive checks the rounding case directly: the
+// clipped term is the larger by an ulp yet the gradient is v − R's.
+func TestValueLossClampInactive(t *testing.T) {
+	v, vOld, ret := 0.09826861877614328, 0.2367178772171935, 0.06295904227454331
+	d, dc := v-ret, vOld+(v-vOld)-ret
+	if !(dc*dc > d*d) {
+		t.Fatalf("test point no longer rounds: d %v, dc %v", d, dc)
+	}
+	_, dV := ValueLoss(v, vOld, ret, 0.2)
+	if dV != dc {
+		t.Errorf("dV = %v, want %v", dV, dc)
+	}
+}
+
 func TestLossGradient(t *testing.T) {
 	cases := []struct {
 		name      string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/format"
@@ -33,9 +34,12 @@ type Stats struct {
 // the Policy, so updates split across processes through Save and Load give
 // the same bits as updates in one process.
 type Trainer struct {
-	h      Hyper
-	p      *agent.Policy
-	params []*nn.Param
+	h               Hyper
+	p               *agent.Policy
+	params          []*nn.Param
+	actorP, criticP []*nn.Param
+	clip            float64 // this update's surrogate clip range
+	clipGrad        bool    // this update clips gradient norms
 
 	// Per-row buffers.
 	actions, value, nextValue, adv, ret []float64
@@ -54,7 +58,8 @@ func NewTrainer(p *agent.Policy, h Hyper) *Trainer {
 	if err := h.Check(); err != nil {
 		panic("ppo: NewTrainer: " + err.Error())
 	}
-	return &Trainer{h: h, p: p, params: p.Params()}
+	return &Trainer{h: h, p: p, params: p.Params(), actorP: p.ActorParams(),
+		criticP: p.Opt.Group("critic").Params, clip: h.Clip, clipGrad: h.MaxGradNorm > 0}
 }
 
 // Update runs one PPO update on the transitions t. ends lists the row
@@ -62,8 +67,10 @@ func NewTrainer(p *agent.Policy, h Hyper) *Trainer {
 // one file): a file's last row is always a rollout end, even when the next
 // file happens to continue its (episode, step). progress in [0, 1] is
 // the fraction of the training budget used so far; with Anneal the
-// learning rates are multiplied by 1 − progress. rng shuffles the
-// minibatches.
+// learning rates, and with AnnealClip the surrogate clip range, are
+// multiplied by 1 − progress. rng shuffles the minibatches. With
+// ClipRealOnly, an update whose rows include an imagined one (the
+// imagined column) clips no gradients.
 //
 // Values: V(obs) and the bootstrap values V(next_obs) are recomputed with
 // the current critic (the stored value column is not used), so imagined
@@ -87,6 +94,14 @@ func (tr *Trainer) Update(t *format.Transitions, ends []int, progress float64, r
 	h, p := tr.h, tr.p
 	tr.advantages(t, ends)
 	st := Stats{ExplainedVariance: explainedVariance(tr.ret, tr.value)}
+	if h.NormAdv && h.NormAdvBatch {
+		normalise(tr.adv, 0)
+	}
+	tr.clip = h.Clip
+	if h.AnnealClip {
+		tr.clip = h.Clip * (1 - progress)
+	}
+	tr.clipGrad = h.MaxGradNorm > 0 && !(h.ClipRealOnly && slices.Contains(t.Imagined, true))
 
 	frac := 1.0
 	if h.Anneal {
@@ -228,8 +243,8 @@ func (tr *Trainer) minibatch(t *format.Transitions, mb []int) (s Stats, stop boo
 		copy(tr.mbAct[j*ad:(j+1)*ad], tr.actions[i*ad:(i+1)*ad])
 		tr.mbOld[j], tr.mbAdv[j], tr.mbRet[j], tr.mbVOld[j] = t.LogProb[i], tr.adv[i], tr.ret[i], tr.value[i]
 	}
-	if h.NormAdv && m > 1 {
-		normalise(tr.mbAdv)
+	if h.NormAdv && !h.NormAdvBatch && m > 1 {
+		normalise(tr.mbAdv, 1)
 	}
 	s, _ = tr.evalLoss(tr.mbObs, tr.mbAct, tr.mbOld, tr.mbAdv, tr.mbRet, tr.mbVOld)
 	if h.TargetKL > 0 && s.ApproxKL > 1.5*h.TargetKL {
@@ -237,15 +252,28 @@ func (tr *Trainer) minibatch(t *format.Transitions, mb []int) (s Stats, stop boo
 	}
 	nn.ZeroGrad(tr.params)
 	p.Backward(tr.dLogp, tr.dEnt, tr.dVal)
-	if h.MaxGradNorm > 0 {
-		nn.ClipGradNorm(tr.params, h.MaxGradNorm)
-	}
+	tr.clipGrads()
 	p.Opt.Step()
 	return s, false
 }
 
+// clipGrads clips the gradient norm when this update clips: over actor
+// and critic together, or each separately with ClipPerNetwork.
+func (tr *Trainer) clipGrads() {
+	h := tr.h
+	switch {
+	case !tr.clipGrad:
+	case h.ClipPerNetwork:
+		nn.ClipGradNorm(tr.actorP, h.MaxGradNorm)
+		nn.ClipGradNorm(tr.criticP, h.MaxGradNorm)
+	default:
+		nn.ClipGradNorm(tr.params, h.MaxGradNorm)
+	}
+}
+
 // Loss returns the PPO loss PolicyLoss − EntCoef·Entropy + VFCoef·ValueLoss
-// of one minibatch given per-row inputs (advantages already normalised),
+// of one minibatch given per-row inputs (advantages already normalised;
+// the clip range of the last Update, Clip before any),
 // and with grad true adds its gradient into the policy's parameter
 // gradients. It is the function each minibatch step differentiates,
 // exposed for gradient checks.
@@ -271,10 +299,10 @@ func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s 
 		lr := tr.logp[j] - oldLogp[j]
 		r := math.Exp(lr)
 		s.ApproxKL += (r - 1) - lr
-		if math.Abs(r-1) > h.Clip {
+		if math.Abs(r-1) > tr.clip {
 			clipped++
 		}
-		pl, dl := Surrogate(tr.logp[j], oldLogp[j], adv[j], h.Clip)
+		pl, dl := Surrogate(tr.logp[j], oldLogp[j], adv[j], tr.clip)
 		vl, dv := ValueLoss(tr.val[j], vOld[j], ret[j], h.ValueClip)
 		s.PolicyLoss += pl
 		s.ValueLoss += vl
@@ -291,9 +319,11 @@ func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s 
 	return s, s.PolicyLoss - h.EntCoef*s.Entropy + h.VFCoef*s.ValueLoss
 }
 
-// normalise sets a to (a − mean)/(std + advEps) with the unbiased standard
-// deviation (torch.Tensor.std).
-func normalise(a []float64) {
+// normalise sets a to (a − mean)/(std + advEps), std the standard
+// deviation with ddof degrees of freedom removed: 1 for the unbiased one
+// (torch.Tensor.std, SB3 and CleanRL per minibatch), 0 for the population
+// one (the course template over the whole batch).
+func normalise(a []float64, ddof int) {
 	mean := 0.0
 	for _, v := range a {
 		mean += v
@@ -303,7 +333,7 @@ func normalise(a []float64) {
 	for _, v := range a {
 		ss += (v - mean) * (v - mean)
 	}
-	std := math.Sqrt(ss / float64(len(a)-1))
+	std := math.Sqrt(ss / float64(len(a)-ddof))
 	for i, v := range a {
 		a[i] = (v - mean) / (std + advEps)
 	}

@@ -53,7 +53,7 @@ func New() *cli.App {
 			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
 			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
 			&cli.Int64Flag{Name: "real-steps", Usage: "real environment steps so far `N` (metrics x axis, annealing)"},
-			&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal (default: real-steps/total-steps)"},
+			&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal and --anneal-clip (default: real-steps/total-steps)"},
 			&cli.StringFlag{Name: "preset", Value: "course", Usage: "hyperparameter preset: course or tuned"},
 
 			&cli.StringFlag{Name: "hidden", Usage: "hidden layer `WIDTHS`, comma-separated (--init)"},
@@ -73,9 +73,13 @@ func New() *cli.App {
 			&cli.Float64Flag{Name: "vf-coef", Usage: "value loss coefficient"},
 			&cli.Float64Flag{Name: "max-grad-norm", Usage: "global gradient norm clip (0: off)"},
 			&cli.Float64Flag{Name: "value-clip", Usage: "value clipping range (0: off)"},
-			&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages per minibatch (--norm-adv=false to disable)"},
+			&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages (--norm-adv=false to disable)"},
+			&cli.BoolFlag{Name: "norm-adv-batch", Usage: "normalise advantages once per update with the population std, not per minibatch with the unbiased std"},
+			&cli.BoolFlag{Name: "clip-per-network", Usage: "clip the actor's and the critic's gradient norms separately"},
+			&cli.BoolFlag{Name: "clip-real-only", Usage: "clip no gradients in updates with imagined rows"},
 			&cli.BoolFlag{Name: "anneal", Usage: "anneal learning rates linearly to 0 (--anneal=false to disable)"},
-			&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal"},
+			&cli.BoolFlag{Name: "anneal-clip", Usage: "anneal the surrogate clip range linearly to 0 (--anneal-clip=false to disable)"},
+			&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal and --anneal-clip"},
 			&cli.Float64Flag{Name: "target-kl", Usage: "early-stop KL (0: off)"},
 		},
 		Action: run,
@@ -108,11 +112,14 @@ func hyper(c *cli.Context) (ppo.Hyper, error) {
 	if c.IsSet("total-steps") {
 		h.TotalSteps = c.Int64("total-steps")
 	}
-	if c.IsSet("norm-adv") {
-		h.NormAdv = c.Bool("norm-adv")
+	bools := map[string]*bool{
+		"norm-adv": &h.NormAdv, "norm-adv-batch": &h.NormAdvBatch, "clip-per-network": &h.ClipPerNetwork,
+		"clip-real-only": &h.ClipRealOnly, "anneal": &h.Anneal, "anneal-clip": &h.AnnealClip,
 	}
-	if c.IsSet("anneal") {
-		h.Anneal = c.Bool("anneal")
+	for name, dst := range bools {
+		if c.IsSet(name) {
+			*dst = c.Bool(name)
+		}
 	}
 	if c.IsSet("activation") {
 		h.Policy.Activation = c.String("activation")
@@ -196,9 +203,9 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	switch {
 	case c.IsSet("progress") && (math.IsNaN(progress) || progress < 0 || progress > 1):
 		return tool.Usagef("--progress %v: must be in [0, 1]", progress)
-	case !c.IsSet("progress") && h.Anneal && h.TotalSteps < 1:
-		return tool.Usagef("--anneal needs --progress or --total-steps >= 1")
-	case !c.IsSet("progress") && h.Anneal:
+	case !c.IsSet("progress") && (h.Anneal || h.AnnealClip) && h.TotalSteps < 1:
+		return tool.Usagef("--anneal and --anneal-clip need --progress or --total-steps >= 1")
+	case !c.IsSet("progress") && (h.Anneal || h.AnnealClip):
 		progress = min(1, float64(realSteps)/float64(h.TotalSteps))
 	case !c.IsSet("progress"):
 		progress = 0

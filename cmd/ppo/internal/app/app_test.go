@@ -124,7 +124,7 @@ func TestErrors(t *testing.T) {
 		{"epochs zero", upd("--epochs", "0"), 2, "--epochs 0"},
 		{"minibatch zero", upd("--minibatch", "0"), 2, "--minibatch 0"},
 		{"progress out of range", upd("--progress", "2"), 2, "--progress 2"},
-		{"anneal without budget", upd("--anneal", "--total-steps", "0"), 2, "--anneal needs"},
+		{"anneal without budget", upd("--anneal", "--total-steps", "0"), 2, "--anneal and --anneal-clip need"},
 		{"negative real steps", upd("--real-steps", "-3"), 2, "--real-steps -3"},
 		{"bad hidden", []string{"--init", "--env", "CartPole-v1", "--hidden", "64,x", "--seed", "0", "--out", "x.arrow"}, 2, "--hidden"},
 		{"bad activation", []string{"--init", "--env", "CartPole-v1", "--activation", "sigmoid", "--seed", "0", "--out", "x.arrow"}, 2, "--activation"},
