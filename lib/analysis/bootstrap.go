@@ -3,9 +3,7 @@ package analysis
 import (
 	"fmt"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -49,83 +47,4 @@ func (b Bootstrap) Level() string {
 		return Pct(stats.DefaultConfidence)
 	}
 	return Pct(b.Confidence)
-}
-
-// MeanDifference returns mean(a) - mean(b) with a percentile bootstrap
-// interval from resampling a's and b's values independently (each value
-// is one run's).
-func MeanDifference(rnd *rand.Rand, a, b []float64, opt stats.BootstrapOptions) stats.Interval {
-	if len(a) == 0 || len(b) == 0 {
-		panic("analysis: mean difference of an empty sample")
-	}
-	reps, conf := opt.Reps, opt.Confidence
-	if reps == 0 {
-		reps = stats.DefaultReps
-	}
-	if conf == 0 {
-		conf = stats.DefaultConfidence
-	}
-	d := make([]float64, reps)
-	for k := range d {
-		d[k] = resampledMean(rnd, a) - resampledMean(rnd, b)
-	}
-	return percentileInterval(mean(a)-mean(b), d, conf)
-}
-
-// BootstrapRuns returns f of the runs' values with a percentile interval
-// from resampling runs with replacement: values[i] is run i's.
-func BootstrapRuns[T any](rnd *rand.Rand, values []T, f func([]T) float64, opt stats.BootstrapOptions) stats.Interval {
-	reps, conf := opt.Reps, opt.Confidence
-	if reps == 0 {
-		reps = stats.DefaultReps
-	}
-	if conf == 0 {
-		conf = stats.DefaultConfidence
-	}
-	d := make([]float64, 0, reps)
-	buf := make([]T, len(values))
-	for range reps {
-		for i := range buf {
-			buf[i] = values[rnd.IntN(len(values))]
-		}
-		if v := f(buf); !math.IsNaN(v) {
-			d = append(d, v)
-		}
-	}
-	return percentileInterval(f(values), d, conf)
-}
-
-func resampledMean(rnd *rand.Rand, v []float64) float64 {
-	var s float64
-	for range v {
-		s += v[rnd.IntN(len(v))]
-	}
-	return s / float64(len(v))
-}
-
-func mean(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-// percentileInterval returns point with the (1-conf)/2 and (1+conf)/2
-// percentiles of d (linear interpolation, as numpy); d is sorted in place.
-func percentileInterval(point float64, d []float64, conf float64) stats.Interval {
-	if len(d) == 0 {
-		return stats.Interval{Point: point, Lo: math.NaN(), Hi: math.NaN()}
-	}
-	slices.Sort(d)
-	q := func(p float64) float64 {
-		pos := p * float64(len(d)-1)
-		i := int(math.Floor(pos))
-		if i >= len(d)-1 {
-			return d[len(d)-1]
-		}
-		return d[i] + (pos-float64(i))*(d[i+1]-d[i])
-	}
-	a := (1 - conf) / 2
-	return stats.Interval{Point: point, Lo: q(a), Hi: q(1 - a)}
 }

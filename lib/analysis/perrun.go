@@ -107,7 +107,7 @@ func MeanInterval(b Bootstrap, label string, values []float64) stats.Interval {
 	if len(values) == 0 {
 		panic("analysis: mean interval of no values")
 	}
-	return BootstrapRuns(b.Rand("mean/"+label), values, mean, b.Options())
+	return stats.RunsInterval(b.Rand("mean/"+label), values, stats.MeanOf, b.Options())
 }
 
 // IndexedPairs returns, for every run, every real step at which it has

@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/dynago/dynago/lib/format"
@@ -11,7 +10,7 @@ import (
 )
 
 // IQM returns the interquartile mean of one value per run.
-func IQM(values []float64) float64 { return stats.IQM(Column(values)) }
+func IQM(values []float64) float64 { return stats.IQMOf(values) }
 
 // Column returns values as a [run][task] matrix of one task.
 func Column(values []float64) [][]float64 {
@@ -56,35 +55,6 @@ func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64
 // interval over runs, drawn from the generator of label.
 func IQMInterval(values []float64, b Bootstrap, label string) stats.Interval {
 	return stats.IntervalEstimates(b.Rand(label), Column(values), []stats.Metric{stats.MetricIQM()}, b.Options())[0]
-}
-
-// BootstrapPair returns f(a) - f(b) with a percentile interval from
-// resampling a's and b's values (one per run) independently.
-func BootstrapPair(rnd *rand.Rand, a, b []float64, f func([]float64) float64, opt stats.BootstrapOptions) stats.Interval {
-	if len(a) == 0 || len(b) == 0 {
-		panic("analysis: bootstrap of a difference with an empty sample")
-	}
-	reps, conf := opt.Reps, opt.Confidence
-	if reps == 0 {
-		reps = stats.DefaultReps
-	}
-	if conf == 0 {
-		conf = stats.DefaultConfidence
-	}
-	ra, rb := make([]float64, len(a)), make([]float64, len(b))
-	d := make([]float64, 0, reps)
-	for range reps {
-		for i := range ra {
-			ra[i] = a[rnd.IntN(len(a))]
-		}
-		for i := range rb {
-			rb[i] = b[rnd.IntN(len(b))]
-		}
-		if v := f(ra) - f(rb); !math.IsNaN(v) {
-			d = append(d, v)
-		}
-	}
-	return percentileInterval(f(a)-f(b), d, conf)
 }
 
 // CurveAreas returns, for each run, the normalised area under its curve

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/format"
-	"github.com/dynago/dynago/lib/stats"
 )
 
 func TestCurveAreas(t *testing.T) {
@@ -35,15 +34,6 @@ func TestCurveAreas(t *testing.T) {
 	}
 	if _, err := CurveAreas([]*Run{r}, "missing", Grid{Steps: []float64{0}}); err == nil {
 		t.Error("no error for a run without the metric")
-	}
-}
-
-func TestBootstrapPair(t *testing.T) {
-	a, b := []float64{10, 11, 12, 13}, []float64{1, 2, 3}
-	iv := BootstrapPair(Bootstrap{Seed: 1}.Rand("x"), a, b, mean, stats.BootstrapOptions{Reps: 500})
-	// Point: 11.5 - 2; the extremes of the resampled means bound the interval.
-	if iv.Point != 9.5 || iv.Lo < 10-3 || iv.Hi > 13-1 || !(iv.Lo < iv.Point && iv.Point < iv.Hi) {
-		t.Errorf("interval %+v, want 9.5 inside [7, 12]", iv)
 	}
 }
 

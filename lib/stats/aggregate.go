@@ -27,6 +27,15 @@ func IQM(x [][]float64) float64 {
 	return iqm(x, make([]float64, 0, runs*tasks))
 }
 
+// IQMOf returns the interquartile mean of one value per run (IQM of a
+// one-task matrix) without modifying v.
+func IQMOf(v []float64) float64 {
+	if len(v) == 0 {
+		panic("stats: IQM of no values")
+	}
+	return trimmedMean(slices.Clone(v))
+}
+
 // iqm is IQM using scratch (capacity at least runs × tasks) instead of
 // allocating.
 func iqm(x [][]float64, scratch []float64) float64 {

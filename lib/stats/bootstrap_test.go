@@ -263,3 +263,75 @@ func benchmarkIQMInterval(b *testing.B, reps int) {
 
 func BenchmarkIQMInterval2000(b *testing.B)  { benchmarkIQMInterval(b, 2000) }
 func BenchmarkIQMInterval50000(b *testing.B) { benchmarkIQMInterval(b, 50000) }
+
+// TestRunsAndDifferenceByHand replays RunsInterval and DifferenceInterval
+// with the same seed: runs drawn in order from rnd.IntN, a's before b's,
+// resamples with a NaN statistic left out of the percentiles.
+func TestRunsAndDifferenceByHand(t *testing.T) {
+	a, b := []float64{1, 2, 4, 8}, []float64{0, 3, 5}
+	const reps, seed = 7, 3
+	cases := []struct {
+		name string
+		f    func([]float64) float64
+		diff bool
+	}{
+		{"mean", MeanOf, false},
+		{"mean difference", MeanOf, true},
+		// NaN unless the resample holds the run scoring 8: those resamples drop out.
+		{"nan dropped", func(v []float64) float64 {
+			if !slices.Contains(v, 8) {
+				return math.NaN()
+			}
+			return slices.Max(v)
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rnd := newRand(seed)
+			var d []float64
+			draw := func(v []float64) []float64 {
+				out := make([]float64, len(v))
+				for i := range out {
+					out[i] = v[rnd.IntN(len(v))]
+				}
+				return out
+			}
+			for range reps {
+				v := c.f(draw(a))
+				if c.diff {
+					v -= c.f(draw(b))
+				}
+				if !math.IsNaN(v) {
+					d = append(d, v)
+				}
+			}
+			slices.Sort(d)
+			point := c.f(a)
+			var got Interval
+			if c.diff {
+				point -= c.f(b)
+				got = DifferenceInterval(newRand(seed), a, b, c.f, BootstrapOptions{Reps: reps})
+			} else {
+				got = RunsInterval(newRand(seed), a, c.f, BootstrapOptions{Reps: reps})
+			}
+			conf := DefaultConfidence
+			alpha := (1 - conf) / 2 // in float64 as bootstrap computes it, not the exact constant 0.025
+			want := Interval{Point: point, Lo: percentile(d, alpha), Hi: percentile(d, 1-alpha)}
+			if len(d) == reps && c.name == "nan dropped" {
+				t.Fatalf("seed %d drew no NaN resample: the case tests nothing", seed)
+			}
+			if got != want {
+				t.Errorf("interval %+v, want %+v (%d of %d resamples kept)", got, want, len(d), reps)
+			}
+		})
+	}
+}
+
+// TestAllNaN: a statistic NaN on every resample gives a [NaN, NaN]
+// interval around the point.
+func TestAllNaN(t *testing.T) {
+	got := RunsInterval(newRand(1), []float64{1, 2}, func([]float64) float64 { return math.NaN() }, BootstrapOptions{Reps: 10})
+	if !math.IsNaN(got.Lo) || !math.IsNaN(got.Hi) {
+		t.Errorf("interval %+v, want NaN bounds", got)
+	}
+}

@@ -28,7 +28,7 @@
 //	                    over tasks
 //
 // These agree with RLiable's metrics to within 1e-12 on the cases in
-// shared/testdata/rliable-reference.json (see TestRliableReference).
+// testdata/rliable-reference.json (see TestRliableReference).
 //
 // # Interval estimates
 //
@@ -37,8 +37,13 @@
 // matrix from task j's runs, uniformly with replacement, so tasks are never
 // mixed; the interval is the (1-c)/2 and (1+c)/2 percentiles (linear
 // interpolation, as numpy) of the metric over the resamples, c = 95% by
-// default. RLiable uses 50,000 resamples; DefaultReps is 2,000, enough for
-// figures in milliseconds. ProbabilityOfImprovementInterval resamples X and
+// default, over DefaultReps = 50,000 resamples as in RLiable (MaxReps
+// bounds them). Resamples on which a statistic is NaN are left out of its
+// percentiles, as numpy's nanpercentile does. RunsInterval and
+// DifferenceInterval bootstrap any statistic of one value per run (a mean,
+// an IQM, a fitted growth rate) and of the difference between two
+// independent samples; every bootstrap in dynago goes through this
+// package. ProbabilityOfImprovementInterval resamples X and
 // Y independently (RLiable's StratifiedIndependentBootstrap).
 // PerformanceProfile gives the fraction of runs scoring above each tau
 // (averaged over tasks) with bootstrap bands, and SampleEfficiency a metric

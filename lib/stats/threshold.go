@@ -61,13 +61,9 @@ type StepsEstimate struct {
 // StepsToThresholdEstimate returns how many steps runs need to reach
 // threshold. Randomness comes only from rnd.
 func StepsToThresholdEstimate(rnd *rand.Rand, runs []Curve, threshold float64, opt ThresholdOptions) StepsEstimate {
-	bopt := opt.Bootstrap.withDefaults()
 	budget := opt.budget(runs)
 	steps, censored, reached := censoredSteps(runs, threshold, opt.Interpolate, budget)
-	agg := opt.aggregate(len(runs))
-	iv := bootstrap(bopt.Reps, bopt.Confidence, []float64{agg(censored)}, func(out []float64) {
-		out[0] = agg(resample1(rnd, censored))
-	})[0]
+	iv := RunsInterval(rnd, censored, opt.aggregate(), opt.Bootstrap)
 	return StepsEstimate{Steps: steps, Reached: reached, Interval: iv}
 }
 
@@ -76,16 +72,10 @@ func StepsToThresholdEstimate(rnd *rand.Rand, runs []Curve, threshold float64, o
 // from resampling a's and b's runs independently. Both use one budget: the
 // largest step of any curve in a or b unless opt.Budget is set.
 func StepsToThresholdDifference(rnd *rand.Rand, a, b []Curve, threshold float64, opt ThresholdOptions) Interval {
-	bopt := opt.Bootstrap.withDefaults()
 	budget := opt.budget(append(append([]Curve(nil), a...), b...))
 	_, ca, _ := censoredSteps(a, threshold, opt.Interpolate, budget)
 	_, cb, _ := censoredSteps(b, threshold, opt.Interpolate, budget)
-	aggA, aggB := opt.aggregate(len(a)), opt.aggregate(len(b))
-	point := aggA(ca) - aggB(cb)
-	return bootstrap(bopt.Reps, bopt.Confidence, []float64{point}, func(out []float64) {
-		ra := aggA(resample1(rnd, ca))
-		out[0] = ra - aggB(resample1(rnd, cb))
-	})[0]
+	return DifferenceInterval(rnd, ca, cb, opt.aggregate(), opt.Bootstrap)
 }
 
 func (o ThresholdOptions) budget(runs []Curve) float64 {
@@ -101,12 +91,12 @@ func (o ThresholdOptions) budget(runs []Curve) float64 {
 	return b
 }
 
-// aggregate returns the aggregate over n runs' steps as a function that
-// reorders a buffer it owns.
-func (o ThresholdOptions) aggregate(n int) func([]float64) float64 {
-	buf := make([]float64, n)
+// aggregate returns the aggregate over runs' steps as a function that
+// copies its argument into a buffer it owns and reorders that.
+func (o ThresholdOptions) aggregate() func([]float64) float64 {
+	var buf []float64
 	return func(v []float64) float64 {
-		copy(buf, v)
+		buf = append(buf[:0], v...)
 		if o.Median {
 			return medianOf(buf)
 		}
@@ -131,14 +121,4 @@ func censoredSteps(runs []Curve, threshold float64, interpolate bool, budget flo
 		}
 	}
 	return steps, censored, float64(n) / float64(len(runs))
-}
-
-// resample1 returns a resample of v with replacement. It allocates; the
-// vectors are short (one value per run).
-func resample1(rnd *rand.Rand, v []float64) []float64 {
-	out := make([]float64, len(v))
-	for i := range out {
-		out[i] = v[rnd.IntN(len(v))]
-	}
-	return out
 }

@@ -60,7 +60,7 @@ func common(name string) []cli.Flag {
 		&cli.StringFlag{Name: "out", Required: true, Usage: "output `DIR`ectory, created if needed"},
 		&cli.StringFlag{Name: "name", Value: name, Usage: "base `NAME` of the output files"},
 		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
+		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
 		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
 		&cli.StringFlag{Name: "variants", Usage: "only variants `a,b,...`, in this order (default: all, sorted)"},
 		&cli.StringFlag{Name: "task-by", Value: analysis.TaskByNone, Usage: "tasks: none (one task), env (files' env metadata) or variant (VARIANT/TASK)"},
@@ -94,8 +94,8 @@ func setup(c *cli.Context) (*env, error) {
 	}
 	e := &env{c: c, out: c.String("out"), name: c.String("name")}
 	e.boot = analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")}
-	if e.boot.Reps < 1 {
-		return nil, tool.Usagef("--reps %d: must be at least 1", e.boot.Reps)
+	if e.boot.Reps < 1 || e.boot.Reps > stats.MaxReps {
+		return nil, tool.Usagef("--reps %d: must be in [1, %d]", e.boot.Reps, stats.MaxReps)
 	}
 	if cf := e.boot.Confidence; !(cf > 0 && cf < 1) {
 		return nil, tool.Usagef("--confidence %g: must be in (0, 1)", cf)

@@ -16,7 +16,7 @@ func commonFlags(own ...cli.Flag) []cli.Flag {
 		&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
 		&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
 		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` (RLiable uses 50,000; use that for a paper)"},
+		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
 		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
 	}, own...)
 }
@@ -28,7 +28,7 @@ type common struct {
 }
 
 // parseCommon reads and checks commonFlags: no positional arguments,
-// --reps at least 1, --confidence in (0, 1); --out defaults to
+// --reps in [1, stats.MaxReps], --confidence in (0, 1); --out defaults to
 // DIR/report.md.
 func parseCommon(c *cli.Context) (common, error) {
 	if c.Args().Len() > 0 {
@@ -42,8 +42,8 @@ func parseCommon(c *cli.Context) (common, error) {
 		o.Out = filepath.Join(o.Runs, "report.md")
 	}
 	switch {
-	case o.Boot.Reps < 1:
-		return o, tool.Usagef("--reps %d: must be at least 1", o.Boot.Reps)
+	case o.Boot.Reps < 1 || o.Boot.Reps > stats.MaxReps:
+		return o, tool.Usagef("--reps %d: must be in [1, %d]", o.Boot.Reps, stats.MaxReps)
 	case !(o.Boot.Confidence > 0 && o.Boot.Confidence < 1):
 		return o, tool.Usagef("--confidence %g: must be in (0, 1)", o.Boot.Confidence)
 	}

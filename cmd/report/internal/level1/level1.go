@@ -198,7 +198,7 @@ func earlyPenalty(r *analysis.Report, set *analysis.Set, a *Answers, opt Options
 	if err != nil {
 		return err
 	}
-	a.EarlyDiff = analysis.MeanDifference(opt.Boot.Rand("early"), dy, pp, opt.Boot.Options())
+	a.EarlyDiff = stats.DifferenceInterval(opt.Boot.Rand("early"), dy, pp, stats.MeanOf, opt.Boot.Options())
 	a.Penalty = a.EarlyDiff.Hi < 0
 	d := a.EarlyDiff
 	sec := r.Section("2. Is there an early model-learning penalty?")
@@ -353,7 +353,7 @@ func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 		if _, err := analysis.GrowthRate(k, meanCurve(e)); err != nil {
 			return fmt.Errorf("E_k at %s real steps: %w", analysis.Num(at), err)
 		}
-		growth[i] = analysis.BootstrapRuns(opt.Boot.Rand(fmt.Sprintf("growth/%g", at)), e, fit, opt.Boot.Options())
+		growth[i] = stats.RunsInterval(opt.Boot.Rand(fmt.Sprintf("growth/%g", at)), e, fit, opt.Boot.Options())
 		hor[i] = horizon(k, meanCurve(e), opt.EkRatio)
 	}
 	a.GrowthEarly, a.GrowthLate = growth[0], growth[1]

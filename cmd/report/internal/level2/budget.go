@@ -8,6 +8,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
 )
 
 func regimeName(variant string) string {
@@ -73,7 +74,7 @@ func budget(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (str
 	slices.SortStableFunc(order, func(i, j int) int { return -cmpFloat(a.Budget[i].Area.Point, a.Budget[j].Area.Point) })
 	bi, si := order[0], order[1]
 	a.BestBudget = a.Budget[bi]
-	a.BudgetGap = analysis.BootstrapPair(opt.Boot.Rand("area-gap/"+sw[bi].variant+"/"+sw[si].variant), areas[bi], areas[si], analysis.IQM, opt.Boot.Options())
+	a.BudgetGap = stats.DifferenceInterval(opt.Boot.Rand("area-gap/"+sw[bi].variant+"/"+sw[si].variant), areas[bi], areas[si], analysis.IQM, opt.Boot.Options())
 	// Pairs with the larger budget first.
 	rev := slices.Clone(variants)
 	slices.Reverse(rev)

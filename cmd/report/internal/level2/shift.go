@@ -7,6 +7,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/stats"
 )
 
 // dimNames are the state dimensions' names of environments the report
@@ -92,7 +93,7 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 			}
 			st.Dyna = analysis.IQMInterval(dy, opt.Boot, label+"/dyna")
 			st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
-			st.Diff = analysis.BootstrapPair(opt.Boot.Rand(label+"/diff"), dy, pp, analysis.IQM, opt.Boot.Options())
+			st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, analysis.IQM, opt.Boot.Options())
 			if st.Diff.Hi < 0 {
 				a.CostStages = append(a.CostStages, st.Name)
 			}
@@ -140,7 +141,7 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 			if err != nil {
 				return "", err
 			}
-			d := analysis.BootstrapPair(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, analysis.IQM, opt.Boot.Options())
+			d := stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, analysis.IQM, opt.Boot.Options())
 			switch side(d, 0) {
 			case -1:
 				a.BehindSteps = append(a.BehindSteps, step)

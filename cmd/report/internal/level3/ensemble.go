@@ -77,7 +77,7 @@ func ensembleSection(r *analysis.Report, set *analysis.Set, cat catalogue, a *An
 	}
 	last := len(vs) - 1
 	if last > 0 {
-		e.SpearmanDiff = analysis.MeanDifference(opt.Boot.Rand("spearman-diff"), spear[last], spear[0], opt.Boot.Options())
+		e.SpearmanDiff = stats.DifferenceInterval(opt.Boot.Rand("spearman-diff"), spear[last], spear[0], stats.MeanOf, opt.Boot.Options())
 	}
 
 	sec := r.Section(ensembleTitle)

@@ -73,7 +73,7 @@ func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+ungated.Name, eff[ungated.Name])
 	if cat.PPO != "" {
 		g.PPOEff = analysis.MeanInterval(opt.Boot, "eff/"+cat.PPO, eff[cat.PPO])
-		g.UngatedVsPPODiff = analysis.MeanDifference(opt.Boot.Rand("eff-diff/"+ungated.Name+"/"+cat.PPO), eff[ungated.Name], eff[cat.PPO], opt.Boot.Options())
+		g.UngatedVsPPODiff = stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+ungated.Name+"/"+cat.PPO), eff[ungated.Name], eff[cat.PPO], stats.MeanOf, opt.Boot.Options())
 	}
 	scores := func(v string) analysis.Scores {
 		x := make([][]float64, len(eff[v]))
@@ -95,7 +95,7 @@ func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
 	for i, v := range g.Gated {
 		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
-		g.EffDiff = append(g.EffDiff, analysis.MeanDifference(opt.Boot.Rand("eff-diff/"+v+"/"+ungated.Name), eff[v], eff[ungated.Name], opt.Boot.Options()))
+		g.EffDiff = append(g.EffDiff, stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+v+"/"+ungated.Name), eff[v], eff[ungated.Name], stats.MeanOf, opt.Boot.Options()))
 		g.POI = append(g.POI, imp[i].P)
 		k, err := analysis.PerRun(sub.Of(v), kept)
 		if err != nil {
@@ -288,8 +288,8 @@ func stressSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 	}
 	for _, d := range gated {
 		s.Gated = append(s.Gated, d.Name)
-		fd := analysis.MeanDifference(opt.Boot.Rand("final-diff/"+d.Name), finals[d.Name], finals[ungated.Name], opt.Boot.Options())
-		dd := analysis.MeanDifference(opt.Boot.Rand("drop-diff/"+d.Name), drops[d.Name], drops[ungated.Name], opt.Boot.Options())
+		fd := stats.DifferenceInterval(opt.Boot.Rand("final-diff/"+d.Name), finals[d.Name], finals[ungated.Name], stats.MeanOf, opt.Boot.Options())
+		dd := stats.DifferenceInterval(opt.Boot.Rand("drop-diff/"+d.Name), drops[d.Name], drops[ungated.Name], stats.MeanOf, opt.Boot.Options())
 		s.FinalDiff, s.DropDiff = append(s.FinalDiff, fd), append(s.DropDiff, dd)
 		s.Stabilises = append(s.Stabilises, dd.Hi < 0 || fd.Lo > 0)
 	}
