@@ -5,8 +5,8 @@ package main
 import (
 	"os"
 
-	"github.com/dynago/dynago/cmd/inspect/internal/inspect"
+	"github.com/dynago/dynago/cmd/inspect/internal/app"
 	"github.com/dynago/dynago/lib/tool"
 )
 
-func main() { os.Exit(tool.Main(inspect.App())) }
+func main() { os.Exit(tool.Main(app.New())) }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/dynago/dynago/lib/tool"
 )
 
 // Slurm submits each batch of runs as one job array. A generated script,
@@ -56,7 +58,7 @@ func (s Slurm) Execute(ctx context.Context, dirs []string, done func(i int)) err
 	if err := os.WriteFile(base+".list", []byte(strings.Join(dirs, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(base+".sh", fmt.Appendf(nil, slurmScript, shellQuote(base+".list")), 0o755); err != nil {
+	if err := os.WriteFile(base+".sh", fmt.Appendf(nil, slurmScript, tool.Quote(base+".list")), 0o755); err != nil {
 		return err
 	}
 	for _, d := range dirs {
@@ -136,14 +138,6 @@ func lastLine(s string) string {
 		}
 	}
 	return last
-}
-
-// shellQuote quotes s for sh.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:,@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // CheckSlurm reports whether sbatch, squeue and scancel are on PATH and

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
 )
 
 // Options configure a sweep. Dir must be absolute when the backend runs
@@ -350,7 +351,7 @@ func (sp *Space) assignments(c Config) [][2]string {
 func quoteAll(a []string) []string {
 	q := make([]string, len(a))
 	for i, s := range a {
-		q[i] = shellQuote(s)
+		q[i] = tool.Quote(s)
 	}
 	return q
 }

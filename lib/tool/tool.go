@@ -165,14 +165,16 @@ func Provenance(c *cli.Context) map[string]string {
 	args := c.App.Name
 	if a, ok := c.App.Metadata["args"].([]string); ok && len(a) > 0 {
 		for _, x := range a[1:] {
-			args += " " + quote(x)
+			args += " " + Quote(x)
 		}
 	}
 	return map[string]string{"tool": c.App.Name, "tool_version": Version, "args": args}
 }
 
-func quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
+// Quote quotes s as one word for sh: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func Quote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:,@%") == "" {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -6,8 +6,8 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/dynago/dynago/cmd/inspect/internal/inspect"
+	"github.com/dynago/dynago/cmd/inspect/internal/app"
 )
 
 // New returns the inspect command.
-func New() *cli.App { return inspect.App() }
+func New() *cli.App { return app.New() }

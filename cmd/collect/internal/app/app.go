@@ -56,18 +56,18 @@ func New() *cli.App {
 		UsageText:   "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow | --planner cem [--model MODEL.arrow]] [--state FILE]\n   collect --eval --env ID (--policy P.arrow | --planner cem --model MODEL.arrow) --episodes N --seed S --real-steps R --metrics M.arrow",
 		Description: Usage,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "env", Required: true, Usage: "Gymnasium environment `ID`"},
+			tool.EnvFlag("", true),
 			&cli.IntFlag{Name: "steps", Usage: "record `N` steps"},
 			&cli.IntFlag{Name: "episodes", Usage: "stop after `N` finished episodes"},
 			&cli.IntFlag{Name: "max-steps", Usage: "with --episodes, stop after at most `M` steps"},
-			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
-			&cli.StringFlag{Name: "out", Usage: "transitions `FILE` to write"},
+			tool.SeedFlag("", true),
+			tool.OutFlag("transitions `FILE` to write", false),
 			&cli.StringFlag{Name: "policy", Usage: "act with the policy in `FILE` (default: uniform random actions)"},
 			&cli.BoolFlag{Name: "greedy", Usage: "act with the most probable action instead of sampling"},
 			&cli.StringFlag{Name: "state", Usage: "continue from and save to state `FILE` (JSON)"},
 			&cli.BoolFlag{Name: "eval", Usage: "evaluate --policy on --episodes fresh episodes, write --metrics"},
-			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (--eval)"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write (--eval, or --planner)"},
+			tool.RealStepsFlag("real steps so far `R`, the metrics' x axis (--eval)"),
+			tool.MetricsFlag("metrics `FILE` to write (--eval, or --planner)"),
 		}, plannerFlags()...),
 		Action: run,
 	}
@@ -87,20 +87,22 @@ type options struct {
 func parse(c *cli.Context) (*options, error) {
 	o := &options{
 		steps: c.Int("steps"), episodes: c.Int("episodes"), maxSteps: c.Int("max-steps"),
-		seed: c.Int64("seed"), out: c.String("out"), policy: c.String("policy"),
+		out: c.String("out"), policy: c.String("policy"),
 		state: c.String("state"), metrics: c.String("metrics"),
-		greedy: c.Bool("greedy"), eval: c.Bool("eval"), realSteps: c.Int64("real-steps"),
+		greedy: c.Bool("greedy"), eval: c.Bool("eval"),
 	}
-	if c.NArg() > 0 {
-		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	if err := tool.NoArgs(c); err != nil {
+		return nil, err
 	}
-	e, err := env.Make(c.String("env"))
-	if err != nil {
-		return nil, tool.Usagef("--env: %w", err)
+	var err error
+	if o.env, err = tool.Env("--env", c.String("env")); err != nil {
+		return nil, err
 	}
-	o.env = e
-	if o.seed < 0 {
-		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
+	if o.seed, err = tool.Seed(c); err != nil {
+		return nil, err
+	}
+	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
+		return nil, err
 	}
 	if err := parsePlanner(c, o); err != nil {
 		return nil, err
@@ -113,8 +115,6 @@ func parse(c *cli.Context) (*options, error) {
 			return nil, tool.Usagef("--eval needs --metrics")
 		case o.episodes < 1 || o.episodes > maxEpisodes:
 			return nil, tool.Usagef("--episodes %d: must be in [1, %d] with --eval", o.episodes, maxEpisodes)
-		case o.realSteps < 0:
-			return nil, tool.Usagef("--real-steps %d: must be >= 0 with --eval", o.realSteps)
 		case c.IsSet("steps"), c.IsSet("max-steps"), o.state != "":
 			return nil, tool.Usagef("--eval runs whole episodes: --steps, --max-steps and --state are not allowed")
 		}

@@ -145,9 +145,6 @@ func parsePlanner(c *cli.Context, o *options) error {
 	default:
 		return tool.Usagef("--cem-termination %q: must be model, model-soft, env, model+env or none", cfg.Termination)
 	}
-	if o.metrics != "" && o.realSteps < 0 {
-		return tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
-	}
 	p.cfg = cfg
 	return nil
 }

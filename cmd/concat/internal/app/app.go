@@ -34,7 +34,7 @@ func New() *cli.App {
 		UsageText:   "concat [--run NAME] [--variant V] [--seed S] --out OUT.arrow FILE...",
 		Description: Usage,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Required: true, Usage: "metrics `FILE` to write"},
+			tool.OutFlag("metrics `FILE` to write", true),
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` for every row"},
 			&cli.StringFlag{Name: "variant", Usage: "variant `NAME` for every row"},
 			&cli.Int64Flag{Name: "seed", Value: -1, Usage: "seed `S` for every row (default: keep)"},

@@ -104,8 +104,8 @@ func New() *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "dynamics model `FILE` (weights)"},
 			&cli.StringFlag{Name: "data", Usage: "held-out real transitions `FILE`"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
-			&cli.Int64Flag{Name: "real-steps", Usage: "real steps so far `N`, the metrics' x axis"},
+			tool.MetricsFlag(""),
+			tool.RealStepsFlag("real steps so far `R`, the metrics' x axis"),
 			&cli.IntFlag{Name: "k", Value: defaultK, Usage: "longest open-loop horizon `K`"},
 			&cli.IntFlag{Name: "starts", Usage: "use at most `N` open-loop start rows (0: all)"},
 			&cli.IntFlag{Name: "var-bins", Value: defaultVar, Usage: "quantile bins `B` of the ensemble spread"},
@@ -114,7 +114,7 @@ func New() *cli.App {
 			&cli.StringSliceFlag{Name: "hist", Usage: "histogram the states of `LABEL=FILE` (repeatable)"},
 			&cli.IntFlag{Name: "hist-bins", Value: defaultHB, Usage: "histogram bins `B` per dim"},
 			&cli.StringFlag{Name: "hist-range", Usage: "histogram ranges `LO:HI,LO:HI,...`, one per dim", DefaultText: "from the environment"},
-			&cli.Int64Flag{Name: "seed", Usage: "random seed `S` of the start subsample"},
+			tool.SeedFlag("random seed `S` of the start subsample", false),
 		},
 		Action: run,
 	}
@@ -135,12 +135,18 @@ type options struct {
 func parse(c *cli.Context) (*options, error) {
 	o := &options{
 		model: c.String("model"), data: c.String("data"), metrics: c.String("metrics"),
-		realSteps: c.Int64("real-steps"), seed: c.Int64("seed"),
 		k: c.Int("k"), starts: c.Int("starts"), varBins: c.Int("var-bins"),
 		old: c.String("old"), new: c.String("new"), histBins: c.Int("hist-bins"),
 	}
-	if c.NArg() > 0 {
-		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	if err := tool.NoArgs(c); err != nil {
+		return nil, err
+	}
+	var err error
+	if o.seed, err = tool.Seed(c); err != nil {
+		return nil, err
+	}
+	if o.realSteps, err = tool.RealSteps(c, false, ""); err != nil {
+		return nil, err
 	}
 	// Checked here rather than with Required, which prints the whole help.
 	for _, f := range []string{"model", "data", "metrics"} {
@@ -160,10 +166,6 @@ func parse(c *cli.Context) (*options, error) {
 		}
 	}
 	switch {
-	case o.realSteps < 0:
-		return nil, tool.Usagef("--real-steps %d: must be >= 0", o.realSteps)
-	case o.seed < 0:
-		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
 	case (o.old == "") != (o.new == ""):
 		return nil, tool.Usagef("--old and --new: give both or neither")
 	}

@@ -82,10 +82,10 @@ func New() *cli.App {
 		Description: Usage,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "data", Required: true, Usage: "transitions `FILE` (repeat; read in order)"},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "model weights `FILE` to write"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
-			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
-			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (needed with --metrics)"},
+			tool.OutFlag("model weights `FILE` to write", true),
+			tool.MetricsFlag(""),
+			tool.SeedFlag("", true),
+			tool.RealStepsFlag(""),
 			&cli.StringFlag{Name: "preset", Value: "tuned", Usage: "model and training preset: course or tuned"},
 			&cli.IntFlag{Name: "buffer-size", Value: 10000, Usage: "keep the newest `N` real transitions (0: all)"},
 			&cli.StringFlag{Name: "buffer-out", Usage: "write the buffer used to `FILE`"},
@@ -104,7 +104,7 @@ func New() *cli.App {
 			&cli.Float64Flag{Name: "term-pos-weight", Usage: "weight `X` of terminal rows in the termination loss (default 1; a new model only)"},
 			&cli.BoolFlag{Name: "exact-const-reward", Usage: "with normalisation, predict a reward constant in the buffer as that constant (a new model only)"},
 			&cli.BoolFlag{Name: "mirror", Usage: "add the buffer's reflection under the environment's symmetry"},
-			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
+			tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
 		},
 		Action: run,
 	}
@@ -132,11 +132,22 @@ func parse(c *cli.Context) (*options, error) {
 	o := &options{
 		data: c.StringSlice("data"), out: c.String("out"), metrics: c.String("metrics"),
 		bufferOut: c.String("buffer-out"), warm: c.String("warm-start"), preset: c.String("preset"),
-		envID: c.String("env"), seed: c.Int64("seed"), realSteps: c.Int64("real-steps"),
-		bufferSize: c.Int("buffer-size"), mirror: c.Bool("mirror"),
+		envID: c.String("env"), bufferSize: c.Int("buffer-size"), mirror: c.Bool("mirror"),
 	}
-	if c.NArg() > 0 {
-		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
+	if err := tool.NoArgs(c); err != nil {
+		return nil, err
+	}
+	var err error
+	if o.seed, err = tool.Seed(c); err != nil {
+		return nil, err
+	}
+	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
+		return nil, err
+	}
+	if o.envID != "" {
+		if _, err := tool.Env("--env", o.envID); err != nil {
+			return nil, err
+		}
 	}
 	cfg, err := dynamics.Preset(o.preset)
 	if err != nil {
@@ -144,10 +155,6 @@ func parse(c *cli.Context) (*options, error) {
 	}
 	o.fit = presetFit[o.preset]
 	switch {
-	case o.seed < 0:
-		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
-	case o.metrics != "" && o.realSteps < 0:
-		return nil, tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
 	case o.bufferSize < 0 || o.bufferSize > maxBuffer:
 		return nil, tool.Usagef("--buffer-size %d: must be in [0, %d]", o.bufferSize, maxBuffer)
 	case c.IsSet("epochs") && c.IsSet("updates"):

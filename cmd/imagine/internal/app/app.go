@@ -72,10 +72,10 @@ func New() *cli.App {
 			&cli.StringFlag{Name: "model", Required: true, Usage: "dynamics model `FILE` (fitmodel --out)"},
 			&cli.StringFlag{Name: "policy", Required: true, Usage: "policy `FILE`"},
 			&cli.StringFlag{Name: "data", Required: true, Usage: "transitions `FILE` to draw start states from (real rows only)"},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "imagined transitions `FILE` to write"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
-			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
-			&cli.Int64Flag{Name: "real-steps", Value: -1, Usage: "real steps so far `R`, the metrics' x axis (needed with --metrics)"},
+			tool.OutFlag("imagined transitions `FILE` to write", true),
+			tool.MetricsFlag(""),
+			tool.SeedFlag("", true),
+			tool.RealStepsFlag(""),
 			&cli.IntFlag{Name: "batches", Value: 10, Usage: "number of rollouts `B`"},
 			&cli.IntFlag{Name: "horizon", Value: 5, Usage: "steps per rollout at most `H`"},
 			&cli.StringFlag{Name: "propagation", Value: PropRandom, Usage: "random, member or mean"},
@@ -83,7 +83,7 @@ func New() *cli.App {
 			&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
 			&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
 			&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
-			&cli.StringFlag{Name: "env", Usage: "environment `ID` (default: the data's \"env\" metadata)"},
+			tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
 		},
 		Action: run,
 	}
@@ -98,7 +98,7 @@ type options struct {
 func parse(c *cli.Context) (*options, error) {
 	o := &options{
 		model: c.String("model"), policy: c.String("policy"), data: c.String("data"), out: c.String("out"),
-		metrics: c.String("metrics"), envID: c.String("env"), seed: c.Int64("seed"), realSteps: c.Int64("real-steps"),
+		metrics: c.String("metrics"), envID: c.String("env"),
 		roll: Rollout{
 			Batches: c.Int("batches"), Horizon: c.Int("horizon"),
 			Propagation: c.String("propagation"), Termination: c.String("termination"),
@@ -106,14 +106,23 @@ func parse(c *cli.Context) (*options, error) {
 			Gate:            c.Float64("gate-variance"), Noise: c.Float64("noise-sigma"),
 		},
 	}
+	if err := tool.NoArgs(c); err != nil {
+		return nil, err
+	}
+	var err error
+	if o.seed, err = tool.Seed(c); err != nil {
+		return nil, err
+	}
+	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
+		return nil, err
+	}
+	if o.envID != "" {
+		if _, err := tool.Env("--env", o.envID); err != nil {
+			return nil, err
+		}
+	}
 	r := &o.roll
 	switch {
-	case c.NArg() > 0:
-		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
-	case o.seed < 0:
-		return nil, tool.Usagef("--seed %d: must be >= 0", o.seed)
-	case o.metrics != "" && o.realSteps < 0:
-		return nil, tool.Usagef("--real-steps %d: must be >= 0 with --metrics", o.realSteps)
 	case r.Batches < 1 || r.Batches > maxBatches:
 		return nil, tool.Usagef("--batches %d: must be in [1, %d]", r.Batches, maxBatches)
 	case r.Horizon < 1 || r.Horizon > maxHorizon:

@@ -12,7 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/agent"
-	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/ppo"
 	"github.com/dynago/dynago/lib/tool"
@@ -46,13 +45,13 @@ func New() *cli.App {
 		Description: Usage,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "init", Usage: "create a fresh policy for --env"},
-			&cli.StringFlag{Name: "env", Usage: "Gymnasium environment `ID` (--init)"},
+			tool.EnvFlag("Gymnasium environment `ID` (--init)", false),
 			&cli.StringFlag{Name: "policy", Usage: "policy `FILE` to update"},
 			&cli.StringSliceFlag{Name: "data", Usage: "transitions `FILE` (repeatable, read in order)"},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "policy `FILE` to write"},
-			&cli.StringFlag{Name: "metrics", Usage: "metrics `FILE` to write"},
-			&cli.Int64Flag{Name: "seed", Required: true, Usage: "random seed `S`"},
-			&cli.Int64Flag{Name: "real-steps", Usage: "real environment steps so far `N` (metrics x axis, annealing)"},
+			tool.OutFlag("policy `FILE` to write", true),
+			tool.MetricsFlag(""),
+			tool.SeedFlag("", true),
+			tool.RealStepsFlag("real environment steps so far `R` (metrics x axis, annealing)"),
 			&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal and --anneal-clip (default: real-steps/total-steps)"},
 			&cli.StringFlag{Name: "preset", Value: "course", Usage: "hyperparameter preset: course or tuned"},
 
@@ -149,16 +148,16 @@ func hyper(c *cli.Context) (ppo.Hyper, error) {
 }
 
 func run(c *cli.Context) error {
-	if c.NArg() > 0 {
-		return tool.Usagef("unexpected argument %q", c.Args().First())
+	if err := tool.NoArgs(c); err != nil {
+		return err
 	}
 	h, err := hyper(c)
 	if err != nil {
 		return err
 	}
-	seed := c.Int64("seed")
-	if seed < 0 {
-		return tool.Usagef("--seed %d: must be >= 0", seed)
+	seed, err := tool.Seed(c)
+	if err != nil {
+		return err
 	}
 	meta := format.Meta(tool.Provenance(c))
 	meta["seed"] = strconv.FormatInt(seed, 10)
@@ -175,9 +174,9 @@ func initPolicy(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error
 	case c.IsSet("policy"), c.IsSet("data"), c.IsSet("metrics"):
 		return tool.Usagef("--init takes no --policy, --data or --metrics")
 	}
-	e, err := env.Make(c.String("env"))
+	e, err := tool.Env("--env", c.String("env"))
 	if err != nil {
-		return tool.Usagef("--env: %w", err)
+		return err
 	}
 	meta["env"] = e.ID()
 	p := agent.New(h.Policy, e.ObservationSpace(), e.ActionSpace(), rand.New(rand.NewPCG(uint64(seed), 0)))
@@ -186,7 +185,10 @@ func initPolicy(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error
 
 func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	data := c.StringSlice("data")
-	realSteps := c.Int64("real-steps")
+	realSteps, err := tool.RealSteps(c, false, "")
+	if err != nil {
+		return err
+	}
 	switch {
 	case c.String("policy") == "":
 		return tool.Usagef("--policy is required (or --init)")
@@ -194,8 +196,6 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		return tool.Usagef("--data is required (or --init)")
 	case c.String("metrics") == "":
 		return tool.Usagef("--metrics is required (or --init)")
-	case realSteps < 0:
-		return tool.Usagef("--real-steps %d: must be >= 0", realSteps)
 	case c.IsSet("env"):
 		return tool.Usagef("--env is only for --init")
 	}

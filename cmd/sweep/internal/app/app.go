@@ -46,7 +46,7 @@ func New() *cli.App {
 			&cli.StringFlag{Name: "space", Required: true, Usage: "search space `FILE` (YAML or JSON)"},
 			&cli.StringFlag{Name: "dir", Required: true, Usage: "sweep `DIR`ectory, created or resumed"},
 			&cli.StringFlag{Name: "optimizer", Value: "hyperband", Usage: "grid, random, sh (successive halving) or hyperband"},
-			&cli.Int64Flag{Name: "seed", Value: 0, Usage: "random seed of the optimiser"},
+			tool.SeedFlag("random seed `S` of the optimiser", false),
 			&cli.IntFlag{Name: "trials", Value: 20, Usage: "configurations for random search"},
 			&cli.IntFlag{Name: "grid-points", Value: 3, Usage: "grid points per numeric parameter"},
 			&cli.IntFlag{Name: "eta", Value: 3, Usage: "halving rate of sh and hyperband"},
@@ -122,8 +122,11 @@ func newBackend(c *cli.Context, dir string) (sweep.Backend, error) {
 }
 
 func run(c *cli.Context) error {
-	if c.NArg() > 0 {
-		return tool.Usagef("unexpected argument %q", c.Args().First())
+	if err := tool.NoArgs(c); err != nil {
+		return err
+	}
+	if _, err := tool.Seed(c); err != nil {
+		return err
 	}
 	obj, err := sweep.ParseObjective(c.String("objective"))
 	if err != nil {
@@ -157,7 +160,7 @@ func run(c *cli.Context) error {
 	}
 	runCmd := c.String("run-cmd")
 	if runCmd == "" {
-		runCmd = "make -C " + shellQuote(repoRoot()) + " run"
+		runCmd = "make -C " + tool.Quote(repoRoot()) + " run"
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -207,8 +210,4 @@ func repoRoot() string {
 			return wd
 		}
 	}
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

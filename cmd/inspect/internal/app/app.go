@@ -1,4 +1,4 @@
-package inspect
+package app
 
 import (
 	"errors"
@@ -22,8 +22,8 @@ const example = `   $ inspect --format csv --head 3 --columns episode,step,obs,a
    0,2,[0.03 -0.02 0.03 0.05],1,-0.7
 `
 
-// App returns the inspect command line.
-func App() *cli.App { return newApp(memory.DefaultAllocator) }
+// New returns the inspect command.
+func New() *cli.App { return newApp(memory.DefaultAllocator) }
 
 // newApp returns the command line allocating Arrow memory from mem, so
 // tests can check that nothing leaks.

@@ -1,0 +1,88 @@
+package tool
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/lib/env"
+)
+
+// The flags every tool repeats, declared once so their names, value names
+// and checks agree across tools. Each constructor returns a new flag (a
+// cli.App keeps state in its flags); usage, where a parameter, says what
+// the flag means to that tool, and "" gives the common wording.
+
+// SeedFlag is --seed S, the integer every random choice of the tool flows
+// from. A required seed has no default.
+func SeedFlag(usage string, required bool) *cli.Int64Flag {
+	return &cli.Int64Flag{Name: "seed", Required: required, Usage: or(usage, "random seed `S`")}
+}
+
+// Seed returns --seed, which must be >= 0 (it seeds PCG as a uint64).
+func Seed(c *cli.Context) (int64, error) {
+	s := c.Int64("seed")
+	if s < 0 {
+		return 0, Usagef("--seed %d: must be >= 0", s)
+	}
+	return s, nil
+}
+
+// OutFlag is --out FILE, the file the tool writes; usage names its kind
+// ("policy `FILE` to write").
+func OutFlag(usage string, required bool) *cli.StringFlag {
+	return &cli.StringFlag{Name: "out", Required: required, Usage: usage}
+}
+
+// MetricsFlag is --metrics FILE, an optional metrics file to write.
+func MetricsFlag(usage string) *cli.StringFlag {
+	return &cli.StringFlag{Name: "metrics", Usage: or(usage, "metrics `FILE` to write")}
+}
+
+// RealStepsFlag is --real-steps R, the real environment steps so far: the
+// x axis of the metrics a tool writes.
+func RealStepsFlag(usage string) *cli.Int64Flag {
+	return &cli.Int64Flag{Name: "real-steps",
+		Usage: or(usage, "real steps so far `R`, the metrics' x axis (needed with --metrics)")}
+}
+
+// RealSteps returns --real-steps, which must be >= 0. With need it must be
+// given, and why says when ("with --metrics").
+func RealSteps(c *cli.Context, need bool, why string) (int64, error) {
+	r := c.Int64("real-steps")
+	switch {
+	case r < 0:
+		return r, Usagef("--real-steps %d: must be >= 0", r)
+	case need && !c.IsSet("real-steps"):
+		return r, Usagef("--real-steps is required %s", why)
+	}
+	return r, nil
+}
+
+// EnvFlag is --env ID, a Gymnasium environment id.
+func EnvFlag(usage string, required bool) *cli.StringFlag {
+	return &cli.StringFlag{Name: "env", Required: required, Usage: or(usage, "Gymnasium environment `ID`")}
+}
+
+// Env makes the environment id names; an unknown id is a usage error
+// (exit 2) naming flag (usually "--env"), in every tool.
+func Env(flag, id string) (env.Env, error) {
+	e, err := env.Make(id)
+	if err != nil {
+		return nil, Usagef("%s: %w", flag, err)
+	}
+	return e, nil
+}
+
+// NoArgs is a usage error if the command line has arguments besides flags.
+func NoArgs(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return Usagef("unexpected argument %q", c.Args().First())
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
