@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -101,18 +102,11 @@ func transpose(cols [][]float64, tasks []string) ([][]float64, error) {
 }
 
 // Normalization maps raw scores to [0, 1] per task: Bounds[task] if set,
-// else KnownBounds for a known environment, else [Min, Max].
+// else the environment's return bounds (env.ReturnBoundsOf) for a Go
+// environment that declares them, else [Min, Max].
 type Normalization struct {
 	Min, Max float64
 	Bounds   map[string][2]float64
-}
-
-// KnownBounds are the normalisation bounds of the environments dynago
-// implements: the worst and best possible episode returns.
-var KnownBounds = map[string][2]float64{
-	"CartPole-v1": {0, 500},
-	"CartPole-v0": {0, 200},
-	"Acrobot-v1":  {-500, 0},
 }
 
 // For returns the bounds of task.
@@ -120,8 +114,8 @@ func (n Normalization) For(task string) (lo, hi float64) {
 	if b, ok := n.Bounds[task]; ok {
 		return b[0], b[1]
 	}
-	if b, ok := KnownBounds[task]; ok {
-		return b[0], b[1]
+	if lo, hi, ok := env.ReturnBoundsOf(task); ok {
+		return lo, hi
 	}
 	return n.Min, n.Max
 }

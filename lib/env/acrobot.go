@@ -173,3 +173,21 @@ func bound(x, m, M float64) float64 {
 	}
 	return x
 }
+
+// TerminalObs is acrobot.py's _terminal on the observation [cos θ1,
+// sin θ1, cos θ2, sin θ2, ...]: -cos θ1 - cos(θ1+θ2) > 1, with
+// cos(θ1+θ2) = cos θ1 cos θ2 - sin θ1 sin θ2.
+func (e *acrobot) TerminalObs(o []float64) bool {
+	c1, s1, c2, s2 := o[0], o[1], o[2], o[3]
+	return -c1-(c1*c2-s1*s2) > 1.0
+}
+
+// ReturnBounds: reward -1 per step (0 on the terminal one) for at most 500
+// steps.
+func (e *acrobot) ReturnBounds() (worst, best float64) { return -float64(e.max), 0 }
+
+// ObsDims takes every range from the observation space.
+func (e *acrobot) ObsDims() []Dim {
+	return spaceDims(e.ObservationSpace(),
+		[]string{"cos θ1", "sin θ1", "cos θ2", "sin θ2", "θ1 velocity", "θ2 velocity"}, nil)
+}

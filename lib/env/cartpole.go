@@ -130,3 +130,23 @@ func (e *cartPole) SetState(state []float64, elapsed int, obs []float64) error {
 	e.observe(obs)
 	return nil
 }
+
+// TerminalObs is the termination rule on the observation: |x| > 2.4 or
+// |θ| > 12·2π/360 ≈ 0.2095, strict as in cartpole.py (x_threshold,
+// theta_threshold_radians).
+func (e *cartPole) TerminalObs(o []float64) bool {
+	return o[0] < -e.xThreshold || o[0] > e.xThreshold ||
+		o[2] < -e.thetaThreshold || o[2] > e.thetaThreshold
+}
+
+// ReturnBounds: reward 1 per step for at most 500 steps.
+func (e *cartPole) ReturnBounds() (worst, best float64) { return 0, float64(e.max) }
+
+// ObsDims takes the position and angle ranges from the observation space
+// (twice the termination bounds); the velocities, unbounded, get the
+// ranges a balancing or falling pole reaches before termination.
+func (e *cartPole) ObsDims() []Dim {
+	return spaceDims(e.ObservationSpace(),
+		[]string{"cart position", "cart velocity", "pole angle", "pole angular velocity"},
+		map[int][2]float64{1: {-3, 3}, 3: {-3.5, 3.5}})
+}

@@ -93,6 +93,31 @@
 // rounding), so a learner may add reflections to its data (fitmodel
 // --mirror). The MountainCars have none.
 //
+// # Knowledge for the model-based stages
+//
+// What the stages after collection know about an environment is declared
+// on the environment, as optional interfaces next to Symmetric: Terminator
+// (the termination rule on observations, which imagination and the
+// planner apply to predicted states), Bounded (the return bounds reports
+// normalise scores with) and Described (observation names for figures and
+// the fixed ranges of state-visit histograms). Other packages read them
+// only through TerminalOf, ReturnBoundsOf, ObsDims and ObsNames. Every Go
+// environment declares a termination rule and its observations;
+// CartPole, Acrobot, MountainCar and Pendulum declare return bounds
+// (MountainCarContinuous's reward charges the unclipped action, so its
+// returns are unbounded). An environment that declares nothing, such as a
+// bridged Gymnasium one, gets the data-driven defaults: the model's
+// learned termination head, bounds from the data, histogram ranges from
+// the data.
+//
+// # Adding an environment
+//
+// One file with the type (Env, plus whichever of Symmetric, Terminator,
+// Bounded and Described apply) and one line in registry.go's registry.
+// TestKnowledge checks the declarations against the dynamics, and
+// internal/stages' TestEveryStage runs the new environment through every
+// stage of the pipeline.
+//
 // # State and ownership
 //
 // State copies the internal state (env.unwrapped.state) and the elapsed

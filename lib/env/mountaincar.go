@@ -228,3 +228,24 @@ func (e *mountainCarContinuous) SetState(state []float64, elapsed int, obs []flo
 	e.observe(obs)
 	return nil
 }
+
+// mountainCarDims takes both ranges from the observation space.
+func mountainCarDims() []Dim {
+	return spaceDims(mountainCarObservationSpace(), []string{"position", "velocity"}, nil)
+}
+
+// TerminalObs: position >= 0.5 and velocity >= 0 (goal_position,
+// goal_velocity = 0), inclusive as in mountain_car.py.
+func (e *mountainCar) TerminalObs(o []float64) bool { return o[0] >= 0.5 && o[1] >= 0 }
+
+// ReturnBounds: reward -1 per step for at most 200 steps.
+func (e *mountainCar) ReturnBounds() (worst, best float64) { return -float64(e.max), 0 }
+
+func (e *mountainCar) ObsDims() []Dim { return mountainCarDims() }
+
+// TerminalObs: position >= 0.45 and velocity >= 0, inclusive as in
+// continuous_mountain_car.py. The returns have no bounds: the reward
+// charges the unclipped action.
+func (e *mountainCarContinuous) TerminalObs(o []float64) bool { return o[0] >= 0.45 && o[1] >= 0 }
+
+func (e *mountainCarContinuous) ObsDims() []Dim { return mountainCarDims() }

@@ -104,3 +104,17 @@ func (e *pendulum) SetState(state []float64, elapsed int, obs []float64) error {
 	e.observe(obs)
 	return nil
 }
+
+// TerminalObs: Pendulum never terminates; episodes end by truncation.
+func (e *pendulum) TerminalObs([]float64) bool { return false }
+
+// ReturnBounds: a step costs at most π² + 0.1·8² + 0.001·2² (the angle is
+// normalised to [-π, π), the speed and torque are clipped), for 200 steps.
+func (e *pendulum) ReturnBounds() (worst, best float64) {
+	return -float64(e.max) * (math.Pi*math.Pi + 0.1*8*8 + 0.001*2*2), 0
+}
+
+// ObsDims takes every range from the observation space.
+func (e *pendulum) ObsDims() []Dim {
+	return spaceDims(e.ObservationSpace(), []string{"cos θ", "sin θ", "angular velocity"}, nil)
+}

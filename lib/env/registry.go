@@ -7,33 +7,51 @@ import (
 	"strings"
 )
 
-// IDs returns the Gymnasium ids Make knows, in Gymnasium's registration
-// order. The slice is new on every call.
-func IDs() []string {
-	return []string{
-		"CartPole-v1",
-		"Acrobot-v1",
-		"MountainCar-v0",
-		"Pendulum-v1",
-		"MountainCarContinuous-v0",
-	}
+// registry is every environment written in Go, in Gymnasium's
+// registration order: one line per environment. Adding an environment is
+// its file (the type, its constructor and the optional knowledge
+// interfaces of knowledge.go) plus one line here; TestEveryStage then runs
+// it through every stage of the pipeline.
+var registry = []struct {
+	id   string
+	make func() Env
+}{
+	{"CartPole-v1", func() Env { return newCartPole() }},
+	{"Acrobot-v1", func() Env { return newAcrobot() }},
+	{"MountainCar-v0", func() Env { return newMountainCar() }},
+	{"Pendulum-v1", func() Env { return newPendulum() }},
+	{"MountainCarContinuous-v0", func() Env { return newMountainCarContinuous() }},
 }
 
-// Make returns a new environment for a Gymnasium id, as gym.make(id) would
-// build it: the unwrapped environment inside its TimeLimit. The environment
-// has no state until Reset or SetState is called.
+// IDs returns the Gymnasium ids of the Go environments, in Gymnasium's
+// registration order. The slice is new on every call.
+func IDs() []string {
+	ids := make([]string, len(registry))
+	for i, r := range registry {
+		ids[i] = r.id
+	}
+	return ids
+}
+
+// Builtin returns a new Go environment for id, or false if id is not one
+// (a bridged "gym:" id or an unknown one). It never starts a process, so
+// code that only wants an environment's knowledge (termination rule,
+// return bounds, observation names) by id uses it.
+func Builtin(id string) (Env, bool) {
+	for _, r := range registry {
+		if r.id == id {
+			return r.make(), true
+		}
+	}
+	return nil, false
+}
+
+// Make returns a new environment for an id, as gym.make(id) would build
+// it: the unwrapped environment inside its TimeLimit. The environment has
+// no state until Reset or SetState is called.
 func Make(id string) (Env, error) {
-	switch id {
-	case "CartPole-v1":
-		return newCartPole(), nil
-	case "Acrobot-v1":
-		return newAcrobot(), nil
-	case "MountainCar-v0":
-		return newMountainCar(), nil
-	case "Pendulum-v1":
-		return newPendulum(), nil
-	case "MountainCarContinuous-v0":
-		return newMountainCarContinuous(), nil
+	if e, ok := Builtin(id); ok {
+		return e, nil
 	}
 	return nil, fmt.Errorf("env: unknown environment %q (known: %s)", id, strings.Join(IDs(), ", "))
 }

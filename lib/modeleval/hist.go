@@ -33,42 +33,21 @@ func ValidLabel(s string) bool {
 }
 
 // EnvRanges returns the fixed histogram ranges of envID's observation
-// dimensions: the observation space's bounds where they are finite, else
-// the documented fixed range (see the package documentation).
+// dimensions, as the Go environment declares them (env.ObsDims).
 func EnvRanges(envID string) ([]Range, error) {
-	e, err := env.Make(envID)
-	if err != nil {
-		return nil, err
+	e, ok := env.Builtin(envID)
+	if !ok {
+		return nil, fmt.Errorf("%s: not a Go environment, no fixed histogram ranges", envID)
 	}
-	sp := e.ObservationSpace()
-	rs := make([]Range, sp.Dim)
-	for j := range rs {
-		lo, hi := sp.Low[j], sp.High[j]
-		if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-			r, ok := fixedRange(envID, j)
-			if !ok {
-				return nil, fmt.Errorf("%s: observation dimension %d is unbounded and has no fixed histogram range", envID, j)
-			}
-			lo, hi = r.Lo, r.Hi
+	dims := env.ObsDims(e)
+	rs := make([]Range, len(dims))
+	for j, d := range dims {
+		if math.IsInf(d.Lo, 0) || math.IsInf(d.Hi, 0) {
+			return nil, fmt.Errorf("%s: observation dimension %d is unbounded and has no fixed histogram range", envID, j)
 		}
-		rs[j] = Range{lo, hi}
+		rs[j] = Range{d.Lo, d.Hi}
 	}
 	return rs, nil
-}
-
-// fixedRange is the histogram range of an unbounded observation dimension.
-// The values cover what a balancing or falling CartPole reaches before
-// termination (|x| <= 2.4, |theta| <= 0.21).
-func fixedRange(envID string, dim int) (Range, bool) {
-	if envID == "CartPole-v1" {
-		switch dim {
-		case 1: // cart velocity
-			return Range{-3, 3}, true
-		case 3: // pole angular velocity
-			return Range{-3.5, 3.5}, true
-		}
-	}
-	return Range{}, false
 }
 
 // ParseRanges parses "LO:HI,LO:HI,..." (one range per dimension), e.g.

@@ -5,16 +5,11 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/stats"
 )
-
-// dimNames are the state dimensions' names of environments the report
-// knows; others are "dim j".
-var dimNames = map[string][]string{
-	"CartPole-v1": {"cart position", "cart velocity", "pole angle", "pole angular velocity"},
-}
 
 // histSamples is the number of values BinSamples redraws a histogram with.
 const histSamples = 4000
@@ -188,7 +183,7 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 
 	// Figures: visits per dimension at each stage, and old against new error.
 	dims := len(hists[0][0])
-	names := dimNames[envOf(runs[0])]
+	names := env.ObsNames(envOf(runs[0])) // nil for a bridged environment: "dim j"
 	var dimLabels []string
 	for j := range dims {
 		if j < len(names) && len(names) == dims {
