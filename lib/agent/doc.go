@@ -30,4 +30,8 @@
 // a training pass (Evaluate, Backward); none of them allocates once its
 // buffers have grown to the largest batch seen. A Policy is not safe for
 // concurrent use.
+//
+// A Runner steps an environment with any Actor (PolicyActor, Random, or
+// lib/plan's CEM Actor), records the transitions and saves and restores
+// its State (collect --state).
 package agent

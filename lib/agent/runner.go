@@ -18,17 +18,59 @@ const (
 	StreamEval    = 2
 )
 
-// Runner steps one environment, acting with a policy or, when Policy is
-// nil, with uniform random actions, and records the transitions. One PCG
-// generator draws both the environment's resets and the actions, so a
-// runner's whole future is fixed by its State.
+// Actor chooses a runner's actions: a policy (PolicyActor), uniform random
+// actions (Random) or a planner (lib/plan's Actor).
+type Actor interface {
+	// Act writes the action for observation obs into action (len ActDim;
+	// a discrete action is its integer value) and returns its
+	// log-probability and value estimate, NaN where the actor has none.
+	// Its randomness comes from rng, the runner's generator.
+	Act(obs []float64, rng *rand.Rand, action []float64) (logp, value float64, err error)
+	// Observe is told every real step: obs, the action taken (before
+	// clipping to the action space), the next observation and whether the
+	// episode ended there (the runner resets the environment next).
+	Observe(obs, action, next []float64, ended bool)
+}
+
+// PolicyActor acts with a policy: sampling, or its most probable action
+// (the mean of a Gaussian) when Greedy.
+type PolicyActor struct {
+	Policy *Policy
+	Greedy bool
+}
+
+// Act implements Actor.
+func (a PolicyActor) Act(obs []float64, rng *rand.Rand, action []float64) (logp, value float64, err error) {
+	logp, value = a.Policy.Act(obs, rng, a.Greedy, action)
+	return logp, value, nil
+}
+
+// Observe implements Actor; a policy keeps no state between steps.
+func (PolicyActor) Observe(_, _, _ []float64, _ bool) {}
+
+// Random acts uniformly at random in Space, as Gymnasium's Space.sample;
+// log-probability and value are unknown (NaN).
+type Random struct{ Space env.Space }
+
+// Act implements Actor.
+func (a Random) Act(_ []float64, rng *rand.Rand, action []float64) (logp, value float64, err error) {
+	randomAction(action, a.Space, rng)
+	return math.NaN(), math.NaN(), nil
+}
+
+// Observe implements Actor.
+func (Random) Observe(_, _, _ []float64, _ bool) {}
+
+// Runner steps one environment, acting with an Actor, and records the
+// transitions. One PCG generator draws both the environment's resets and
+// the actions, so a runner's whole future is fixed by its State (and the
+// actor's own state, which a policy and random actions do not have).
 //
 // Episodes follow one another without a gap: when an episode ends the
 // runner resets at once, so a State always holds a live observation.
 type Runner struct {
-	Env    env.Env
-	Policy *Policy // nil: uniform random actions, log_prob and value unknown
-	Greedy bool    // act with the most probable action
+	Env   env.Env
+	Actor Actor
 
 	pcg *rand.PCG
 	rng *rand.Rand
@@ -46,28 +88,35 @@ type Episode struct {
 	Length int64
 }
 
-// NewRunner returns a runner on e seeded with (seed, stream), after the
-// first reset. It panics if p does not match e (check with Policy.Matches).
-func NewRunner(e env.Env, p *Policy, seed, stream uint64) *Runner {
-	r := newRunner(e, p)
+// NewRunner returns a runner on e acting with a (nil, or a PolicyActor
+// without a policy: Random), seeded with
+// (seed, stream), after the first reset. It panics if a is a PolicyActor
+// whose policy does not match e (check with Policy.Matches).
+func NewRunner(e env.Env, a Actor, seed, stream uint64) *Runner {
+	r := newRunner(e, a)
 	r.pcg = rand.NewPCG(seed, stream)
 	r.rng = rand.New(r.pcg)
 	e.Reset(r.rng, r.obs)
 	return r
 }
 
-func newRunner(e env.Env, p *Policy) *Runner {
+func newRunner(e env.Env, a Actor) *Runner {
 	os, as := e.ObservationSpace(), e.ActionSpace()
-	if p != nil {
-		if err := p.Matches(os, as); err != nil {
+	if pa, ok := a.(PolicyActor); ok && pa.Policy == nil {
+		a = nil
+	} else if ok {
+		if err := pa.Policy.Matches(os, as); err != nil {
 			panic("agent: NewRunner: " + err.Error())
 		}
+	}
+	if a == nil {
+		a = Random{Space: as}
 	}
 	ad := as.Dim
 	if as.Discrete {
 		ad = 1
 	}
-	return &Runner{Env: e, Policy: p,
+	return &Runner{Env: e, Actor: a,
 		obs: make([]float64, os.Dim), next: make([]float64, os.Dim),
 		action: make([]float64, ad), envAction: make([]float64, ad)}
 }
@@ -93,11 +142,9 @@ func (r *Runner) Run(t *format.Transitions, steps, episodes int) ([]Episode, err
 	space := r.Env.ActionSpace()
 	var done []Episode
 	for n := 0; (steps <= 0 || n < steps) && (episodes <= 0 || len(done) < episodes); n++ {
-		logp, value := math.NaN(), math.NaN()
-		if r.Policy != nil {
-			logp, value = r.Policy.Act(r.obs, r.rng, r.Greedy, r.action)
-		} else {
-			randomAction(r.action, space, r.rng)
+		logp, value, err := r.Actor.Act(r.obs, r.rng, r.action)
+		if err != nil {
+			return done, fmt.Errorf("act at step %d of episode %d: %w", r.step, r.episode, err)
 		}
 		clipAction(r.envAction, r.action, space)
 		res, err := r.Env.Step(r.envAction, r.next)
@@ -115,11 +162,13 @@ func (r *Runner) Run(t *format.Transitions, steps, episodes int) ([]Episode, err
 			}
 			t.AppendRow(row)
 		}
+		ended := res.Terminated || res.Truncated
+		r.Actor.Observe(r.obs, r.action, r.next, ended)
 		r.realSteps++
 		r.step++
 		r.ret += res.Reward
 		copy(r.obs, r.next)
-		if res.Terminated || res.Truncated {
+		if ended {
 			done = append(done, Episode{ID: r.episode, Return: r.ret, Length: r.step})
 			r.episode++
 			r.step, r.ret = 0, 0
@@ -195,9 +244,10 @@ func (r *Runner) State() State {
 // MarshalState encodes a state as JSON.
 func MarshalState(s State) ([]byte, error) { return json.MarshalIndent(s, "", "\t") }
 
-// RestoreRunner returns a runner continuing from a state saved by State
-// (JSON as MarshalState writes it). The state must be for e.
-func RestoreRunner(e env.Env, p *Policy, data []byte) (*Runner, error) {
+// RestoreRunner returns a runner acting with a (nil: Random, as NewRunner) continuing
+// from a state saved by State (JSON as MarshalState writes it). The state
+// must be for e.
+func RestoreRunner(e env.Env, a Actor, data []byte) (*Runner, error) {
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("decode state: %w", err)
@@ -205,7 +255,7 @@ func RestoreRunner(e env.Env, p *Policy, data []byte) (*Runner, error) {
 	if s.Env != e.ID() {
 		return nil, fmt.Errorf("state is for %q, not %q", s.Env, e.ID())
 	}
-	r := newRunner(e, p)
+	r := newRunner(e, a)
 	if len(s.Obs) != len(r.obs) {
 		return nil, fmt.Errorf("state has %d observation values, want %d", len(s.Obs), len(r.obs))
 	}

@@ -25,10 +25,10 @@ func TestRunnerStateRoundTrip(t *testing.T) {
 	for _, id := range []string{"CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0"} {
 		for _, withPolicy := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s policy=%v", id, withPolicy), func(t *testing.T) {
-				var p *Policy
+				var p Actor // nil: random actions
 				e := makeEnv(t, id)
 				if withPolicy {
-					p = New(Config{Hidden: []int{8}, Activation: "tanh", Init: InitOrthogonal}, e.ObservationSpace(), e.ActionSpace(), rand.New(rand.NewPCG(4, 4)))
+					p = PolicyActor{Policy: New(Config{Hidden: []int{8}, Activation: "tanh", Init: InitOrthogonal}, e.ObservationSpace(), e.ActionSpace(), rand.New(rand.NewPCG(4, 4)))}
 				}
 				whole := NewRunner(e, p, 9, StreamCollect)
 				all := whole.NewTransitions(0)
@@ -105,4 +105,48 @@ func FuzzRestoreRunner(f *testing.F) {
 			_, _ = r.Run(nil, 3, 0)
 		}
 	})
+}
+
+// observer is random actions that record what the runner tells them.
+type observer struct {
+	Random
+	steps, ended int
+	lastNext     []float64
+}
+
+func (o *observer) Observe(_, _, next []float64, ended bool) {
+	o.steps++
+	if ended {
+		o.ended++
+	}
+	o.lastNext = append(o.lastNext[:0], next...)
+}
+
+// TestRunnerObserves checks that an actor is told every real step and
+// every episode end, and acts exactly as Random does with the same seed.
+func TestRunnerObserves(t *testing.T) {
+	e := makeEnv(t, "CartPole-v1")
+	o := &observer{Random: Random{Space: e.ActionSpace()}}
+	r := NewRunner(e, o, 5, StreamCollect)
+	got := r.NewTransitions(0)
+	eps, err := r.Run(got, 300, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.steps != 300 || o.ended != len(eps) || len(eps) == 0 {
+		t.Errorf("observed %d steps and %d ends, want 300 and %d (> 0)", o.steps, o.ended, len(eps))
+	}
+	if last := got.NextObs[299*4:]; fmt.Sprint(last) != fmt.Sprint(o.lastNext) {
+		t.Errorf("last observed next %v, want %v", o.lastNext, last)
+	}
+	ref := NewRunner(makeEnv(t, "CartPole-v1"), nil, 5, StreamCollect)
+	want := ref.NewTransitions(0)
+	if _, err := ref.Run(want, 300, 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Len() {
+		if a, b := fmt.Sprint(want.Row(i)), fmt.Sprint(got.Row(i)); a != b {
+			t.Fatalf("row %d: Random %s, observer %s", i, a, b)
+		}
+	}
 }

@@ -41,7 +41,7 @@ func TestNormAdvBatch(t *testing.T) {
 		h.NormAdvBatch, h.Epochs = batch, 1
 		e := newCartPole(t)
 		p := newPolicy(t, h, e, 1)
-		d := rollout(t, agent.NewRunner(e, p, 1, agent.StreamCollect), 65)
+		d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 65)
 		tr := NewTrainer(p, h)
 		if _, err := tr.Update(d, nil, 0, rand.New(rand.NewPCG(1, 2))); err != nil {
 			t.Fatal(err)
@@ -106,7 +106,7 @@ func TestClipGrads(t *testing.T) {
 			h.ClipPerNetwork = c.perNet
 			e := newCartPole(t)
 			p := newPolicy(t, h, e, 1)
-			d := rollout(t, agent.NewRunner(e, p, 1, agent.StreamCollect), 20)
+			d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 20)
 			d.Imagined[7] = c.imagined
 			tr := NewTrainer(p, h)
 			if _, err := tr.Update(d, nil, 0, rand.New(rand.NewPCG(1, 2))); err != nil {
@@ -131,7 +131,7 @@ func TestAnnealClip(t *testing.T) {
 		h.AnnealClip, h.Epochs = anneal, 1
 		e := newCartPole(t)
 		p := newPolicy(t, h, e, 1)
-		d := rollout(t, agent.NewRunner(e, p, 1, agent.StreamCollect), 32)
+		d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 32)
 		tr := NewTrainer(p, h)
 		progress := 0.25
 		if _, err := tr.Update(d, nil, progress, rand.New(rand.NewPCG(1, 2))); err != nil {

@@ -47,7 +47,7 @@ func TestSplitAcrossProcesses(t *testing.T) {
 			e := newCartPole(t)
 			// Data: three rollouts by the initial policy, fixed in advance.
 			p0 := newPolicy(t, h, e, 1)
-			r := agent.NewRunner(e, p0, 1, agent.StreamCollect)
+			r := agent.NewRunner(e, agent.PolicyActor{Policy: p0}, 1, agent.StreamCollect)
 			var data []*format.Transitions
 			for range 3 {
 				data = append(data, rollout(t, r, 100))
@@ -102,7 +102,7 @@ func TestUpdateDoesNotAllocate(t *testing.T) {
 	h.Epochs = 2
 	e := newCartPole(t)
 	p := newPolicy(t, h, e, 1)
-	d := rollout(t, agent.NewRunner(e, p, 1, agent.StreamCollect), 300)
+	d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 300)
 	tr := NewTrainer(p, h)
 	rng := rand.New(rand.NewPCG(1, 2))
 	if _, err := tr.Update(d, nil, 0, rng); err != nil {
@@ -132,7 +132,7 @@ func TestUpdateRejectsBadData(t *testing.T) {
 		{"no log_prob (random actions)", func() *format.Transitions { return rollout(t, random, 10) }},
 		{"empty", func() *format.Transitions { return random.NewTransitions(0) }},
 		{"action out of range", func() *format.Transitions {
-			d := rollout(t, agent.NewRunner(e, p, 1, agent.StreamCollect), 10)
+			d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 10)
 			d.Action[3] = 5
 			return d
 		}},
@@ -196,7 +196,7 @@ func BenchmarkCollectAndUpdate(b *testing.B) {
 			rolloutLen := c.rollout
 			e := newCartPole(b)
 			p := newPolicy(b, h, e, 1)
-			r := agent.NewRunner(e, p, 1, agent.StreamCollect)
+			r := agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect)
 			tr := NewTrainer(p, h)
 			rng := rand.New(rand.NewPCG(1, 2))
 			d := r.NewTransitions(rolloutLen)
@@ -238,7 +238,7 @@ func TestFileEndsAreBoundaries(t *testing.T) {
 	h, _ := Preset("course")
 	e := newCartPole(t)
 	p := newPolicy(t, h, e, 1)
-	r := agent.NewRunner(e, p, 3, agent.StreamCollect)
+	r := agent.NewRunner(e, agent.PolicyActor{Policy: p}, 3, agent.StreamCollect)
 	first := rollout(t, r, 5)
 	second := rollout(t, r, 5)
 	if second.Episode[0] != first.Episode[4] || second.Step[0] != first.Step[4]+1 || first.Terminated[4] {

@@ -168,12 +168,12 @@ func run(c *cli.Context) error {
 }
 
 // collectRunner returns the runner continuing from --state, or a new one.
-func collectRunner(o *options, p *agent.Policy) (*agent.Runner, error) {
+func collectRunner(o *options, a agent.Actor) (*agent.Runner, error) {
 	if o.state != "" {
 		data, err := os.ReadFile(o.state)
 		switch {
 		case err == nil:
-			r, err := agent.RestoreRunner(o.env, p, data)
+			r, err := agent.RestoreRunner(o.env, a, data)
 			if err != nil {
 				return nil, fmt.Errorf("state %s: %w", o.state, err)
 			}
@@ -182,15 +182,14 @@ func collectRunner(o *options, p *agent.Policy) (*agent.Runner, error) {
 			return nil, fmt.Errorf("read state: %w", err)
 		}
 	}
-	return agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamCollect), nil
+	return agent.NewRunner(o.env, a, uint64(o.seed), agent.StreamCollect), nil
 }
 
 func collect(o *options, p *agent.Policy, meta format.Meta) error {
-	r, err := collectRunner(o, p)
+	r, err := collectRunner(o, policyActor(p, o.greedy))
 	if err != nil {
 		return err
 	}
-	r.Greedy = o.greedy
 	steps := o.steps
 	if o.episodes > 0 {
 		steps = o.maxSteps // 0: no cap
@@ -213,6 +212,15 @@ func collect(o *options, p *agent.Policy, meta format.Meta) error {
 	return saveState(o.state, r.State())
 }
 
+// policyActor returns the actor of policy p, or nil (random actions) when
+// p is nil.
+func policyActor(p *agent.Policy, greedy bool) agent.Actor {
+	if p == nil {
+		return nil
+	}
+	return agent.PolicyActor{Policy: p, Greedy: greedy}
+}
+
 // saveState writes s as JSON to path, atomically.
 func saveState(path string, s agent.State) error {
 	data, err := agent.MarshalState(s)
@@ -228,8 +236,7 @@ func saveState(path string, s agent.State) error {
 // evaluate runs o.episodes fresh episodes and writes eval_return,
 // eval_return_episode, eval_length and eval_length_episode.
 func evaluate(o *options, p *agent.Policy, meta format.Meta) error {
-	r := agent.NewRunner(o.env, p, uint64(o.seed), agent.StreamEval)
-	r.Greedy = o.greedy
+	r := agent.NewRunner(o.env, policyActor(p, o.greedy), uint64(o.seed), agent.StreamEval)
 	eps, err := r.Run(nil, 0, o.episodes)
 	if err != nil {
 		return err

@@ -3,15 +3,12 @@ package app
 import (
 	"fmt"
 	"io"
-	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/dynamics"
-	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/plan"
 	"github.com/dynago/dynago/lib/tool"
@@ -165,24 +162,22 @@ func runPlanner(o *options, meta format.Meta) error {
 	if err != nil {
 		return err
 	}
+	a := &plan.Actor{CEM: cem}
 	var r *agent.Runner
 	if o.eval {
-		r = agent.NewRunner(o.env, nil, uint64(o.seed), agent.StreamEval)
-	} else if r, err = collectRunner(o, nil); err != nil {
-		return err
-	}
-	pr, err := newPlanRunner(o.env, cem, r.State())
-	if err != nil {
+		r = agent.NewRunner(o.env, a, uint64(o.seed), agent.StreamEval)
+	} else if r, err = collectRunner(o, a); err != nil {
 		return err
 	}
 	if o.eval {
-		eps, err := pr.run(nil, 0, o.episodes)
+		start := time.Now()
+		eps, err := r.Run(nil, 0, o.episodes)
 		if err != nil {
 			return err
 		}
-		pr.report(o.plan.log)
+		report(o.plan.log, a, time.Since(start))
 		return writeEval(o, meta, eps, func(row func(string, int64, float64)) {
-			row("eval_plan_model_rows_per_step", format.NoIndex, pr.rowsPerStep())
+			row("eval_plan_model_rows_per_step", format.NoIndex, a.RowsPerStep())
 		})
 	}
 	steps := o.steps
@@ -190,20 +185,21 @@ func runPlanner(o *options, meta format.Meta) error {
 		steps = o.maxSteps
 	}
 	t := r.NewTransitions(min(max(steps, 1<<10), 1<<16))
-	if _, err := pr.run(t, steps, o.episodes); err != nil {
+	start := time.Now()
+	if _, err := r.Run(t, steps, o.episodes); err != nil {
 		return err
 	}
-	pr.report(o.plan.log)
+	report(o.plan.log, a, time.Since(start))
 	t.Meta = meta
 	if err := format.WriteTransitions(o.out, t); err != nil {
 		return err
 	}
 	if o.state != "" {
-		if err := saveState(o.state, pr.state()); err != nil {
+		if err := saveState(o.state, r.State()); err != nil {
 			return err
 		}
 	}
-	return writePlanMetrics(o, meta, pr)
+	return writePlanMetrics(o, meta, a)
 }
 
 // newPlanner loads the model (and the critic) and builds the CEM planner.
@@ -230,15 +226,15 @@ func newPlanner(o *options) (*plan.CEM, error) {
 	return cem, nil
 }
 
-// writePlanMetrics writes the planning cost of a collection (pr nil: random
+// writePlanMetrics writes the planning cost of a collection (a nil: random
 // actions, no model rows) when --metrics is given.
-func writePlanMetrics(o *options, meta format.Meta, pr *planRunner) error {
+func writePlanMetrics(o *options, meta format.Meta, a *plan.Actor) error {
 	if o.metrics == "" {
 		return nil
 	}
 	rows, steps := 0.0, 0.0
-	if pr != nil {
-		rows, steps = pr.rowsPerStep(), float64(pr.steps)
+	if a != nil {
+		rows, steps = a.RowsPerStep(), float64(a.Steps)
 	}
 	m := &format.Metrics{Meta: meta, Rows: []format.MetricRow{
 		{Seed: o.seed, RealSteps: o.realSteps, Metric: "plan_model_rows_per_step", Index: format.NoIndex, Value: rows},
@@ -247,107 +243,13 @@ func writePlanMetrics(o *options, meta format.Meta, pr *planRunner) error {
 	return format.WriteMetrics(o.metrics, m)
 }
 
-// planRunner is agent.Runner's loop with the planner choosing the actions.
-// It starts from and returns an agent.State, so --state files are shared
-// with policy collection; one PCG draws resets and the planner's samples.
-type planRunner struct {
-	env               env.Env
-	cem               *plan.CEM
-	pcg               *rand.PCG
-	rng               *rand.Rand
-	obs, next, action []float64
-	st                agent.State // counters; the rest is filled by state()
-
-	steps, rows int64
-	wall        time.Duration
-}
-
-func newPlanRunner(e env.Env, cem *plan.CEM, s agent.State) (*planRunner, error) {
-	pr := &planRunner{env: e, cem: cem, pcg: &rand.PCG{}, st: s,
-		obs: append([]float64(nil), s.Obs...), next: make([]float64, len(s.Obs)), action: make([]float64, 1)}
-	if as := e.ActionSpace(); !as.Discrete {
-		pr.action = make([]float64, as.Dim)
-	}
-	if err := pr.pcg.UnmarshalBinary(s.RNG); err != nil {
-		return nil, fmt.Errorf("restore rng: %w", err)
-	}
-	pr.rng = rand.New(pr.pcg)
-	return pr, nil
-}
-
-// run is agent.Runner.Run with planned actions; the planner forgets its
-// warm start when an episode ends.
-func (p *planRunner) run(t *format.Transitions, steps, episodes int) ([]agent.Episode, error) {
-	discrete := p.env.ActionSpace().Discrete
-	var done []agent.Episode
-	start := time.Now()
-	defer func() { p.wall += time.Since(start) }()
-	for n := 0; (steps <= 0 || n < steps) && (episodes <= 0 || len(done) < episodes); n++ {
-		info, err := p.cem.Act(p.obs, p.rng, p.action)
-		if err != nil {
-			return done, fmt.Errorf("plan step %d of episode %d: %w", p.st.Step, p.st.Episode, err)
-		}
-		p.steps++
-		p.rows += int64(info.Rows)
-		res, err := p.env.Step(p.action, p.next)
-		if err != nil {
-			return done, fmt.Errorf("step %d of episode %d: %w", p.st.Step, p.st.Episode, err)
-		}
-		p.cem.Observe(p.obs, p.action, p.next)
-		if t != nil {
-			row := format.Row{Episode: p.st.Episode, Step: p.st.Step, Obs: p.obs, Reward: res.Reward,
-				NextObs: p.next, Terminated: res.Terminated, Truncated: res.Truncated,
-				LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()}
-			if discrete {
-				row.Action = int64(p.action[0])
-			} else {
-				row.ActionVec = p.action
-			}
-			t.AppendRow(row)
-		}
-		p.st.RealSteps++
-		p.st.Step++
-		p.st.Return += res.Reward
-		copy(p.obs, p.next)
-		if res.Terminated || res.Truncated {
-			done = append(done, agent.Episode{ID: p.st.Episode, Return: p.st.Return, Length: p.st.Step})
-			p.st.Episode++
-			p.st.Step, p.st.Return = 0, 0
-			p.env.Reset(p.rng, p.obs)
-			p.cem.Reset()
-		}
-	}
-	return done, nil
-}
-
-// state returns the runner's state in agent.State's form.
-func (p *planRunner) state() agent.State {
-	s := p.st
-	s.EnvState, s.Elapsed = p.env.State(nil)
-	s.Obs = append([]float64(nil), p.obs...)
-	rng, err := p.pcg.MarshalBinary()
-	if err != nil {
-		panic("collect: PCG.MarshalBinary: " + err.Error()) // never fails
-	}
-	s.RNG = rng
-	return s
-}
-
-// rowsPerStep is the mean number of model rows evaluated per real step.
-func (p *planRunner) rowsPerStep() float64 {
-	if p.steps == 0 {
-		return 0
-	}
-	return float64(p.rows) / float64(p.steps)
-}
-
 // report prints the wall time of planning (never written to a file: the
 // outputs are the same bytes for the same seed).
-func (p *planRunner) report(w io.Writer) {
-	if p.steps == 0 || w == nil {
+func report(w io.Writer, a *plan.Actor, wall time.Duration) {
+	if a.Steps == 0 || w == nil {
 		return
 	}
-	ms := float64(p.wall.Microseconds()) / 1000 / float64(p.steps)
+	ms := float64(wall.Microseconds()) / 1000 / float64(a.Steps)
 	fmt.Fprintf(w, "collect: planned %d steps in %.1f s: %.2f ms and %.0f model rows per step\n",
-		p.steps, p.wall.Seconds(), ms, p.rowsPerStep())
+		a.Steps, wall.Seconds(), ms, a.RowsPerStep())
 }

@@ -39,7 +39,7 @@ func collect(t *testing.T, policyPath, out string, steps int) {
 			t.Fatal(err)
 		}
 	}
-	r := agent.NewRunner(e, p, 0, agent.StreamCollect)
+	r := agent.NewRunner(e, agent.PolicyActor{Policy: p}, 0, agent.StreamCollect)
 	tr := r.NewTransitions(steps)
 	if _, err := r.Run(tr, steps, 0); err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func BenchmarkCourseUpdate(b *testing.B) {
 		b.Fatal(err)
 	}
 	e, _ := env.Make("CartPole-v1")
-	r := agent.NewRunner(e, p, 0, agent.StreamCollect)
+	r := agent.NewRunner(e, agent.PolicyActor{Policy: p}, 0, agent.StreamCollect)
 	const steps = 200
 	tr := r.NewTransitions(steps)
 	if _, err := r.Run(tr, steps, 0); err != nil {
