@@ -99,8 +99,8 @@ func NewCEM(cfg Config, model *dynamics.Ensemble, actSpace env.Space, obsDim int
 		return nil, fmt.Errorf("plan: model has %d actions from %d, environment %d from %d", mc.NumActions, mc.ActStart, actSpace.N, actSpace.Start)
 	case !actSpace.Discrete && mc.ActDim != actSpace.Dim:
 		return nil, fmt.Errorf("plan: model has ActDim %d, environment %d", mc.ActDim, actSpace.Dim)
-	case (cfg.Termination == TermModel || cfg.Termination == TermModelEnv || cfg.Termination == TermSoft) && mc.TermWeight == 0:
-		return nil, fmt.Errorf("plan: Termination %q: the model's termination head is untrained (TermWeight 0); use %q or %q", cfg.Termination, TermEnv, TermNone)
+	case (cfg.Termination == dynamics.TermModel || cfg.Termination == dynamics.TermModelEnv || cfg.Termination == dynamics.TermSoft) && mc.TermWeight == 0:
+		return nil, fmt.Errorf("plan: Termination %q: the model's termination head is untrained (TermWeight 0); use %q or %q", cfg.Termination, dynamics.TermEnv, dynamics.TermNone)
 	case cfg.TermPenalty > 0 && mc.TermWeight == 0:
 		return nil, fmt.Errorf("plan: TermPenalty %g: the model's termination head is untrained (TermWeight 0)", cfg.TermPenalty)
 	case cfg.DensityPenalty > 0 && !mc.Normalize:
@@ -176,9 +176,9 @@ func newCEM(cfg Config, m model, as env.Space, obsDim int) (*CEM, error) {
 	c := &CEM{
 		cfg: cfg, m: m, members: mm, elites: cfg.eliteCount(),
 		obsDim: obsDim, actDim: 1, discrete: as.Discrete, numActions: n, start: as.Start,
-		modelTerm: cfg.Termination == TermModel || cfg.Termination == TermModelEnv,
-		envTerm:   cfg.Termination == TermEnv || cfg.Termination == TermModelEnv,
-		softTerm:  cfg.Termination == TermSoft, threshold: cfg.TermThreshold,
+		modelTerm: cfg.Termination == dynamics.TermModel || cfg.Termination == dynamics.TermModelEnv,
+		envTerm:   cfg.Termination == dynamics.TermEnv || cfg.Termination == dynamics.TermModelEnv,
+		softTerm:  cfg.Termination == dynamics.TermSoft, threshold: cfg.TermThreshold,
 	}
 	if as.Discrete {
 		c.probs = make([]float64, h*n)
@@ -421,7 +421,7 @@ func (c *CEM) evaluate(obs []float64) error {
 // predictAlive predicts member m's step for the rollouts still alive
 // (surv > 0): their indices go to c.alive and row r of c.delta, c.reward
 // and c.term is rollout c.alive[r]'s. Ended rollouts cost nothing, which
-// with a termination that ends rollouts (TermModel, TermEnv) saves much of
+// with a termination that ends rollouts (dynamics.TermModel, dynamics.TermEnv) saves much of
 // the model's work on the hopeless samples. It returns the number alive.
 func (c *CEM) predictAlive(m int, s, act, surv []float64) int {
 	k, d, ad := c.cfg.Samples, c.obsDim, c.actDim

@@ -77,9 +77,9 @@ func TestConfigValidation(t *testing.T) {
 		{"density penalty inf", func(c *Config) { c.DensityPenalty = math.Inf(1) }, twoActions, "DensityPenalty +Inf"},
 		{"gamma", func(c *Config) { c.Gamma = 0 }, twoActions, "Gamma 0"},
 		{"termination", func(c *Config) { c.Termination = "sometimes" }, twoActions, `Termination "sometimes"`},
-		{"env termination without rule", func(c *Config) { c.Termination = TermEnv }, twoActions, "needs Terminal"},
+		{"env termination without rule", func(c *Config) { c.Termination = dynamics.TermEnv }, twoActions, "needs Terminal"},
 		{"threshold", func(c *Config) { c.TermThreshold = 1 }, twoActions, "TermThreshold 1"},
-		{"soft termination", func(c *Config) { c.Termination = TermSoft }, twoActions, ""},
+		{"soft termination", func(c *Config) { c.Termination = dynamics.TermSoft }, twoActions, ""},
 		{"term penalty", func(c *Config) { c.TermPenalty = -1 }, twoActions, "TermPenalty -1"},
 		{"term penalty NaN", func(c *Config) { c.TermPenalty = math.NaN() }, twoActions, "TermPenalty NaN"},
 		{"term penalty ok", func(c *Config) { c.TermPenalty = 100 }, twoActions, ""},
@@ -117,16 +117,16 @@ func TestNewCEMModelMismatch(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		term   string
+		term   dynamics.TermMode
 		space  env.Space
 		obsDim int
 		want   string
 	}{
-		{"obs dim", TermNone, twoActions, 3, "ObsDim 4"},
-		{"action count", TermNone, env.Space{Discrete: true, N: 3}, 4, "2 actions"},
-		{"kind", TermNone, unitBox, 4, "discrete actions true"},
-		{"untrained termination", TermModel, twoActions, 4, "TermWeight 0"},
-		{"untrained termination penalty", TermNone, twoActions, 4, "TermPenalty 1"},
+		{"obs dim", dynamics.TermNone, twoActions, 3, "ObsDim 4"},
+		{"action count", dynamics.TermNone, env.Space{Discrete: true, N: 3}, 4, "2 actions"},
+		{"kind", dynamics.TermNone, unitBox, 4, "discrete actions true"},
+		{"untrained termination", dynamics.TermModel, twoActions, 4, "TermWeight 0"},
+		{"untrained termination penalty", dynamics.TermNone, twoActions, 4, "TermPenalty 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -369,7 +369,7 @@ func TestTermination(t *testing.T) {
 	const tol = 1e-12
 	for _, tc := range []struct {
 		name      string
-		term      string
+		term      dynamics.TermMode
 		threshold float64
 		prob      float64 // the model's termination probability past the wall
 		penalty   float64 // TermPenalty λ
@@ -377,27 +377,27 @@ func TestTermination(t *testing.T) {
 		want      float64 // return of "always right" over 3 steps
 	}{
 		// Rewards 100-|x-20| after each move to 2, 3, 4: 82, 83, 84.
-		{"none", TermNone, 0.5, 1, 0, 0, 82 + 83 + 84},
-		{"model stops", TermModel, 0.5, 1, 0, 0, 82},
-		{"model below threshold", TermModel, 0.5, 0.3, 0, 0, 82 + 83 + 84},
-		{"model lower threshold", TermModel, 0.2, 0.3, 0, 0, 82},
+		{"none", dynamics.TermNone, 0.5, 1, 0, 0, 82 + 83 + 84},
+		{"model stops", dynamics.TermModel, 0.5, 1, 0, 0, 82},
+		{"model below threshold", dynamics.TermModel, 0.5, 0.3, 0, 0, 82 + 83 + 84},
+		{"model lower threshold", dynamics.TermModel, 0.2, 0.3, 0, 0, 82},
 		// Survival weights 1, 0.7, 0.49.
-		{"soft", TermSoft, 0.5, 0.3, 0, 0, 82 + 0.7*83 + 0.49*84},
+		{"soft", dynamics.TermSoft, 0.5, 0.3, 0, 0, 82 + 0.7*83 + 0.49*84},
 		// TermPenalty λ subtracts λ·p from every step's reward, and an
 		// ended rollout pays λ per remaining step (p = 1).
 		// λ = 10, p = 0.3 on every step past the wall, nothing ends: 3·(-3).
-		{"none penalty", TermNone, 0.5, 0.3, 10, 0, 82 + 83 + 84 - 3*3},
+		{"none penalty", dynamics.TermNone, 0.5, 0.3, 10, 0, 82 + 83 + 84 - 3*3},
 		// λ = 2, p = 1: the terminating step pays 2, the two after it 2 each.
-		{"model stops penalty", TermModel, 0.5, 1, 2, 0, 82 - 2 - 2 - 2},
-		{"model below threshold penalty", TermModel, 0.5, 0.3, 10, 0, (82 - 3) + (83 - 3) + (84 - 3)},
+		{"model stops penalty", dynamics.TermModel, 0.5, 1, 2, 0, 82 - 2 - 2 - 2},
+		{"model below threshold penalty", dynamics.TermModel, 0.5, 0.3, 10, 0, (82 - 3) + (83 - 3) + (84 - 3)},
 		// Survival S_t = 0.7^t: expected reward 82 + 0.7·83 + 0.49·84 less
 		// λ·Σ_t (1 - S_{t+1}) = 10·(0.3 + 0.51 + 0.657).
-		{"soft penalty", TermSoft, 0.5, 0.3, 10, 0, 82 + 0.7*83 + 0.49*84 - 10*(0.3+0.51+0.657)},
+		{"soft penalty", dynamics.TermSoft, 0.5, 0.3, 10, 0, 82 + 0.7*83 + 0.49*84 - 10*(0.3+0.51+0.657)},
 		// DensityPenalty β = 0.1: at x = 2, 3, 4 the standardised distances
 		// are -0.5, 0.5, 1.5, so each step costs 0.1·(1 - exp(-z²/2)).
-		{"none density", TermNone, 0.5, 1, 0, 0.1, 82 + 83 + 84 - 0.1*((1-math.Exp(-0.125))+(1-math.Exp(-0.125))+(1-math.Exp(-1.125)))},
+		{"none density", dynamics.TermNone, 0.5, 1, 0, 0.1, 82 + 83 + 84 - 0.1*((1-math.Exp(-0.125))+(1-math.Exp(-0.125))+(1-math.Exp(-1.125)))},
 		// A rollout that ends at x = 2 goes on paying for x = 2.
-		{"model stops density", TermModel, 0.5, 1, 0, 0.1, 82 - 0.1*3*(1-math.Exp(-0.125))},
+		{"model stops density", dynamics.TermModel, 0.5, 1, 0, 0.1, 82 - 0.1*3*(1-math.Exp(-0.125))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -442,7 +442,7 @@ func (p *probModel) Predict(k int, obs, act []float64, n int, delta, reward, ter
 func TestOffset(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 20, 1, 1, 2
-	cfg.Termination = TermNone
+	cfg.Termination = dynamics.TermNone
 	cfg.OffsetRate = 0.5
 	cfg.Value = func(obs []float64, n int, dst []float64) { copy(dst[:n], obs[:n]) }
 	c := newTestCEM(t, cfg, &lineModel{members: 2, discrete: true, goals: []float64{0}, wall: 100}, twoActions, 1)

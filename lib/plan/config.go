@@ -13,14 +13,8 @@ const (
 	MeanStd = "mean-std" // mean over members minus Kappa times their std
 )
 
-// Sources of termination of Config.Termination.
-const (
-	TermModel    = "model"      // the model's termination probability > TermThreshold
-	TermSoft     = "model-soft" // rewards weighted by the model's survival probability
-	TermEnv      = "env"        // Config.Terminal on the predicted observation
-	TermModelEnv = "model+env"  // either
-	TermNone     = "none"       // rollouts never end before the horizon
-)
+// TermModes are the termination modes planning accepts (Config.Termination).
+var TermModes = []dynamics.TermMode{dynamics.TermModel, dynamics.TermSoft, dynamics.TermEnv, dynamics.TermModelEnv, dynamics.TermNone}
 
 // Config is the setup of the CEM planner. DefaultConfig gives values that
 // solve CartPole-v1; the zero Config is invalid.
@@ -40,23 +34,23 @@ type Config struct {
 	Kappa     float64 // std penalty of MeanStd; 0 scores by the mean
 	Gamma     float64 // discount of predicted rewards, in (0, 1]
 
-	// Termination says what ends an imagined rollout (TermModel,
-	// TermEnv, TermModelEnv or TermNone). TermModel needs a model whose
-	// termination head was trained (dynamics.Config.TermWeight > 0);
-	// TermEnv needs Terminal. TermSoft weights the reward of step t by
-	// the predicted probability of surviving steps 0..t-1 (the product
-	// of 1-p), so a return is the expected reward under the model's
-	// termination; it needs a trained head like TermModel.
-	Termination string
-	// TermThreshold is the termination probability above which TermModel
-	// and TermModelEnv end a rollout, in (0, 1). Terminations are rare in
+	// Termination says what ends an imagined rollout (one of TermModes).
+	// TermModel needs a model whose termination head was trained
+	// (dynamics.Config.TermWeight > 0); TermEnv needs Terminal. TermSoft
+	// weights the reward of step t by the predicted probability of
+	// surviving steps 0..t-1 (the product of 1-p), so a return is the
+	// expected reward under the model's termination; it needs a trained
+	// head like TermModel. (The modes are dynamics.TermMode's.)
+	Termination dynamics.TermMode
+	// TermThreshold is the termination probability above which dynamics.TermModel
+	// and dynamics.TermModelEnv end a rollout, in (0, 1). Terminations are rare in
 	// the data, so the head is cautious and a threshold below 0.5 acts
 	// like class weighting of its loss: weighting the terminal class by w
 	// moves a calibrated head's 0.5 crossing to p = 1/(1+w).
 	TermThreshold float64
 	// Terminal is the environment's termination rule applied to predicted
-	// observations (dynamics.TerminalFor); used by TermEnv and
-	// TermModelEnv. This is the one place the environment's own code
+	// observations (dynamics.TerminalFor); used by dynamics.TermEnv and
+	// dynamics.TermModelEnv. This is the one place the environment's own code
 	// enters planning.
 	Terminal dynamics.Terminal
 	// TermPenalty λ >= 0 subtracts λ·p from the reward of every predicted
@@ -143,7 +137,7 @@ func DefaultConfig() Config {
 	return Config{
 		Samples: 300, Horizon: 15, Iters: 4, Elites: 30, ModeAction: true,
 		Alpha: 0.1, Objective: Worst, Kappa: 1, Gamma: 1,
-		Termination: TermModel, TermThreshold: 0.5, MinProb: 0.1,
+		Termination: dynamics.TermModel, TermThreshold: 0.5, MinProb: 0.1,
 		InitStd: 0.25, MinStd: 0.01,
 	}
 }
@@ -186,15 +180,15 @@ func (c *Config) validate(numActions int) error {
 		return fmt.Errorf("plan: OffsetRate %g: must be in [0, 1)", c.OffsetRate)
 	}
 	switch c.Termination {
-	case TermModel, TermSoft, TermNone:
-	case TermEnv, TermModelEnv:
+	case dynamics.TermModel, dynamics.TermSoft, dynamics.TermNone:
+	case dynamics.TermEnv, dynamics.TermModelEnv:
 		if c.Terminal == nil {
 			return fmt.Errorf("plan: Termination %q: needs Terminal", c.Termination)
 		}
 	default:
-		return fmt.Errorf("plan: Termination %q: must be %q, %q, %q, %q or %q", c.Termination, TermModel, TermSoft, TermEnv, TermModelEnv, TermNone)
+		return fmt.Errorf("plan: Termination %q: must be %s", c.Termination, dynamics.JoinTermModes(TermModes))
 	}
-	if (c.Termination == TermModel || c.Termination == TermModelEnv) && !(c.TermThreshold > 0 && c.TermThreshold < 1) {
+	if (c.Termination == dynamics.TermModel || c.Termination == dynamics.TermModelEnv) && !(c.TermThreshold > 0 && c.TermThreshold < 1) {
 		return fmt.Errorf("plan: TermThreshold %g: must be in (0, 1)", c.TermThreshold)
 	}
 	if numActions > 0 {

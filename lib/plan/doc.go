@@ -81,8 +81,8 @@
 //
 // One real step evaluates at most K·H·M·Iters model rows (400·25·5·5 =
 // 250,000 for the reference setting), one batch of the K rows still alive
-// per member per step of the horizon: a rollout that has ended (TermModel,
-// TermEnv, TermModelEnv) costs nothing more, which on CartPole saves about
+// per member per step of the horizon: a rollout that has ended (dynamics.TermModel,
+// dynamics.TermEnv, dynamics.TermModelEnv) costs nothing more, which on CartPole saves about
 // a fifth of the rows. Everything else is O(K·H) per iteration. The planner runs
 // on its own copy of the model's weights, taken by NewCEM and SetModel,
 // with the normalisation folded into the first and last layers, a

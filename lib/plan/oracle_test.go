@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/dynago/dynago/lib/dynamics"
+
 	"math"
 	"math/rand/v2"
 	"os"
@@ -204,12 +206,12 @@ func TestOracleSweep(t *testing.T) {
 	cfg.MinProb = envFloat("ORACLE_MINP", cfg.MinProb)
 	cfg.Gamma = envFloat("ORACLE_GAMMA", 1)
 	soft := envFloat("ORACLE_SOFT", 0)
-	cfg.Termination = TermModel
+	cfg.Termination = dynamics.TermModel
 	if soft > 0 {
-		cfg.Termination = TermSoft
+		cfg.Termination = dynamics.TermSoft
 	}
 	if v := os.Getenv("ORACLE_TERM"); v != "" {
-		cfg.Termination = v
+		cfg.Termination = dynamics.TermMode(v)
 	}
 	cfg.TermThreshold = envFloat("ORACLE_THR", cfg.TermThreshold)
 	cfg.TermPenalty = envFloat("ORACLE_PEN", 0)

@@ -61,7 +61,7 @@ func plannerFlags() []cli.Flag {
 		&cli.IntFlag{Name: "cem-elites", Usage: "elites `E` refitted to (default: 10% of --cem-samples)"},
 		&cli.StringFlag{Name: "cem-objective", Value: d.Objective, Usage: "sequence score: worst or mean-std"},
 		&cli.Float64Flag{Name: "cem-kappa", Value: d.Kappa, Usage: "std penalty `X` of --cem-objective mean-std"},
-		&cli.StringFlag{Name: "cem-termination", Value: d.Termination, Usage: "what ends a rollout: model, model-soft, env, model+env or none"},
+		&cli.StringFlag{Name: "cem-termination", Value: string(d.Termination), Usage: "what ends a rollout: " + dynamics.JoinTermModes(plan.TermModes)},
 		&cli.Float64Flag{Name: "cem-term-threshold", Value: d.TermThreshold, Usage: "termination probability `P` that ends a rollout (model, model+env)"},
 		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
 		&cli.Float64Flag{Name: "cem-density-penalty", Usage: "subtract `B` times one minus each predicted state's relative density under a Gaussian of the model's data (0: off)"},
@@ -102,7 +102,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.Samples, cfg.Horizon, cfg.Iters = c.Int("cem-samples"), c.Int("cem-horizon"), c.Int("cem-iters")
 	cfg.Elites, cfg.EliteFrac = c.Int("cem-elites"), 0.1
 	cfg.Objective, cfg.Kappa = c.String("cem-objective"), c.Float64("cem-kappa")
-	cfg.Termination, cfg.TermThreshold = c.String("cem-termination"), c.Float64("cem-term-threshold")
+	cfg.Termination, cfg.TermThreshold = dynamics.TermMode(c.String("cem-termination")), c.Float64("cem-term-threshold")
 	cfg.TermPenalty = c.Float64("cem-term-penalty")
 	cfg.OffsetRate = c.Float64("cem-offset-rate")
 	cfg.DensityPenalty = c.Float64("cem-density-penalty")
@@ -132,15 +132,15 @@ func parsePlanner(c *cli.Context, o *options) error {
 		return tool.Usagef("--cem-offset-rate %g: must be in [0, 1)", cfg.OffsetRate)
 	}
 	switch cfg.Termination {
-	case plan.TermModel, plan.TermSoft, plan.TermNone:
-	case plan.TermEnv, plan.TermModelEnv:
+	case dynamics.TermModel, dynamics.TermSoft, dynamics.TermNone:
+	case dynamics.TermEnv, dynamics.TermModelEnv:
 		term, err := dynamics.TerminalFor(o.env.ID())
 		if err != nil {
 			return tool.Usagef("--cem-termination %s: %w", cfg.Termination, err)
 		}
 		cfg.Terminal = term
 	default:
-		return tool.Usagef("--cem-termination %q: must be model, model-soft, env, model+env or none", cfg.Termination)
+		return tool.Usagef("--cem-termination %q: must be %s", cfg.Termination, dynamics.JoinTermModes(plan.TermModes))
 	}
 	p.cfg = cfg
 	return nil

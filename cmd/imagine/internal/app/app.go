@@ -1,11 +1,12 @@
 // Package app is the imagine command: flags, loading model, policy and
-// start states, and writing the imagined transitions (rollout.go).
+// start states, and writing the imagined transitions (lib/imagine).
 package app
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/imagine"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -78,8 +80,8 @@ func New() *cli.App {
 			tool.RealStepsFlag(""),
 			&cli.IntFlag{Name: "batches", Value: 10, Usage: "number of rollouts `B`"},
 			&cli.IntFlag{Name: "horizon", Value: 5, Usage: "steps per rollout at most `H`"},
-			&cli.StringFlag{Name: "propagation", Value: PropRandom, Usage: "random, member or mean"},
-			&cli.StringFlag{Name: "termination", Value: TermModel, Usage: "model, env or course"},
+			&cli.StringFlag{Name: "propagation", Value: imagine.PropRandom, Usage: "random, member or mean"},
+			&cli.StringFlag{Name: "termination", Value: string(dynamics.TermModel), Usage: "model, env or course"},
 			&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
 			&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
 			&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
@@ -92,16 +94,16 @@ func New() *cli.App {
 type options struct {
 	model, policy, data, out, metrics, envID string
 	seed, realSteps                          int64
-	roll                                     Rollout
+	roll                                     imagine.Rollout
 }
 
 func parse(c *cli.Context) (*options, error) {
 	o := &options{
 		model: c.String("model"), policy: c.String("policy"), data: c.String("data"), out: c.String("out"),
 		metrics: c.String("metrics"), envID: c.String("env"),
-		roll: Rollout{
+		roll: imagine.Rollout{
 			Batches: c.Int("batches"), Horizon: c.Int("horizon"),
-			Propagation: c.String("propagation"), Termination: c.String("termination"),
+			Propagation: c.String("propagation"), Termination: dynamics.TermMode(c.String("termination")),
 			HorizonTerminal: c.Bool("horizon-terminal"),
 			Gate:            c.Float64("gate-variance"), Noise: c.Float64("noise-sigma"),
 		},
@@ -127,10 +129,10 @@ func parse(c *cli.Context) (*options, error) {
 		return nil, tool.Usagef("--batches %d: must be in [1, %d]", r.Batches, maxBatches)
 	case r.Horizon < 1 || r.Horizon > maxHorizon:
 		return nil, tool.Usagef("--horizon %d: must be in [1, %d]", r.Horizon, maxHorizon)
-	case r.Propagation != PropRandom && r.Propagation != PropMember && r.Propagation != PropMean:
+	case r.Propagation != imagine.PropRandom && r.Propagation != imagine.PropMember && r.Propagation != imagine.PropMean:
 		return nil, tool.Usagef("--propagation %q: must be random, member or mean", r.Propagation)
-	case r.Termination != TermModel && r.Termination != TermEnv && r.Termination != TermCourse:
-		return nil, tool.Usagef("--termination %q: must be model, env or course", r.Termination)
+	case !slices.Contains(imagine.TermModes, r.Termination):
+		return nil, tool.Usagef("--termination %q: must be %s", r.Termination, dynamics.JoinTermModes(imagine.TermModes))
 	case !(r.Gate > 0):
 		return nil, tool.Usagef("--gate-variance %g: must be > 0", r.Gate)
 	case !(r.Noise >= 0) || math.IsInf(r.Noise, 1):
@@ -170,7 +172,7 @@ func run(c *cli.Context) error {
 	if err := o.check(model, pol, buf, envID); err != nil {
 		return err
 	}
-	imag, st := Imagine(model, pol, buf, o.roll,
+	imag, st := imagine.Imagine(model, pol, buf, o.roll,
 		rand.New(rand.NewPCG(uint64(o.seed), 1)), rand.New(rand.NewPCG(uint64(o.seed), 2)))
 	meta := format.Meta(tool.Provenance(c))
 	meta["seed"] = strconv.FormatInt(o.seed, 10)
@@ -201,7 +203,7 @@ func run(c *cli.Context) error {
 
 // check matches model, policy and data and sets the environment-dependent
 // parts of the rollout (termination rule, action bounds).
-func (o *options) check(model *dynamics.Ensemble, pol Policy, buf *format.Transitions, envID string) error {
+func (o *options) check(model *dynamics.Ensemble, pol imagine.Policy, buf *format.Transitions, envID string) error {
 	c := &model.Config
 	switch {
 	case pol.ObsDim() != c.ObsDim || pol.Discrete() != c.Discrete:
@@ -211,12 +213,12 @@ func (o *options) check(model *dynamics.Ensemble, pol Policy, buf *format.Transi
 		return fmt.Errorf("policy %s has %d action components, model %s has %d", o.policy, pol.ActDim(), o.model, c.ActDim)
 	case buf.ObsDim != c.ObsDim || buf.Discrete != c.Discrete:
 		return fmt.Errorf("data %s (obs_dim %d) does not fit model %s (obs_dim %d)", o.data, buf.ObsDim, o.model, c.ObsDim)
-	case o.roll.Termination == TermModel && c.TermWeight == 0:
+	case o.roll.Termination == dynamics.TermModel && c.TermWeight == 0:
 		// An untrained head ends rollouts at random: refuse rather than mislead.
 		return fmt.Errorf("--termination model: model %s has no trained termination head (termination weight 0, as in the course preset); use --termination env or course", o.model)
 	}
 	if envID == "" {
-		if o.roll.Termination == TermEnv || !c.Discrete {
+		if o.roll.Termination == dynamics.TermEnv || !c.Discrete {
 			return fmt.Errorf("%s has no \"env\" metadata: give --env", o.data)
 		}
 		return nil
@@ -228,7 +230,7 @@ func (o *options) check(model *dynamics.Ensemble, pol Policy, buf *format.Transi
 	if as := e.ActionSpace(); !as.Discrete {
 		o.roll.Low, o.roll.High = as.Low, as.High
 	}
-	if o.roll.Termination == TermEnv {
+	if o.roll.Termination == dynamics.TermEnv {
 		if o.roll.Terminal, err = dynamics.TerminalFor(envID); err != nil {
 			return err
 		}

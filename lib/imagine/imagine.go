@@ -1,4 +1,4 @@
-package app
+package imagine
 
 import (
 	"math"
@@ -23,12 +23,12 @@ const (
 	PropMean   = "mean"   // the mean across members
 )
 
-// Termination rules of imagined steps.
-const (
-	TermModel  = "model"  // the learned termination head, p > 0.5 (mean across members for PropMean)
-	TermEnv    = "env"    // the environment's rule on the predicted next observation
-	TermCourse = "course" // the course's coin flip: terminal with probability 0.05
-)
+// TermModes are the termination modes of imagined steps:
+// dynamics.TermModel (the learned head, p > 0.5; the members' mean for
+// PropMean), dynamics.TermEnv (the environment's rule on the predicted
+// next observation) and dynamics.TermCourse (terminal with probability
+// 0.05).
+var TermModes = []dynamics.TermMode{dynamics.TermModel, dynamics.TermEnv, dynamics.TermCourse}
 
 // courseTermProb is the course's chance that an imagined step ends the
 // rollout.
@@ -38,8 +38,8 @@ const courseTermProb = 0.05
 type Rollout struct {
 	Batches, Horizon int
 	Propagation      string
-	Termination      string
-	Terminal         dynamics.Terminal // for TermEnv
+	Termination      dynamics.TermMode // one of TermModes
+	Terminal         dynamics.Terminal // for dynamics.TermEnv
 	HorizonTerminal  bool              // mark the horizon's last step terminated (the course) instead of truncated
 	Gate             float64           // keep steps with var_delta < Gate and cut the rollout at the first other; +Inf disables
 	Noise            float64           // std of Gaussian noise added to predicted state change and reward, raw units
@@ -140,11 +140,11 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 				s.reward += r.Noise * rng.NormFloat64()
 			}
 			switch r.Termination {
-			case TermModel:
+			case dynamics.TermModel:
 				s.terminated = term > 0.5
-			case TermEnv:
+			case dynamics.TermEnv:
 				s.terminated = r.Terminal(s.next)
-			case TermCourse:
+			case dynamics.TermCourse:
 				s.terminated = rng.Float64() < courseTermProb
 			}
 			if h == r.Horizon-1 && !s.terminated {

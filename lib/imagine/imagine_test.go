@@ -1,0 +1,153 @@
+package imagine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
+)
+
+// randomData returns n random-policy CartPole transitions.
+func randomData(t testing.TB, n int, seed uint64) *format.Transitions {
+	t.Helper()
+	e, _ := env.Make("CartPole-v1")
+	tr := format.NewTransitions(4, 1, true, n)
+	tr.Meta["env"] = "CartPole-v1"
+	rng := rand.New(rand.NewPCG(seed, 0))
+	obs, next := make([]float64, 4), make([]float64, 4)
+	e.Reset(rng, obs)
+	for tr.Len() < n {
+		a := rng.IntN(2)
+		r, err := e.Step([]float64{float64(a)}, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.AppendRow(format.Row{Obs: obs, Action: int64(a), Reward: r.Reward, NextObs: next,
+			Terminated: r.Terminated, Truncated: r.Truncated,
+			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
+		copy(obs, next)
+		if r.Terminated || r.Truncated {
+			e.Reset(rng, obs)
+		}
+	}
+	return tr
+}
+
+// fitted returns a model of preset with m members fitted for epochs.
+func fitted(t testing.TB, tr *format.Transitions, preset string, m, epochs int) *dynamics.Ensemble {
+	t.Helper()
+	c, _ := dynamics.Preset(preset)
+	e, _ := env.Make("CartPole-v1")
+	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
+		t.Fatal(err)
+	}
+	c.Members = m
+	model, err := dynamics.New(c, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dynamics.NewDataset(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model.SetNorm(d)
+	if _, err := model.Fit(d, dynamics.FitOptions{Epochs: epochs}, rand.New(rand.NewPCG(2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return model
+}
+
+// fakePolicy always pushes right with log-probability -1 and value 2.
+type fakePolicy struct{}
+
+func (fakePolicy) ObsDim() int    { return 4 }
+func (fakePolicy) ActDim() int    { return 1 }
+func (fakePolicy) Discrete() bool { return true }
+func (fakePolicy) ActBatch(obs []float64, n int, rng *rand.Rand, greedy bool, actions, logp, value []float64) {
+	for i := 0; i < n; i++ {
+		actions[i], logp[i], value[i] = 1, -1, 2
+	}
+}
+
+func TestImagine(t *testing.T) {
+	tr := randomData(t, 400, 1)
+	model := fitted(t, tr, "course", 3, 2)
+	cartpole, _ := dynamics.TerminalFor("CartPole-v1")
+	for _, tc := range []struct {
+		name string
+		r    Rollout
+		// checks of the output
+		rows                int // -1: do not check
+		lastTerm, lastTrunc bool
+		maxRowsPerRollout   int
+	}{
+		{"truncate at horizon", Rollout{Batches: 4, Horizon: 3, Propagation: PropRandom, Termination: dynamics.TermEnv, Terminal: func([]float64) bool { return false }, Gate: math.Inf(1)},
+			12, false, true, 3},
+		{"horizon terminal", Rollout{Batches: 4, Horizon: 3, Propagation: PropMember, Termination: dynamics.TermEnv, Terminal: func([]float64) bool { return false }, Gate: math.Inf(1), HorizonTerminal: true},
+			12, true, false, 3},
+		{"always terminal", Rollout{Batches: 4, Horizon: 3, Propagation: PropMean, Termination: dynamics.TermEnv, Terminal: func([]float64) bool { return true }, Gate: math.Inf(1)},
+			4, true, false, 1},
+		{"gate cuts everything", Rollout{Batches: 4, Horizon: 3, Propagation: PropRandom, Termination: dynamics.TermCourse, Gate: 1e-300},
+			0, false, false, 0},
+		{"env rule and noise", Rollout{Batches: 20, Horizon: 200, Propagation: PropRandom, Termination: dynamics.TermEnv, Terminal: cartpole, Gate: math.Inf(1), Noise: 0.01},
+			-1, true, false, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, st := Imagine(model, fakePolicy{}, tr, tc.r, rand.New(rand.NewPCG(3, 1)), rand.New(rand.NewPCG(3, 2)))
+			if tc.rows >= 0 && out.Len() != tc.rows {
+				t.Fatalf("%d rows, want %d", out.Len(), tc.rows)
+			}
+			if st.Kept != out.Len() || st.Simulated < st.Kept {
+				t.Errorf("stats %+v for %d rows", st, out.Len())
+			}
+			count := map[int64]int{}
+			for i := 0; i < out.Len(); i++ {
+				ep := out.Episode[i]
+				if ep >= 0 || out.Step[i] != int64(count[ep]) || !out.Imagined[i] || out.LogProb[i] != -1 || out.Value[i] != 2 {
+					t.Fatalf("row %d: episode %d step %d imagined %v logp %g value %g", i, ep, out.Step[i], out.Imagined[i], out.LogProb[i], out.Value[i])
+				}
+				if !(out.VarDelta[i] > 0) {
+					t.Fatalf("row %d: var_delta %g with 3 members", i, out.VarDelta[i])
+				}
+				count[ep]++
+				last := i == out.Len()-1 || out.Episode[i+1] != ep
+				if !last && (out.Terminated[i] || out.Truncated[i]) {
+					t.Fatalf("row %d ends its rollout but is not the last", i)
+				}
+				if last && (out.Terminated[i] != tc.lastTerm || out.Truncated[i] != tc.lastTrunc) {
+					t.Fatalf("row %d (last of rollout): terminated %v truncated %v", i, out.Terminated[i], out.Truncated[i])
+				}
+				if count[ep] > tc.maxRowsPerRollout {
+					t.Fatalf("rollout %d longer than %d", ep, tc.maxRowsPerRollout)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkImagine is B rollouts of H steps (no termination) with the
+// course model (M=1) and a 5-member tuned model, and a fake policy, so it
+// times the model side only.
+func BenchmarkImagine(b *testing.B) {
+	tr := randomData(b, 1000, 1)
+	never := func([]float64) bool { return false }
+	for _, preset := range []struct {
+		name string
+		m    int
+	}{{"course", 1}, {"tuned", 5}} {
+		model := fitted(b, tr, preset.name, preset.m, 1)
+		for _, size := range [][2]int{{10, 5}, {400, 25}} {
+			b.Run(fmt.Sprintf("%s/%dx%d", preset.name, size[0], size[1]), func(b *testing.B) {
+				r := Rollout{Batches: size[0], Horizon: size[1], Propagation: PropRandom, Termination: dynamics.TermEnv, Terminal: never, Gate: math.Inf(1)}
+				rng := rand.New(rand.NewPCG(1, 1))
+				for b.Loop() {
+					Imagine(model, fakePolicy{}, tr, r, rng, rng)
+				}
+			})
+		}
+	}
+}
