@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -61,15 +62,15 @@ func SummaryMetrics(gap float64) []stats.Metric {
 
 // EstimatesTable returns a row per variant: runs, then each metric's
 // point estimate and interval.
-func EstimatesTable(title string, est []Estimate, metrics []stats.Metric) *Table {
-	t := &Table{Title: title, Columns: []string{"variant", "runs"}}
+func EstimatesTable(title string, est []Estimate, metrics []stats.Metric) *markdown.Table {
+	t := &markdown.Table{Title: title, Columns: []string{"variant", "runs"}}
 	for _, m := range metrics {
 		t.Columns = append(t.Columns, m.Name, m.Name+" CI")
 	}
 	for _, e := range est {
 		row := []string{e.Variant, fmt.Sprint(e.Runs)}
 		for _, iv := range e.Intervals {
-			row = append(row, Num(iv.Point), CI(iv))
+			row = append(row, markdown.Num(iv.Point), markdown.CI(iv))
 		}
 		t.Add(row...)
 	}
@@ -134,10 +135,10 @@ func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) (
 }
 
 // ImprovementTable returns a row per pair.
-func ImprovementTable(title string, imp []Improvement) *Table {
-	t := &Table{Title: title, Columns: []string{"X", "Y", "P(X > Y)", "CI"}}
+func ImprovementTable(title string, imp []Improvement) *markdown.Table {
+	t := &markdown.Table{Title: title, Columns: []string{"X", "Y", "P(X > Y)", "CI"}}
 	for _, c := range imp {
-		t.Add(c.X, c.Y, Num(c.P.Point), CI(c.P))
+		t.Add(c.X, c.Y, markdown.Num(c.P.Point), markdown.CI(c.P))
 	}
 	return t
 }
@@ -224,7 +225,7 @@ func checkFiniteCurves(x [][][]float64, variant string, g Grid) error {
 		for _, task := range run {
 			for k, v := range task {
 				if math.IsNaN(v) {
-					return fmt.Errorf("variant %s: a run has no value at or before %s real steps", variant, Num(g.Steps[k]))
+					return fmt.Errorf("variant %s: a run has no value at or before %s real steps", variant, markdown.Num(g.Steps[k]))
 				}
 			}
 		}
@@ -233,11 +234,11 @@ func checkFiniteCurves(x [][][]float64, variant string, g Grid) error {
 }
 
 // CurvesTable returns the curves in long form: a row per variant and x.
-func CurvesTable(title, xname, yname string, curves []Curve) *Table {
-	t := &Table{Title: title, Columns: []string{"variant", xname, yname, "lo", "hi"}}
+func CurvesTable(title, xname, yname string, curves []Curve) *markdown.Table {
+	t := &markdown.Table{Title: title, Columns: []string{"variant", xname, yname, "lo", "hi"}}
 	for _, c := range curves {
 		for k, iv := range c.Est {
-			t.Add(c.Variant, Num(c.X[k]), Num(iv.Point), Num(iv.Lo), Num(iv.Hi))
+			t.Add(c.Variant, markdown.Num(c.X[k]), markdown.Num(iv.Point), markdown.Num(iv.Lo), markdown.Num(iv.Hi))
 		}
 	}
 	return t
@@ -282,7 +283,7 @@ func IndexCurves(s *Set, metric string, at float64, agg stats.Metric, b Bootstra
 			}
 		}
 		if len(idx) == 0 {
-			return nil, fmt.Errorf("variant %s: no index of %s common to every run at %s real steps", v, metric, Num(at))
+			return nil, fmt.Errorf("variant %s: no index of %s common to every run at %s real steps", v, metric, markdown.Num(at))
 		}
 		cols := make([][][]float64, len(tasks))
 		for i, r := range runs {
@@ -325,7 +326,7 @@ func checkpoint(r *Run, metric string, at float64) (int64, error) {
 		}
 	}
 	if best < 0 {
-		return 0, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, Num(at))
+		return 0, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, markdown.Num(at))
 	}
 	return best, nil
 }
@@ -437,10 +438,10 @@ func budget(runs []*Run) (float64, error) {
 
 // StepsTable returns a row per variant: fraction of runs reaching the
 // threshold and the IQM of steps with its interval.
-func StepsTable(title string, st []StepsTo) *Table {
-	t := &Table{Title: title, Columns: []string{"variant", "runs", "reached", "IQM steps", "CI"}}
+func StepsTable(title string, st []StepsTo) *markdown.Table {
+	t := &markdown.Table{Title: title, Columns: []string{"variant", "runs", "reached", "IQM steps", "CI"}}
 	for _, e := range st {
-		t.Add(e.Variant, fmt.Sprint(len(e.Steps)), Pct(e.Reached), Num(e.Point), CI(e.Interval))
+		t.Add(e.Variant, fmt.Sprint(len(e.Steps)), markdown.Pct(e.Reached), markdown.Num(e.Point), markdown.CI(e.Interval))
 	}
 	return t
 }
@@ -461,7 +462,7 @@ func GrowthRate(k, e []float64) (float64, error) {
 	var sx, sy, sxx, sxy, n float64
 	for i := range k {
 		if !(e[i] > 0) {
-			return 0, fmt.Errorf("growth rate: E_%s = %s is not positive", Num(k[i]), Num(e[i]))
+			return 0, fmt.Errorf("growth rate: E_%s = %s is not positive", markdown.Num(k[i]), markdown.Num(e[i]))
 		}
 		x, y := k[i], math.Log(e[i])
 		sx, sy, sxx, sxy, n = sx+x, sy+y, sxx+x*x, sxy+x*y, n+1

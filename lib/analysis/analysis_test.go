@@ -92,24 +92,6 @@ func TestBootstrapRandDeterministic(t *testing.T) {
 	}
 }
 
-func TestFormat(t *testing.T) {
-	cases := []struct {
-		v          float64
-		num, steps string
-	}{
-		{3000, "3000", "3,000"},
-		{-2999.9999999999995, "-3000", "-3,000"},
-		{5333.333, "5333.3", "5,333"},
-		{0.0275, "0.0275", "0"},
-		{0.8, "0.800", "1"},
-	}
-	for _, c := range cases {
-		if n, s := Num(c.v), Steps(c.v); n != c.num || s != c.steps {
-			t.Errorf("%g: Num %q Steps %q, want %q %q", c.v, n, s, c.num, c.steps)
-		}
-	}
-}
-
 func TestLoadErrors(t *testing.T) {
 	if _, err := Load([]string{filepath.Join(t.TempDir(), "*.arrow")}, LoadOptions{}); err == nil {
 		t.Error("no error for a glob matching nothing")

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -38,13 +39,13 @@ func (b Bootstrap) Describe() string {
 	if conf == 0 {
 		conf = stats.DefaultConfidence
 	}
-	return fmt.Sprintf("Intervals: %s%% percentile bootstrap, %d resamples, seed %d.", Num(100*conf), reps, b.Seed)
+	return fmt.Sprintf("Intervals: %s%% percentile bootstrap, %d resamples, seed %d.", markdown.Num(100*conf), reps, b.Seed)
 }
 
 // Level returns the interval coverage as a percentage ("95%").
 func (b Bootstrap) Level() string {
 	if b.Confidence == 0 {
-		return Pct(stats.DefaultConfidence)
+		return markdown.Pct(stats.DefaultConfidence)
 	}
-	return Pct(b.Confidence)
+	return markdown.Pct(b.Confidence)
 }

@@ -25,19 +25,13 @@
 //
 // # Results
 //
-// Every analysis returns plain numbers (stats.Interval values) and a Table
-// that renders as Markdown or CSV. Figures go through lib/figure; SaveFigure
-// draws each one as .png and .svg. Randomness comes only from a
-// Bootstrap's seed: each estimate draws from its own generator, seeded
-// from the seed and the estimate's label, so the same inputs and seed give
-// the same intervals, and adding a variant does not move another's.
-//
-// # Reports
-//
-// Report is a small builder for Markdown reports: sections holding text,
-// answers (a question with its number and interval in words), tables,
-// figures (kept beside the report in fig/, as .png and .svg) and code
-// blocks. Level-specific reports compose it from the analyses here.
+// Every analysis returns plain numbers (stats.Interval values, computed by
+// lib/stats, which owns every bootstrap) and a markdown.Table that renders
+// as Markdown or CSV; figures go through lib/figure, reports and output
+// sets through lib/markdown. Randomness comes only from a Bootstrap's
+// seed: each estimate draws from its own generator, seeded from the seed
+// and the estimate's label, so the same inputs and seed give the same
+// intervals, and adding a variant does not move another's.
 //
 // Library code never exits: errors name what was being read or computed.
 package analysis

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -65,7 +66,7 @@ func MeanOver(metric string, from, to float64) func(*Run) (float64, error) {
 			}
 		}
 		if n == 0 {
-			return 0, fmt.Errorf("no %s in (%s, %s] real steps", metric, Num(from), Num(to))
+			return 0, fmt.Errorf("no %s in (%s, %s] real steps", metric, markdown.Num(from), markdown.Num(to))
 		}
 		return s / float64(n), nil
 	}

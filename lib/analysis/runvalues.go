@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -45,7 +46,7 @@ func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64
 		}
 		out[i] = valueAt(r, metric, index, st)
 		if math.IsNaN(out[i]) {
-			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at %s real steps", r.Name, r.Variant, r.Seed, label(metric, index), Num(float64(st)))
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at %s real steps", r.Name, r.Variant, r.Seed, label(metric, index), markdown.Num(float64(st)))
 		}
 	}
 	return out, nil
@@ -69,7 +70,7 @@ func CurveAreas(runs []*Run, metric string, g Grid) ([]float64, error) {
 	for i, r := range runs {
 		y := g.Sample(r, metric, format.NoIndex)
 		if slices.ContainsFunc(y, math.IsNaN) {
-			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, Num(g.Steps[0]))
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, markdown.Num(g.Steps[0]))
 		}
 		out[i] = trapezoidMean(g.Steps, y)
 	}

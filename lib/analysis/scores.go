@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -21,7 +22,7 @@ type Point struct {
 // String describes the point for a table caption.
 func (p Point) String() string {
 	if p.AtStep {
-		return fmt.Sprintf("at %s real steps", Num(p.Step))
+		return fmt.Sprintf("at %s real steps", markdown.Num(p.Step))
 	}
 	if p.Final <= 1 {
 		return "final (last evaluation)"
@@ -38,7 +39,7 @@ func (p Point) Score(r *Run, metric string) (float64, error) {
 	if p.AtStep {
 		i := lastAtOrBefore(steps, p.Step)
 		if i < 0 {
-			return 0, fmt.Errorf("run %s (variant %s, seed %d): no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, Num(p.Step))
+			return 0, fmt.Errorf("run %s (variant %s, seed %d): no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, markdown.Num(p.Step))
 		}
 		return values[i], nil
 	}
@@ -138,7 +139,7 @@ func (n Normalization) Describe(tasks []string) string {
 	parts := make([]string, len(tasks))
 	for j, t := range tasks {
 		lo, hi := n.For(t)
-		parts[j] = fmt.Sprintf("%s: (x - %s) / (%s - %s)", t, Num(lo), Num(hi), Num(lo))
+		parts[j] = fmt.Sprintf("%s: (x - %s) / (%s - %s)", t, markdown.Num(lo), markdown.Num(hi), markdown.Num(lo))
 	}
 	return "Normalised scores, " + strings.Join(parts, "; ") + "."
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 )
 
 // VisitHistogram returns the run's state-visit histogram hist_<label>_d<j>
@@ -35,11 +36,11 @@ func VisitHistogram(r *Run, label string, step int64) ([][]float64, error) {
 		h[j][row.Index] = row.Value
 	}
 	if len(h) == 0 {
-		return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s* rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, Num(float64(step)))
+		return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s* rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, markdown.Num(float64(step)))
 	}
 	for j, d := range h {
 		if len(d) == 0 {
-			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s%d rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, j, Num(float64(step)))
+			return nil, fmt.Errorf("run %s (variant %s, seed %d) has no %s%d rows at %s real steps", r.Name, r.Variant, r.Seed, prefix, j, markdown.Num(float64(step)))
 		}
 	}
 	return h, nil

@@ -26,9 +26,13 @@
 //	                         training
 //
 // Legends sit to the right of the data area so they never cover data. A
-// single-panel figure is 4 × 3 inches unless Options say otherwise. Bad
-// input (mismatched lengths, non-positive values on a log axis, an unknown
-// extension) is an error with a "figure:" prefix; nothing panics on it.
+// single-panel figure is 4 × 3 inches unless Options say otherwise. A log
+// axis whose values are not all > 0 is drawn linear, and a log axis whose
+// values are all equal spans a factor 2 either side, so valid small inputs
+// (a zero error, one evaluation) always draw. Bad input (mismatched
+// lengths, an unknown extension) is an error with a "figure:" prefix;
+// nothing panics on it. Render draws a figure into memory, for callers
+// that write their outputs as a set.
 //
 // Example, with stats:
 //

@@ -2,6 +2,7 @@ package figure
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dynago/dynago/lib/stats"
 	"gonum.org/v1/plot"
@@ -31,8 +32,11 @@ func SeriesFromIntervals(name string, x []float64, iv []stats.Interval) Series {
 type LineOptions struct {
 	Options
 	XLabel, YLabel string
-	LogY           bool     // logarithmic Y axis; every Y, Lo and Hi must be > 0
-	HLine          *float64 // dashed horizontal reference line, if not nil
+	// LogY asks for a logarithmic Y axis; it is linear instead when some Y,
+	// Lo or Hi is not > 0 (a model error of exactly 0), so valid data
+	// always plot.
+	LogY  bool
+	HLine *float64 // dashed horizontal reference line, if not nil
 	// YMin and YMax fix the Y range when YMin < YMax.
 	YMin, YMax float64
 }
@@ -41,11 +45,16 @@ type LineOptions struct {
 // a legend to the right of the data area, and saves the figure to path
 // (.png or .svg).
 func Lines(path string, series []Series, opt LineOptions) error {
-	if err := checkSeries(series, opt.LogY); err != nil {
+	if err := checkSeries(series); err != nil {
 		return err
 	}
 	p := newPlot(opt.Title, opt.XLabel, opt.YLabel)
-	if opt.LogY {
+	var ys [][]float64
+	for _, s := range series {
+		ys = append(ys, s.Y, s.Lo, s.Hi)
+	}
+	logY := opt.LogY && positive(ys...)
+	if logY {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
@@ -72,6 +81,9 @@ func Lines(path string, series []Series, opt LineOptions) error {
 	}
 	if opt.HLine != nil {
 		p.Add(hline(*opt.HLine))
+	}
+	if logY {
+		widenLog(&p.Y, ys...)
 	}
 	if opt.YMin < opt.YMax {
 		p.Y.Min, p.Y.Max = opt.YMin, opt.YMax
@@ -111,7 +123,7 @@ func PerformanceProfiles(path string, series []Series, opt LineOptions) error {
 	return Lines(path, series, opt)
 }
 
-func checkSeries(series []Series, logY bool) error {
+func checkSeries(series []Series) error {
 	if len(series) == 0 {
 		return fmt.Errorf("figure: no series to plot")
 	}
@@ -120,18 +132,36 @@ func checkSeries(series []Series, logY bool) error {
 		if len(s.Y) != n || (s.Lo != nil || s.Hi != nil) && (len(s.Lo) != n || len(s.Hi) != n) {
 			return fmt.Errorf("figure: series %q: %d x, %d y, %d lo and %d hi values", s.Name, n, len(s.Y), len(s.Lo), len(s.Hi))
 		}
-		if !logY {
-			continue
-		}
-		for _, v := range [][]float64{s.Y, s.Lo, s.Hi} {
-			for _, y := range v {
-				if !(y > 0) {
-					return fmt.Errorf("figure: series %q: value %g on a log Y axis", s.Name, y)
-				}
+	}
+	return nil
+}
+
+// positive reports whether every value is > 0 (and not NaN): whether a log
+// axis can show them.
+func positive(values ...[]float64) bool {
+	for _, v := range values {
+		for _, x := range v {
+			if !(x > 0) {
+				return false
 			}
 		}
 	}
-	return nil
+	return true
+}
+
+// widenLog gives a log axis whose positive values are all equal (one
+// evaluation, one constant curve) a range of a factor 2 either side:
+// gonum/plot would widen it by ±1, below 0, and panic.
+func widenLog(a *plot.Axis, values ...[]float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		for _, x := range v {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	if lo == hi && lo > 0 && !math.IsInf(lo, 0) {
+		a.Min, a.Max = lo/2, hi*2
+	}
 }
 
 func xys(x, y []float64) plotter.XYs {

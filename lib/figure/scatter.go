@@ -15,7 +15,9 @@ import (
 type ScatterOptions struct {
 	Options
 	XLabel, YLabel string
-	LogX, LogY     bool // logarithmic axes; values must then be > 0
+	// LogX and LogY ask for logarithmic axes; an axis is linear instead
+	// when some of its values are not > 0, so valid data always plot.
+	LogX, LogY bool
 	// Bins, if positive, overlays the mean of Y in that many bins of equal
 	// width in X (equal width in log X with LogX), as a line with markers.
 	Bins int
@@ -27,11 +29,8 @@ func Scatter(path string, x, y []float64, opt ScatterOptions) error {
 	if len(x) != len(y) || len(x) == 0 {
 		return fmt.Errorf("figure: scatter: %d x and %d y values", len(x), len(y))
 	}
-	for i := range x {
-		if opt.LogX && !(x[i] > 0) || opt.LogY && !(y[i] > 0) {
-			return fmt.Errorf("figure: scatter: point %d (%g, %g) on a log axis", i, x[i], y[i])
-		}
-	}
+	opt.LogX = opt.LogX && positive(x)
+	opt.LogY = opt.LogY && positive(y)
 	p := newPlot(opt.Title, opt.XLabel, opt.YLabel)
 	if opt.LogX {
 		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
@@ -59,6 +58,12 @@ func Scatter(path string, x, y []float64, opt ScatterOptions) error {
 		p.Add(l, pts)
 		leg.Add("points", sc)
 		leg.Add("binned mean", l, pts)
+	}
+	if opt.LogX {
+		widenLog(&p.X, x)
+	}
+	if opt.LogY {
+		widenLog(&p.Y, y)
 	}
 	w, h := opt.size(DefaultWidth, DefaultHeight)
 	return save(path, w, h, func(c draw.Canvas) { drawWithLegend(c, p, leg) })

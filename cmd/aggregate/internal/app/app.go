@@ -2,13 +2,14 @@ package app
 
 import (
 	"fmt"
-	"os"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -45,6 +46,7 @@ Example: a summary of final returns, then the sample-efficiency curves:
 			summaryCommand(), poiCommand(), profilesCommand(), curvesCommand(), stepsCommand(), metricCommand(),
 		},
 	}
+	app.Action = tool.NoSubcommand(app)
 	for _, c := range app.Commands {
 		// tool.Run maps the app's flag errors to exit 2; a subcommand's
 		// need the same.
@@ -81,11 +83,12 @@ func scoreFlags() []cli.Flag {
 
 // env is what every subcommand has once its flags are checked.
 type env struct {
-	c    *cli.Context
-	set  *analysis.Set
-	out  string
-	name string
-	boot analysis.Bootstrap
+	c     *cli.Context
+	set   *analysis.Set
+	out   string
+	name  string
+	boot  analysis.Bootstrap
+	files markdown.Files // written by finish, once everything is computed
 }
 
 func setup(c *cli.Context) (*env, error) {
@@ -117,9 +120,6 @@ func setup(c *cli.Context) (*env, error) {
 		return nil, err
 	}
 	e.set = set
-	if err := os.MkdirAll(e.out, 0o755); err != nil {
-		return nil, err
-	}
 	return e, nil
 }
 
@@ -173,6 +173,11 @@ func point(c *cli.Context) (analysis.Point, error) {
 // --norm.
 func normalization(c *cli.Context) (*analysis.Normalization, error) {
 	n := &analysis.Normalization{Min: c.Float64("norm-min"), Max: c.Float64("norm-max"), Bounds: map[string][2]float64{}}
+	for _, f := range []string{"norm-min", "norm-max"} {
+		if v := c.Float64(f); math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, tool.Usagef("--%s %g: must be a finite number", f, v)
+		}
+	}
 	if n.Min == n.Max {
 		return nil, tool.Usagef("--norm-min and --norm-max are both %g: must differ", n.Min)
 	}
@@ -181,13 +186,15 @@ func normalization(c *cli.Context) (*analysis.Normalization, error) {
 		lo, hi, ok2 := strings.Cut(rng, ":")
 		a, err1 := strconv.ParseFloat(lo, 64)
 		b, err2 := strconv.ParseFloat(hi, 64)
-		if !ok1 || !ok2 || task == "" || err1 != nil || err2 != nil || a == b {
-			return nil, tool.Usagef("--norm %q: want TASK=MIN:MAX with MIN != MAX", s)
+		if !ok1 || !ok2 || task == "" || err1 != nil || err2 != nil || a == b || !finite(a) || !finite(b) {
+			return nil, tool.Usagef("--norm %q: want TASK=MIN:MAX with finite MIN != MAX", s)
 		}
 		n.Bounds[task] = [2]float64{a, b}
 	}
 	return n, nil
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // scores returns the normalised score matrices and the notes describing them.
 func (e *env) scores() ([]analysis.Scores, []string, error) {
@@ -217,15 +224,26 @@ func (e *env) notes() []string {
 	return []string{e.boot.Describe(), "Command: `" + tool.Provenance(e.c)["args"] + "`."}
 }
 
-// write writes the table, after adding the closing notes.
-func (e *env) write(t *analysis.Table) error {
+// write adds the table as NAME.md and NAME.csv, after adding the closing
+// notes.
+func (e *env) write(t *markdown.Table) error {
 	t.Notes = append(t.Notes, e.notes()...)
-	return analysis.WriteTable(e.out, e.name, t)
+	return t.AddTo(&e.files, e.out, e.name)
 }
 
-// figure draws the subcommand's figure as NAME.png and NAME.svg.
+// figure draws the subcommand's figure, to be written as NAME.png and
+// NAME.svg.
 func (e *env) figure(draw func(path string) error) error {
-	return analysis.SaveFigure(e.out, e.name, draw)
+	return e.files.AddFigure(e.out, e.name, draw)
+}
+
+// finish writes the outputs unless err (from the last step computing them)
+// is set: a subcommand writes all its files or none.
+func (e *env) finish(err error) error {
+	if err != nil {
+		return err
+	}
+	return e.files.Write()
 }
 
 // aggregate returns the aggregate over runs named by --agg.

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,6 +156,17 @@ func TestErrors(t *testing.T) {
 		{"bad pairs", "aggregate poi --in runs/*/metrics.arrow --out o --pairs dyna", 2, "--pairs"},
 		{"no threshold", "aggregate steps-to --in runs/*/metrics.arrow --out o", 2, "--threshold"},
 		{"unknown variant", "aggregate summary --in runs/*/metrics.arrow --out o --variants mpc", 1, `no runs of variant "mpc"`},
+		{"no arguments", "aggregate", 2, "missing subcommand"},
+		{"unknown subcommand", "aggregate bogus --in runs/*/metrics.arrow --out o", 2, `unknown subcommand "bogus"`},
+		{"norm-max Inf", "aggregate summary --in runs/*/metrics.arrow --out o --norm-max Inf", 2, "--norm-max +Inf: must be a finite number"},
+		{"norm-max NaN", "aggregate summary --in runs/*/metrics.arrow --out o --norm-max NaN", 2, "--norm-max NaN: must be a finite number"},
+		{"norm-min -Inf", "aggregate poi --in runs/*/metrics.arrow --out o --norm-min -Inf", 2, "--norm-min -Inf"},
+		{"norm NaN bound", "aggregate summary --in runs/*/metrics.arrow --out o --norm all=0:NaN", 2, `--norm "all=0:NaN"`},
+		{"taus 1e12", "aggregate profiles --in runs/*/metrics.arrow --out o --taus 1000000000000", 2, "--taus 1000000000000: must be in [2, 1000]"},
+		{"taus 1e12 float", "aggregate profiles --in runs/*/metrics.arrow --out o --taus 1e12", 2, `"1e12" for flag -taus`},
+		{"taus times reps", "aggregate profiles --in runs/*/metrics.arrow --out o --taus 1000 --reps 1000000", 2, "--taus 1000 with --reps 1000000"},
+		{"reps 1e18", "aggregate summary --in runs/*/metrics.arrow --out o --reps 1000000000000000000", 2, "--reps 1000000000000000000: must be in [1, 1000000]"},
+		{"reps 1e18 float", "aggregate summary --in runs/*/metrics.arrow --out o --reps 1e18", 2, `"1e18" for flag -reps`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -165,6 +177,66 @@ func TestErrors(t *testing.T) {
 			if code != 0 && strings.Count(stderr, "\n") != 1 {
 				t.Errorf("stderr is not one line: %q", stderr)
 			}
+			if _, err := os.Stat("o"); code != 0 && err == nil {
+				t.Errorf("exit %d left output directory o", code)
+			}
+			os.RemoveAll("o")
 		})
+	}
+}
+
+// TestSmallInputs: valid small sets of runs (one seed, one evaluation
+// after the untrained policy's, a model error of 0 on a log axis) give
+// every output; none stops with an error.
+func TestSmallInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws figures")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	zero := func(float64) float64 { return 0 }
+	one := func(float64) float64 { return 1 }
+	sets := map[string][]analysistest.Run{
+		"one-seed": {
+			{Variant: "ppo", Steps: 3000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)},
+			{Variant: "dyna", Steps: 3000, Every: 1000, Return: analysistest.Ramp(1000, 0, 0), Model: true, MSE: analysistest.DefaultMSE, Growth: analysistest.DefaultGrowth},
+		},
+		"one-eval": {
+			{Variant: "ppo", Steps: 1000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)},
+			{Variant: "ppo", Seed: 1, Steps: 1000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)},
+			{Variant: "dyna", Steps: 1000, Every: 1000, Return: analysistest.Ramp(1000, 0, 0), Model: true, MSE: analysistest.DefaultMSE, Growth: one},
+			{Variant: "dyna", Seed: 1, Steps: 1000, Every: 1000, Return: analysistest.Ramp(1000, 0, 0), Model: true, MSE: analysistest.DefaultMSE, Growth: one},
+		},
+		"zero-error": {
+			{Variant: "dyna", Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0), Model: true, MSE: zero, Growth: one},
+			{Variant: "dyna", Seed: 1, Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0), Model: true, MSE: zero, Growth: one},
+		},
+	}
+	for name, runs := range sets {
+		for _, r := range runs {
+			if err := analysistest.Write(filepath.Join(name, fmt.Sprintf("%s-s%d", r.Variant, r.Seed)), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, cmd := range []string{
+			"summary --seed 1", "poi", "profiles", "curves",
+			"metric --metric model_mse_delta --logy --variants dyna",
+			"metric --metric model_ek --at 1000 --logy --variants dyna",
+		} {
+			t.Run(name+"/"+cmd, func(t *testing.T) {
+				if strings.HasPrefix(cmd, "poi") && name == "zero-error" {
+					t.Skip("one variant: no pair")
+				}
+				line := "aggregate " + cmd + " --in " + name + "/*/metrics.arrow --out out-" + name + " --reps 200 --name x"
+				if code, _, stderr := run(t, line); code != 0 {
+					t.Fatalf("%s: exit %d: %s", line, code, stderr)
+				}
+				for _, ext := range []string{".md", ".csv", ".png", ".svg"} {
+					if _, err := os.Stat(filepath.Join("out-"+name, "x"+ext)); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
 	}
 }

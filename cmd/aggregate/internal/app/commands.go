@@ -10,6 +10,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -39,7 +40,7 @@ RLiable's interval-estimates figure.`, "summary"),
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.figure(func(p string) error { return analysis.EstimatesFigure(p, est, metrics, "Normalized score") })
+			return e.finish(e.figure(func(p string) error { return analysis.EstimatesFigure(p, est, metrics, "Normalized score") }))
 		},
 	}
 }
@@ -78,7 +79,7 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.figure(func(p string) error { return figure.ProbabilityOfImprovement(p, imp, figure.Options{}) })
+			return e.finish(e.figure(func(p string) error { return figure.ProbabilityOfImprovement(p, imp, figure.Options{}) }))
 		},
 	}
 }
@@ -91,14 +92,18 @@ func profilesCommand() *cli.Command {
 scoring above each tau from 0 to the highest score (at least 1), with
 bootstrap bands: a figure and its values in long form.`, "profiles"),
 		Flags: append(append(common("profiles"), scoreFlags()...),
-			&cli.IntFlag{Name: "taus", Value: 101, Usage: "number of thresholds tau"}),
+			&cli.IntFlag{Name: "taus", Value: 101, Usage: "number of thresholds tau, in [2, 1000]"}),
 		Action: func(c *cli.Context) error {
+			// Each tau keeps one value per resample: bound both and their product.
+			switch n := c.Int("taus"); {
+			case n < 2 || n > maxTaus:
+				return tool.Usagef("--taus %d: must be in [2, %d]", n, maxTaus)
+			case float64(n)*float64(c.Int("reps")) > maxProfileValues:
+				return tool.Usagef("--taus %d with --reps %d: %d bootstrap values, more than %d; lower one of them", n, c.Int("reps"), n*c.Int("reps"), maxProfileValues)
+			}
 			e, err := setup(c)
 			if err != nil {
 				return err
-			}
-			if n := c.Int("taus"); n < 2 {
-				return tool.Usagef("--taus %d: must be at least 2", n)
 			}
 			sc, notes, err := e.scores()
 			if err != nil {
@@ -110,12 +115,19 @@ bootstrap bands: a figure and its values in long form.`, "profiles"),
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.figure(func(p string) error {
+			return e.finish(e.figure(func(p string) error {
 				return analysis.CurvesFigureKind(p, prof, figure.PerformanceProfiles, figure.LineOptions{})
-			})
+			}))
 		},
 	}
 }
+
+// Limits of the profiles subcommand: at most maxTaus thresholds, and at
+// most maxProfileValues bootstrap values in all (8 bytes each: 800 MB).
+const (
+	maxTaus          = 1000
+	maxProfileValues = 100_000_000
+)
 
 func curvesCommand() *cli.Command {
 	return &cli.Command{
@@ -160,9 +172,9 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.figure(func(p string) error {
+			return e.finish(e.figure(func(p string) error {
 				return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: ylabel})
-			})
+			}))
 		},
 	}
 }
@@ -200,7 +212,7 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 			if err != nil {
 				return err
 			}
-			t := analysis.StepsTable("Real steps to reach a return of "+analysis.Num(thr), st)
+			t := analysis.StepsTable("Real steps to reach a return of "+markdown.Num(thr), st)
 			t.Columns = append(t.Columns, "difference", "difference CI")
 			for i := range t.Rows {
 				t.Rows[i] = append(t.Rows[i], "", "")
@@ -210,10 +222,10 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 				if err != nil {
 					return err
 				}
-				t.Add(p[0]+" - "+p[1], "", "", "", "", analysis.Num(d.Point), analysis.CI(d))
+				t.Add(p[0]+" - "+p[1], "", "", "", "", markdown.Num(d.Point), markdown.CI(d))
 			}
 			t.Notes = []string{why, "Steps: first evaluation at or above the threshold; runs that never reach it count as the last evaluation step, so their variant's steps are a lower bound."}
-			return e.write(t)
+			return e.finish(e.write(t))
 		},
 	}
 }
@@ -249,7 +261,7 @@ func threshold(c *cli.Context, e *env) (float64, string, error) {
 	}
 	thr := f * iqm.Point
 	return thr, fmt.Sprintf("Threshold: %s × the IQM of %s's %s return (%s) = %s.",
-		analysis.Num(f), ref, analysis.Point{Final: n}, analysis.Num(iqm.Point), analysis.Num(thr)), nil
+		markdown.Num(f), ref, analysis.Point{Final: n}, markdown.Num(iqm.Point), markdown.Num(thr)), nil
 }
 
 func metricCommand() *cli.Command {
@@ -296,7 +308,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 						return err
 					}
 					for _, cv := range cs {
-						cv.Variant += " @ " + analysis.Num(s)
+						cv.Variant += " @ " + markdown.Num(s)
 						curves = append(curves, cv)
 					}
 				}
@@ -306,7 +318,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 					return err
 				}
 				opt.XLabel = "index k"
-				return e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) })
+				return e.finish(e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) }))
 			}
 			curves, g, err := analysis.Curves(e.set, analysis.CurveOptions{Metric: metric, Index: c.Int64("index"), Agg: agg}, e.boot)
 			if err != nil {
@@ -320,7 +332,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 				return err
 			}
 			opt.XLabel = "Real environment steps"
-			return e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) })
+			return e.finish(e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) }))
 		},
 	}
 }

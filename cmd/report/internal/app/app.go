@@ -30,6 +30,7 @@ Example:
    $ ` + Level1Example,
 		Commands: []*cli.Command{level1Command(), level2Command(), level3Command()},
 	}
+	app.Action = tool.NoSubcommand(app)
 	for _, c := range app.Commands {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &tool.UsageError{Err: err} }
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,10 @@ func TestErrors(t *testing.T) {
 		{"no dyna", "report level1 --runs " + dir, 1, "find the dyna variant"},
 		{"bad fraction", "report level1 --runs " + dir + " --fraction 2", 2, "--fraction 2"},
 		{"bad flag", "report level1 --bogus", 2, "bogus"},
+		{"no arguments", "report", 2, "missing subcommand"},
+		{"unknown subcommand", "report level9 --runs " + dir, 2, `unknown subcommand "level9"`},
+		{"reps 1e18", "report level1 --runs " + dir + " --reps 1000000000000000000", 2, "--reps 1000000000000000000: must be in [1, 1000000]"},
+		{"reps 0", "report level2 --runs " + dir + " --reps 0", 2, "--reps 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,5 +90,80 @@ func TestErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and one line with %q", code, stderr, c.code, c.msg)
 			}
 		})
+	}
+}
+
+// TestSmallInputs: valid small sets of Level-1 runs (one seed; one
+// evaluation after the untrained policy's, where every curve is one
+// point) give the whole report; a model error of 0 is drawn on a linear
+// axis.
+func TestSmallInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws figures")
+	}
+	// A model error of exactly 0 at one evaluation, on the log axis of the MSE figure.
+	zeroAt2000 := func(s float64) float64 {
+		if s == 2000 {
+			return 0
+		}
+		return analysistest.DefaultMSE(s)
+	}
+	cases := []struct {
+		name         string
+		seeds        int
+		steps, every int64
+		mse          func(float64) float64
+	}{
+		{"one seed", 1, 15000, 1000, analysistest.DefaultMSE},
+		{"one evaluation", 3, 1000, 1000, analysistest.DefaultMSE},
+		{"zero model error", 2, 3000, 1000, zeroAt2000},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for seed := range int64(c.seeds) {
+				for _, r := range []analysistest.Run{
+					{Variant: "ppo", Seed: seed, Steps: c.steps, Every: c.every, Return: analysistest.Ramp(0, 0, 0)},
+					{Variant: "dyna", Seed: seed, Steps: c.steps, Every: c.every, Return: analysistest.Ramp(1000, 0, 0), Model: true, MSE: c.mse, Growth: analysistest.DefaultGrowth},
+				} {
+					if err := analysistest.Write(filepath.Join(dir, fmt.Sprintf("%s-s%d", r.Variant, seed)), r); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			code, _, stderr := run(t, "report level1 --reps 100 --runs "+dir)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestNoPartialOutput: a report that fails part-way (Dyna-PPO runs
+// without model metrics: the first sections' figures are drawn before the
+// model-error section fails) leaves neither report nor figures.
+func TestNoPartialOutput(t *testing.T) {
+	dir := t.TempDir()
+	for seed := range int64(3) {
+		for _, r := range []analysistest.Run{
+			{Variant: "ppo", Seed: seed, Steps: 5000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)},
+			{Variant: "dyna", Seed: seed, Steps: 5000, Every: 1000, Return: analysistest.Ramp(1000, 0, 0)},
+		} {
+			if err := analysistest.Write(filepath.Join(dir, fmt.Sprintf("%s-s%d", r.Variant, seed)), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	code, _, stderr := run(t, "report level1 --reps 50 --runs "+dir)
+	if code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and one line", code, stderr)
+	}
+	for _, p := range []string{"report.md", "fig"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("failed report (%s) left %s", strings.TrimSpace(stderr), p)
+		}
 	}
 }

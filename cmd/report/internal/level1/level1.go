@@ -16,6 +16,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -52,7 +53,7 @@ type Answers struct {
 
 // Build computes the Level-1 answers, draws the figures beside opt.Out and
 // returns the report (not yet written).
-func Build(opt Options) (*analysis.Report, *Answers, error) {
+func Build(opt Options) (*markdown.Report, *Answers, error) {
 	set, err := analysis.Load([]string{filepath.Join(opt.Runs, "*", "metrics.arrow")}, analysis.LoadOptions{})
 	if err != nil {
 		return nil, nil, err
@@ -71,11 +72,11 @@ func Build(opt Options) (*analysis.Report, *Answers, error) {
 		return nil, nil, err
 	}
 	a.RunsPPO, a.RunsDyn = len(set.Of(a.PPO)), len(set.Of(a.Dyna))
-	r := analysis.NewReport("Level 1: does a learned model make PPO more sample-efficient on CartPole?", opt.Out)
+	r := markdown.NewReport("Level 1: does a learned model make PPO more sample-efficient on CartPole?", opt.Out)
 	r.Intro = []string{fmt.Sprintf("Dyna-PPO (variant `%s`, %d runs) against PPO (variant `%s`, %d runs), from the metrics files in `%s`. "+
 		"Returns are mean evaluation returns; \"IQM\" is the interquartile mean over runs, and intervals are %s",
 		a.Dyna, a.RunsDyn, a.PPO, a.RunsPPO, opt.Runs, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
-	steps := []func(*analysis.Report, *analysis.Set, *Answers, Options) error{
+	steps := []func(*markdown.Report, *analysis.Set, *Answers, Options) error{
 		stepsSooner, earlyPenalty, modelError, kStepError, overall,
 	}
 	for _, f := range steps {
@@ -112,7 +113,7 @@ func pick(set *analysis.Set, given, prefix, flag string) (string, error) {
 	return found[0], nil
 }
 
-func stepsSooner(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	var err error
 	if a.PPOFinal, err = analysis.FinalIQM(set, a.PPO, 1, opt.Boot); err != nil {
 		return err
@@ -133,30 +134,30 @@ func stepsSooner(r *analysis.Report, set *analysis.Set, a *Answers, opt Options)
 		return err
 	}
 	sec := r.Section("1. How much sooner does Dyna-PPO reach 80% of PPO's final return?")
-	q := fmt.Sprintf("How many real steps sooner (or later) does Dyna-PPO reach %s of PPO's final return?", analysis.Pct(opt.Fraction))
+	q := fmt.Sprintf("How many real steps sooner (or later) does Dyna-PPO reach %s of PPO's final return?", markdown.Pct(opt.Fraction))
 	d := a.StepsDiff
 	lvl := opt.Boot.Level()
 	var ans string
 	switch {
 	case d.Hi < 0:
-		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps sooner** (%s CI %s to %s steps sooner).", analysis.Steps(-d.Point), lvl, analysis.Steps(-d.Hi), analysis.Steps(-d.Lo))
+		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps sooner** (%s CI %s to %s steps sooner).", markdown.Steps(-d.Point), lvl, markdown.Steps(-d.Hi), markdown.Steps(-d.Lo))
 	case d.Lo > 0:
-		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps later** (%s CI %s to %s steps later).", analysis.Steps(d.Point), lvl, analysis.Steps(d.Lo), analysis.Steps(d.Hi))
+		ans = fmt.Sprintf("Dyna-PPO reaches it **%s real steps later** (%s CI %s to %s steps later).", markdown.Steps(d.Point), lvl, markdown.Steps(d.Lo), markdown.Steps(d.Hi))
 	default:
-		ans = fmt.Sprintf("No clear difference: Dyna-PPO minus PPO is **%s real steps** (%s CI %s to %s; negative means sooner).", analysis.Steps(d.Point), lvl, analysis.Steps(d.Lo), analysis.Steps(d.Hi))
+		ans = fmt.Sprintf("No clear difference: Dyna-PPO minus PPO is **%s real steps** (%s CI %s to %s; negative means sooner).", markdown.Steps(d.Point), lvl, markdown.Steps(d.Lo), markdown.Steps(d.Hi))
 	}
 	ans += fmt.Sprintf(" The threshold is %s × PPO's final IQM return of %s (CI %s) = **%s**. %s of Dyna-PPO runs and %s of PPO runs reach it, "+
 		"the IQM Dyna-PPO run after %s steps (CI %s to %s) and the IQM PPO run after %s (CI %s to %s).",
-		analysis.Num(opt.Fraction), analysis.Num(a.PPOFinal.Point), analysis.CI(a.PPOFinal), analysis.Num(a.Threshold),
-		analysis.Pct(a.StepsDyna.Reached), analysis.Pct(a.StepsPPO.Reached),
-		analysis.Steps(a.StepsDyna.Point), analysis.Steps(a.StepsDyna.Lo), analysis.Steps(a.StepsDyna.Hi),
-		analysis.Steps(a.StepsPPO.Point), analysis.Steps(a.StepsPPO.Lo), analysis.Steps(a.StepsPPO.Hi))
+		markdown.Num(opt.Fraction), markdown.Num(a.PPOFinal.Point), markdown.CI(a.PPOFinal), markdown.Num(a.Threshold),
+		markdown.Pct(a.StepsDyna.Reached), markdown.Pct(a.StepsPPO.Reached),
+		markdown.Steps(a.StepsDyna.Point), markdown.Steps(a.StepsDyna.Lo), markdown.Steps(a.StepsDyna.Hi),
+		markdown.Steps(a.StepsPPO.Point), markdown.Steps(a.StepsPPO.Lo), markdown.Steps(a.StepsPPO.Hi))
 	if a.StepsDyna.Reached < 1 || a.StepsPPO.Reached < 1 {
 		ans += " Runs that never reach the threshold count as the last evaluation step, so their variant's steps are a lower bound."
 	}
 	sec.Answer(q, ans)
 	sec.Text("Steps are those of the first evaluation at or above the threshold, so they are exact to the evaluation interval.")
-	sec.Table(analysis.StepsTable("Real steps to reach a return of "+analysis.Num(a.Threshold), st))
+	sec.Table(analysis.StepsTable("Real steps to reach a return of "+markdown.Num(a.Threshold), st))
 	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return err
@@ -182,14 +183,14 @@ func earlyReturns(runs []*analysis.Run, until float64) ([]float64, error) {
 			}
 		}
 		if n == 0 {
-			return nil, fmt.Errorf("run %s has no evaluation in (0, %s] real steps", r.Name, analysis.Num(until))
+			return nil, fmt.Errorf("run %s has no evaluation in (0, %s] real steps", r.Name, markdown.Num(until))
 		}
 		out[i] = s / float64(n)
 	}
 	return out, nil
 }
 
-func earlyPenalty(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func earlyPenalty(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	dy, err := earlyReturns(set.Of(a.Dyna), opt.EarlyUntil)
 	if err != nil {
 		return err
@@ -202,7 +203,7 @@ func earlyPenalty(r *analysis.Report, set *analysis.Set, a *Answers, opt Options
 	a.Penalty = a.EarlyDiff.Hi < 0
 	d := a.EarlyDiff
 	sec := r.Section("2. Is there an early model-learning penalty?")
-	q := fmt.Sprintf("While the model is still poor (evaluations after 0 and up to %s real steps), does Dyna-PPO do worse than PPO?", analysis.Num(opt.EarlyUntil))
+	q := fmt.Sprintf("While the model is still poor (evaluations after 0 and up to %s real steps), does Dyna-PPO do worse than PPO?", markdown.Num(opt.EarlyUntil))
 	var verdict string
 	switch {
 	case a.Penalty:
@@ -213,13 +214,13 @@ func earlyPenalty(r *analysis.Report, set *analysis.Set, a *Answers, opt Options
 		verdict = "**No evidence of a penalty**: the interval includes 0."
 	}
 	sec.Answer(q, fmt.Sprintf("Dyna-PPO's mean early return minus PPO's is **%s** (%s CI %s). %s",
-		analysis.Num(d.Point), opt.Boot.Level(), analysis.CI(d), verdict))
+		markdown.Num(d.Point), opt.Boot.Level(), markdown.CI(d), verdict))
 	sec.Text("Each run's early return is the mean of its evaluations in (0, %s]; the step-0 evaluation is left out because no learning has happened yet. "+
-		"The interval resamples Dyna-PPO's and PPO's runs independently.", analysis.Num(opt.EarlyUntil))
+		"The interval resamples Dyna-PPO's and PPO's runs independently.", markdown.Num(opt.EarlyUntil))
 	return nil
 }
 
-func modelError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func modelError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("3. Model error, and when Dyna-PPO pulls ahead")
 	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
@@ -262,7 +263,7 @@ func modelError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 		a.CrossMSE = stats.IntervalEstimates(opt.Boot.Rand("cross-mse"), x, []stats.Metric{stats.MetricIQM()}, opt.Boot.Options())[0]
 		sec.Answer(q, fmt.Sprintf("From **%s real steps** on, Dyna-PPO's IQM return is above PPO's at every evaluation (or tied with it, as when both reach the maximum). "+
 			"The one-step model MSE (model_mse_delta, IQM over runs at the last model evaluation at or before that step) is then **%s** (%s CI %s).",
-			analysis.Steps(a.CrossStep), analysis.Num(a.CrossMSE.Point), opt.Boot.Level(), analysis.CI(a.CrossMSE)))
+			markdown.Steps(a.CrossStep), markdown.Num(a.CrossMSE.Point), opt.Boot.Level(), markdown.CI(a.CrossMSE)))
 	}
 	sec.Text("This is where the curves cross, not a causal threshold: the model's error and the policy improve together.")
 	caption := "One-step model MSE of the state change (model_mse_delta) against real steps: IQM over Dyna-PPO runs with 95% bootstrap bands, log scale."
@@ -277,7 +278,7 @@ func ekRuns(runs []*analysis.Run, at float64) (k []float64, e [][]float64, err e
 	for i, r := range runs {
 		rk, re := ekAt(r, at)
 		if len(rk) == 0 {
-			return nil, nil, fmt.Errorf("run %s has no model_ek at or before %s real steps", r.Name, analysis.Num(at))
+			return nil, nil, fmt.Errorf("run %s has no model_ek at or before %s real steps", r.Name, markdown.Num(at))
 		}
 		if i > 0 && !slices.Equal(rk, k) {
 			return nil, nil, fmt.Errorf("run %s has model_ek at k = %v, run %s at %v", r.Name, rk, runs[0].Name, k)
@@ -328,7 +329,7 @@ func horizon(k, e []float64, ratio float64) int {
 	return h
 }
 
-func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("4. How fast does the k-step model error grow?")
 	runs := set.Of(a.Dyna)
 	cps := analysis.Checkpoints(runs, "model_ek")
@@ -351,7 +352,7 @@ func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 			return g
 		}
 		if _, err := analysis.GrowthRate(k, meanCurve(e)); err != nil {
-			return fmt.Errorf("E_k at %s real steps: %w", analysis.Num(at), err)
+			return fmt.Errorf("E_k at %s real steps: %w", markdown.Num(at), err)
 		}
 		growth[i] = stats.RunsInterval(opt.Boot.Rand(fmt.Sprintf("growth/%g", at)), e, fit, opt.Boot.Options())
 		hor[i] = horizon(k, meanCurve(e), opt.EkRatio)
@@ -363,9 +364,9 @@ func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 			"and **g = %s per step late** (at %s real steps; CI %s). "+
 			"E_k stays within %s× the one-step error up to **k = %d early and k = %d late**: imagined rollouts longer than that compound the model's error by more than an order of magnitude, "+
 			"so the horizon should stay at or below about %d steps.",
-			analysis.Num(a.GrowthEarly.Point), analysis.Steps(a.EarlyAt), opt.Boot.Level(), analysis.CI(a.GrowthEarly),
-			analysis.Num(a.GrowthLate.Point), analysis.Steps(a.LateAt), analysis.CI(a.GrowthLate),
-			analysis.Num(opt.EkRatio), a.HorizonEarly, a.HorizonLate, a.HorizonLate))
+			markdown.Num(a.GrowthEarly.Point), markdown.Steps(a.EarlyAt), opt.Boot.Level(), markdown.CI(a.GrowthEarly),
+			markdown.Num(a.GrowthLate.Point), markdown.Steps(a.LateAt), markdown.CI(a.GrowthLate),
+			markdown.Num(opt.EkRatio), a.HorizonEarly, a.HorizonLate, a.HorizonLate))
 	sec.Text("The intervals resample Dyna-PPO runs and refit g. Each run contributes its last model evaluation at or before each checkpoint.")
 	dynaSet, err := set.Select([]string{a.Dyna})
 	if err != nil {
@@ -378,7 +379,7 @@ func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 			return err
 		}
 		for _, c := range cs {
-			c.Variant = fmt.Sprintf("%s steps", analysis.Num(at))
+			c.Variant = fmt.Sprintf("%s steps", markdown.Num(at))
 			curves = append(curves, c)
 		}
 	}
@@ -388,7 +389,7 @@ func kStepError(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) 
 		})
 }
 
-func overall(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("Final returns")
 	norm := &analysis.Normalization{Min: 0, Max: 500}
 	sc, err := analysis.VariantScores(set, analysis.EvalReturn, analysis.Point{Final: 1}, norm)
@@ -410,16 +411,16 @@ func overall(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) err
 	}
 	p := imp[0].P
 	sec.Answer("How likely is a Dyna-PPO run to end with a higher return than a PPO run?",
-		fmt.Sprintf("P(Dyna-PPO > PPO) = **%s** (%s CI %s; 0.5 means neither is better).", analysis.Num(p.Point), opt.Boot.Level(), analysis.CI(p)))
+		fmt.Sprintf("P(Dyna-PPO > PPO) = **%s** (%s CI %s; 0.5 means neither is better).", markdown.Num(p.Point), opt.Boot.Level(), markdown.CI(p)))
 	return sec.Figure("probability-of-improvement", "Probability that a Dyna-PPO run's final return exceeds a PPO run's, with a 95% bootstrap interval.",
 		func(path string) error { return figure.ProbabilityOfImprovement(path, imp, figure.Options{}) })
 }
 
 // setup lists the runs and their settings (from each run's settings.mk)
 // and the commands.
-func setup(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error {
+func setup(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("Runs, settings and commands")
-	t := &analysis.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds"}}
+	t := &markdown.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds"}}
 	for _, v := range set.Variants() {
 		var seeds []string
 		for _, run := range set.Of(v) {
@@ -439,12 +440,12 @@ func setup(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error
 	b := fmt.Sprintf("--seed %d --reps %d", opt.Boot.Seed, opt.Boot.Reps)
 	sec.Text("The report was made by the first command; the others recompute its tables and figures with `aggregate`.")
 	sec.Code(opt.Command,
-		fmt.Sprintf("aggregate steps-to --in '%s' --out results --fraction %s --reference %s --compare %s:%s %s", in, analysis.Num(opt.Fraction), a.PPO, a.Dyna, a.PPO, b),
+		fmt.Sprintf("aggregate steps-to --in '%s' --out results --fraction %s --reference %s --compare %s:%s %s", in, markdown.Num(opt.Fraction), a.PPO, a.Dyna, a.PPO, b),
 		fmt.Sprintf("aggregate curves --in '%s' --out results %s", in, b),
 		fmt.Sprintf("aggregate summary --in '%s' --out results %s", in, b),
 		fmt.Sprintf("aggregate poi --in '%s' --out results --pairs %s:%s %s", in, a.Dyna, a.PPO, b),
 		fmt.Sprintf("aggregate metric --in '%s' --out results --variants %s --metric model_mse_delta --logy %s", in, a.Dyna, b),
-		fmt.Sprintf("aggregate metric --in '%s' --out results --variants %s --metric model_ek --at %s,%s --logy %s", in, a.Dyna, analysis.Num(a.EarlyAt), analysis.Num(a.LateAt), b),
+		fmt.Sprintf("aggregate metric --in '%s' --out results --variants %s --metric model_ek --at %s,%s --logy %s", in, a.Dyna, markdown.Num(a.EarlyAt), markdown.Num(a.LateAt), b),
 	)
 	return nil
 }
@@ -452,8 +453,8 @@ func setup(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) error
 // settingsTable returns, per variant, the settings (from settings.mk
 // beside each run's metrics) with their values, "varies" listing the
 // values when runs differ; nil when no run has settings.mk.
-func settingsTable(set *analysis.Set) (*analysis.Table, error) {
-	t := &analysis.Table{Title: "Settings (from each run's settings.mk)", Columns: []string{"variant", "setting", "value"}}
+func settingsTable(set *analysis.Set) (*markdown.Table, error) {
+	t := &markdown.Table{Title: "Settings (from each run's settings.mk)", Columns: []string{"variant", "setting", "value"}}
 	found := false
 	for _, v := range set.Variants() {
 		vals := map[string][]string{}

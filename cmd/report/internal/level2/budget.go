@@ -8,6 +8,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -18,7 +19,7 @@ func regimeName(variant string) string {
 	return strings.TrimPrefix(variant, BudgetPre)
 }
 
-func budget(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
 	sw, err := sweepOf(set, BudgetPre, []string{"MODEL_UPDATES", "IMAG_BATCHES"}, []string{"", ""})
 	if sw == nil || err != nil {
 		return "", err
@@ -89,29 +90,29 @@ func budget(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (str
 	verdict := map[int]string{1: "clearly ahead: the interval lies above 0", 0: "not clearly ahead: the interval includes 0", -1: "behind"}[side(a.BudgetGap, 0)]
 	ans := fmt.Sprintf("The **%s** regime (model updates / imagined rollouts per iteration = %s/%s) is the most sample-efficient: the area under its return curve "+
 		"(mean return over %s–%s real steps, IQM over runs) is %s, against %s for the %s regime; the difference is %s, %s. ",
-		b.Name, val(b.Updates), val(b.Rollouts), analysis.Steps(g.Steps[0]), analysis.Steps(g.Steps[len(g.Steps)-1]),
+		b.Name, val(b.Updates), val(b.Rollouts), markdown.Steps(g.Steps[0]), markdown.Steps(g.Steps[len(g.Steps)-1]),
 		answerCI(b.Area, opt), answerCI(s2.Area, opt), s2.Name, answerCI(a.BudgetGap, opt), verdict)
 	var steps []string
 	for _, reg := range a.Budget {
-		steps = append(steps, fmt.Sprintf("%s %s steps (CI %s to %s; %s of runs reach it)", reg.Name, analysis.Steps(reg.Steps.Point),
-			analysis.Steps(reg.Steps.Lo), analysis.Steps(reg.Steps.Hi), analysis.Pct(reg.Steps.Reached)))
+		steps = append(steps, fmt.Sprintf("%s %s steps (CI %s to %s; %s of runs reach it)", reg.Name, markdown.Steps(reg.Steps.Point),
+			markdown.Steps(reg.Steps.Lo), markdown.Steps(reg.Steps.Hi), markdown.Pct(reg.Steps.Reached)))
 	}
-	ans += fmt.Sprintf("Real steps to reach a return of %s (%s of the best regime's final IQM): %s.", analysis.Num(a.Threshold), analysis.Pct(opt.Fraction), strings.Join(steps, "; "))
+	ans += fmt.Sprintf("Real steps to reach a return of %s (%s of the best regime's final IQM): %s.", markdown.Num(a.Threshold), markdown.Pct(opt.Fraction), strings.Join(steps, "; "))
 	sec.Answer("Which model and imagination budget (model updates / imagined rollouts per iteration) is the most sample-efficient?", ans)
-	t := &analysis.Table{Title: "Sample efficiency by budget", Columns: []string{"regime", "updates/rollouts", "variant", "runs", "area (mean return)", lvl + " CI", "steps to " + analysis.Num(a.Threshold), "CI", "reached", "final IQM return", "CI"}}
+	t := &markdown.Table{Title: "Sample efficiency by budget", Columns: []string{"regime", "updates/rollouts", "variant", "runs", "area (mean return)", lvl + " CI", "steps to " + markdown.Num(a.Threshold), "CI", "reached", "final IQM return", "CI"}}
 	for _, reg := range a.Budget {
-		t.Add(reg.Name, val(reg.Updates)+"/"+val(reg.Rollouts), reg.Variant, fmt.Sprint(reg.Runs), analysis.Num(reg.Area.Point), analysis.CI(reg.Area),
-			analysis.Steps(reg.Steps.Point), "["+analysis.Steps(reg.Steps.Lo)+", "+analysis.Steps(reg.Steps.Hi)+"]", analysis.Pct(reg.Steps.Reached), analysis.Num(reg.Final.Point), analysis.CI(reg.Final))
+		t.Add(reg.Name, val(reg.Updates)+"/"+val(reg.Rollouts), reg.Variant, fmt.Sprint(reg.Runs), markdown.Num(reg.Area.Point), markdown.CI(reg.Area),
+			markdown.Steps(reg.Steps.Point), "["+markdown.Steps(reg.Steps.Lo)+", "+markdown.Steps(reg.Steps.Hi)+"]", markdown.Pct(reg.Steps.Reached), markdown.Num(reg.Final.Point), markdown.CI(reg.Final))
 	}
 	t.Notes = []string{"Area: the trapezoidal area under a run's evaluation-return curve divided by the span of real steps (the run's mean return over training), IQM over runs. " +
 		strings.TrimSpace("Steps: the first evaluation at or above the threshold; runs that never reach it count as the last evaluation step, a lower bound. "+g.Note())}
 	sec.Table(t)
 	named := make([]analysis.Improvement, len(a.Improve))
-	it := &analysis.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}
+	it := &markdown.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}
 	for i, c := range a.Improve {
 		x, y := a.Budget[slices.Index(variants, c.X)], a.Budget[slices.Index(variants, c.Y)]
 		named[i] = analysis.Improvement{X: label(x), Y: label(y), P: c.P}
-		it.Add(label(x), label(y), analysis.Num(c.P.Point), analysis.CI(c.P))
+		it.Add(label(x), label(y), markdown.Num(c.P.Point), markdown.CI(c.P))
 	}
 	it.Notes = []string{"P(X > Y): the probability that a run of X has a larger area than a run of Y (0.5: neither is better)."}
 	sec.Table(it)

@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -123,7 +124,7 @@ type Answers struct {
 
 // Build computes the Level-2 answers of the runs in opt.Runs, draws the
 // figures beside opt.Out and returns the report (not yet written).
-func Build(opt Options) (*analysis.Report, *Answers, error) {
+func Build(opt Options) (*markdown.Report, *Answers, error) {
 	set, err := analysis.Load([]string{opt.Runs + "/*/metrics.arrow"}, analysis.LoadOptions{})
 	if err != nil {
 		return nil, nil, err
@@ -132,10 +133,10 @@ func Build(opt Options) (*analysis.Report, *Answers, error) {
 		opt.Final = 1
 	}
 	a := &Answers{}
-	r := analysis.NewReport("Level 2: hyperparameter sensitivity, distribution shift and failure modes of Dyna-PPO", opt.Out)
+	r := markdown.NewReport("Level 2: hyperparameter sensitivity, distribution shift and failure modes of Dyna-PPO", opt.Out)
 	// Each step adds its section and returns its title, or "" when its
 	// runs are missing.
-	steps := []func(*analysis.Report, *analysis.Set, *Answers, Options) (string, error){
+	steps := []func(*markdown.Report, *analysis.Set, *Answers, Options) (string, error){
 		horizon, budget, buffer, shift, noise,
 	}
 	for _, f := range steps {
@@ -247,7 +248,7 @@ func finalReturns(runs []*analysis.Run, opt Options) ([]float64, stats.Interval,
 
 // answerCI formats "**point** (95% CI [lo, hi])".
 func answerCI(iv stats.Interval, opt Options) string {
-	return fmt.Sprintf("**%s** (%s CI %s)", analysis.Num(iv.Point), opt.Boot.Level(), analysis.CI(iv))
+	return fmt.Sprintf("**%s** (%s CI %s)", markdown.Num(iv.Point), opt.Boot.Level(), markdown.CI(iv))
 }
 
 // overlaps reports whether two intervals share a point.
@@ -275,7 +276,7 @@ func values(p []Point) []string {
 
 // tooFew writes that a sweep has fewer than two settings; it reports
 // whether it did.
-func tooFew(sec *analysis.Section, sw []setting) bool {
+func tooFew(sec *markdown.Section, sw []setting) bool {
 	if len(sw) >= 2 {
 		return false
 	}
@@ -284,10 +285,10 @@ func tooFew(sec *analysis.Section, sw []setting) bool {
 }
 
 // setup lists the runs with the settings the sweeps vary and the command.
-func setup(r *analysis.Report, set *analysis.Set, opt Options) error {
+func setup(r *markdown.Report, set *analysis.Set, opt Options) error {
 	sec := r.Section("Runs, settings and commands")
 	params := []string{"HORIZON", "MODEL_UPDATES", "IMAG_BATCHES", "BUFFER_SIZE", "NOISE_SIGMA", "EVAL_MODEL", "STEPS"}
-	t := &analysis.Table{Title: "Runs and the settings the experiments vary (from each run's settings.mk)", Columns: append([]string{"variant", "runs", "seeds"}, params...)}
+	t := &markdown.Table{Title: "Runs and the settings the experiments vary (from each run's settings.mk)", Columns: append([]string{"variant", "runs", "seeds"}, params...)}
 	for _, v := range set.Variants() {
 		var seeds []string
 		vals := make([][]string, len(params))

@@ -8,13 +8,14 @@ import (
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
 // histSamples is the number of values BinSamples redraws a histogram with.
 const histSamples = 4000
 
-func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+func shift(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
 	runs := set.Of(Dyna)
 	if len(runs) == 0 {
 		return "", nil
@@ -93,7 +94,7 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 				a.CostStages = append(a.CostStages, st.Name)
 			}
 		}
-		sets = append(sets, figure.HistogramSet{Name: fmt.Sprintf("%s (%s steps)", st.Name, analysis.Steps(st.Step))})
+		sets = append(sets, figure.HistogramSet{Name: fmt.Sprintf("%s (%s steps)", st.Name, markdown.Steps(st.Step))})
 	}
 	a.Stages = stages
 	late := stages[len(stages)-1]
@@ -102,12 +103,12 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 	// Accuracy on fresh states.
 	var ratios, tvs []string
 	for _, st := range stages[1:] {
-		ratios = append(ratios, fmt.Sprintf("%s at %s (%s steps)", answerCI(st.Ratio, opt), st.Name, analysis.Steps(st.Step)))
-		tvs = append(tvs, fmt.Sprintf("%s %s (CI %s)", st.Name, analysis.Num(st.TV.Point), analysis.CI(st.TV)))
+		ratios = append(ratios, fmt.Sprintf("%s at %s (%s steps)", answerCI(st.Ratio, opt), st.Name, markdown.Steps(st.Step)))
+		tvs = append(tvs, fmt.Sprintf("%s %s (CI %s)", st.Name, markdown.Num(st.TV.Point), markdown.CI(st.TV)))
 	}
 	var ans string
 	if len(stages) == 1 {
-		ans = fmt.Sprintf("There is only one model checkpoint (%s steps), where old and new states are the same, so there is nothing to compare.", analysis.Steps(stages[0].Step))
+		ans = fmt.Sprintf("There is only one model checkpoint (%s steps), where old and new states are the same, so there is nothing to compare.", markdown.Steps(stages[0].Step))
 	} else {
 		verdict := map[int]string{
 			1:  "**Yes, accuracy degrades on fresh states**: late in training the ratio's interval lies above 1.",
@@ -146,7 +147,7 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 		}
 		var per []string
 		for _, st := range stages {
-			per = append(per, fmt.Sprintf("%s (%s steps) %s", st.Name, analysis.Steps(st.Step), answerCI(st.Diff, opt)))
+			per = append(per, fmt.Sprintf("%s (%s steps) %s", st.Name, markdown.Steps(st.Step), answerCI(st.Diff, opt)))
 		}
 		ans := "Dyna-PPO's IQM return minus PPO's is " + strings.Join(per, ", ") + ". "
 		if len(a.CostStages) > 0 {
@@ -167,13 +168,13 @@ func shift(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 	} else {
 		sec.Text("There are no PPO runs (variant ppo), so Dyna-PPO is not compared with PPO here; `make level2-shift` runs them.")
 	}
-	t := &analysis.Table{Title: "Stages of training", Columns: []string{"stage", "real steps", "TV from early", "model MSE old", "model MSE new", "new/old", lvl + " CI", "Dyna-PPO return", "PPO return", "Dyna − PPO", "CI"}}
+	t := &markdown.Table{Title: "Stages of training", Columns: []string{"stage", "real steps", "TV from early", "model MSE old", "model MSE new", "new/old", lvl + " CI", "Dyna-PPO return", "PPO return", "Dyna − PPO", "CI"}}
 	for _, st := range stages {
-		row := []string{st.Name, analysis.Steps(st.Step), analysis.Num(st.TV.Point), analysis.Num(st.Old.Point), analysis.Num(st.New.Point), analysis.Num(st.Ratio.Point), analysis.CI(st.Ratio)}
+		row := []string{st.Name, markdown.Steps(st.Step), markdown.Num(st.TV.Point), markdown.Num(st.Old.Point), markdown.Num(st.New.Point), markdown.Num(st.Ratio.Point), markdown.CI(st.Ratio)}
 		if len(ppo) > 0 {
-			row = append(row, analysis.Num(st.Dyna.Point), analysis.Num(st.PPO.Point), analysis.Num(st.Diff.Point), analysis.CI(st.Diff))
+			row = append(row, markdown.Num(st.Dyna.Point), markdown.Num(st.PPO.Point), markdown.Num(st.Diff.Point), markdown.CI(st.Diff))
 		} else {
-			row = append(row, analysis.Num(st.Dyna.Point), "–", "–", "–")
+			row = append(row, markdown.Num(st.Dyna.Point), "–", "–", "–")
 		}
 		t.Add(row...)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -49,7 +50,7 @@ func best(pts []Point) int {
 	return b
 }
 
-func horizon(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+func horizon(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
 	sw, err := sweepOf(set, HorizonPre, []string{"HORIZON"}, []string{""})
 	if sw == nil || err != nil {
 		return "", err
@@ -103,7 +104,7 @@ func horizon(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (st
 		}
 	}
 	ans := fmt.Sprintf("The best horizon is **H = %s**: final IQM return %s, with k-step model error E_%s = %s (at %s real steps). ",
-		val(b.Value), answerCI(b.Return, opt), val(b.Value), answerCI(b.Model, opt), analysis.Steps(a.HorizonLateAt))
+		val(b.Value), answerCI(b.Return, opt), val(b.Value), answerCI(b.Model, opt), markdown.Steps(a.HorizonLateAt))
 	if len(near) > 0 {
 		ans += fmt.Sprintf("Its interval overlaps those of H = %s, so it is not clearly better than %s. ", strings.Join(near, ", "), plural(len(near), "that horizon", "those horizons"))
 	} else {
@@ -112,7 +113,7 @@ func horizon(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (st
 	if len(ekPts) >= 2 {
 		e0, e1 := ekPts[0], ekPts[len(ekPts)-1]
 		ans += fmt.Sprintf("The model's error compounds with depth: E_H goes from %s at H = %s to %s at H = %s, a factor of **%s**. ",
-			answerCI(e0.Model, opt), val(e0.Value), answerCI(e1.Model, opt), val(e1.Value), analysis.Num(e1.Model.Point/e0.Model.Point))
+			answerCI(e0.Model, opt), val(e0.Value), answerCI(e1.Model, opt), val(e1.Value), markdown.Num(e1.Model.Point/e0.Model.Point))
 	}
 	if len(near) > 0 {
 		ans += "By the IQMs (the intervals overlap, so this is not settled): "
@@ -124,18 +125,18 @@ func horizon(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (st
 		ans += "Planning deeper pays throughout the range tested: the compounding error does not yet outweigh the longer imagined rollouts"
 	default:
 		ans += fmt.Sprintf("Planning deeper pays up to H = %s (return %s at H = %s against %s at H = %s); beyond it the compounding error outweighs the deeper rollouts (return %s at H = %s)",
-			val(b.Value), analysis.Num(b.Return.Point), val(b.Value), analysis.Num(first.Return.Point), val(first.Value),
-			analysis.Num(last.Return.Point), val(last.Value))
+			val(b.Value), markdown.Num(b.Return.Point), val(b.Value), markdown.Num(first.Return.Point), val(first.Value),
+			markdown.Num(last.Return.Point), val(last.Value))
 	}
 	if last.Return.Hi < b.Return.Lo {
 		ans += fmt.Sprintf(", and H = %s's interval lies wholly below the best's", val(last.Value))
 	}
 	sec.Answer("What is the trade-off between planning depth and compounding model error, and which horizon is best?", ans+".")
-	t := &analysis.Table{Title: "Final return and k-step model error at k = H", Columns: []string{"H", "variant", "runs", "final IQM return", lvl + " CI", "E_H", "E_H CI"}}
+	t := &markdown.Table{Title: "Final return and k-step model error at k = H", Columns: []string{"H", "variant", "runs", "final IQM return", lvl + " CI", "E_H", "E_H CI"}}
 	for _, p := range pts {
-		t.Add(val(p.Value), p.Variant, fmt.Sprint(p.Runs), analysis.Num(p.Return.Point), analysis.CI(p.Return), analysis.Num(p.Model.Point), analysis.CI(p.Model))
+		t.Add(val(p.Value), p.Variant, fmt.Sprint(p.Runs), markdown.Num(p.Return.Point), markdown.CI(p.Return), markdown.Num(p.Model.Point), markdown.CI(p.Model))
 	}
-	t.Notes = []string{fmt.Sprintf("E_H is model_ek at k = H, each run's last model evaluation at or before %s real steps (the last checkpoint common to every run), IQM over runs; each variant's own model.", analysis.Steps(a.HorizonLateAt))}
+	t.Notes = []string{fmt.Sprintf("E_H is model_ek at k = H, each run's last model evaluation at or before %s real steps (the last checkpoint common to every run), IQM over runs; each variant's own model.", markdown.Steps(a.HorizonLateAt))}
 	if len(missing) > 0 {
 		t.Notes = append(t.Notes, fmt.Sprintf("E_H is missing for H = %s: some run has no model_ek at k = H there (no held-out episode of that length).", strings.Join(missing, ", ")))
 	}
@@ -152,7 +153,7 @@ func horizon(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (st
 	if len(ekPts) == 0 {
 		return title, nil
 	}
-	err = sec.Figure("horizon-ek", fmt.Sprintf("k-step model error at k = H against H at %s real steps: IQM over runs with %s bootstrap bands, log scale.", analysis.Steps(a.HorizonLateAt), lvl), func(p string) error {
+	err = sec.Figure("horizon-ek", fmt.Sprintf("k-step model error at k = H against H at %s real steps: IQM over runs with %s bootstrap bands, log scale.", markdown.Steps(a.HorizonLateAt), lvl), func(p string) error {
 		return figure.Lines(p, []figure.Series{pointSeries("E_H", ekPts, ekX, true)}, figure.LineOptions{XLabel: "Imagination horizon H = k", YLabel: "E_k at k = H", LogY: true})
 	})
 	return title, err
@@ -165,7 +166,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func buffer(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+func buffer(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
 	sw, err := sweepOf(set, BufferPre, []string{"BUFFER_SIZE"}, []string{""})
 	if sw == nil || err != nil {
 		return "", err
@@ -219,12 +220,12 @@ func buffer(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (str
 		fmt.Sprintf("The largest buffer (%s transitions) ends with a final IQM return of %s; the best smaller buffer (%s) with %s. "+
 			"Largest minus best smaller: %s. %s Its model error on the current policy's states (model_mse_delta) is %s; minus the %s buffer's, %s (%s). "+
 			"The lowest model error is that of the %s buffer, %s.",
-			analysis.Steps(largest.Value), answerCI(largest.Return, opt), analysis.Steps(pts[bi].Value), answerCI(pts[bi].Return, opt),
-			answerCI(a.StaleReturn, opt), verdict, answerCI(largest.Model, opt), analysis.Steps(pts[bi].Value), answerCI(a.StaleMSE, opt), mseSide,
-			analysis.Steps(pts[lowest].Value), answerCI(pts[lowest].Model, opt)))
-	t := &analysis.Table{Title: "Final return and model error by buffer size", Columns: []string{"buffer", "variant", "runs", "final IQM return", lvl + " CI", "model MSE", "MSE CI"}}
+			markdown.Steps(largest.Value), answerCI(largest.Return, opt), markdown.Steps(pts[bi].Value), answerCI(pts[bi].Return, opt),
+			answerCI(a.StaleReturn, opt), verdict, answerCI(largest.Model, opt), markdown.Steps(pts[bi].Value), answerCI(a.StaleMSE, opt), mseSide,
+			markdown.Steps(pts[lowest].Value), answerCI(pts[lowest].Model, opt)))
+	t := &markdown.Table{Title: "Final return and model error by buffer size", Columns: []string{"buffer", "variant", "runs", "final IQM return", lvl + " CI", "model MSE", "MSE CI"}}
 	for _, p := range pts {
-		t.Add(analysis.Steps(p.Value), p.Variant, fmt.Sprint(p.Runs), analysis.Num(p.Return.Point), analysis.CI(p.Return), analysis.Num(p.Model.Point), analysis.CI(p.Model))
+		t.Add(markdown.Steps(p.Value), p.Variant, fmt.Sprint(p.Runs), markdown.Num(p.Return.Point), markdown.CI(p.Return), markdown.Num(p.Model.Point), markdown.CI(p.Model))
 	}
 	t.Notes = []string{fmt.Sprintf("Model MSE: model_mse_delta (one-step error of the state change on held-out states of the current policy), each run's %s model evaluation%s, IQM over runs. Differences resample the two buffers' runs independently.",
 		map[bool]string{true: "last", false: fmt.Sprintf("mean of the last %d", opt.Final)}[opt.Final == 1], map[bool]string{true: "", false: "s"}[opt.Final == 1])}
@@ -245,7 +246,7 @@ func buffer(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (str
 	return title, err
 }
 
-func noise(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+func noise(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
 	sw, err := sweepOf(set, NoisePre, []string{"NOISE_SIGMA"}, []string{"0"})
 	if sw == nil || err != nil {
 		return "", err
@@ -302,12 +303,12 @@ func noise(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 		}
 	}
 	sec.Answer("How does Dyna-PPO's performance degrade with noise in the model's predictions, and where does it fall below PPO?", ans)
-	t := &analysis.Table{Title: "Final return by noise σ", Columns: []string{"σ", "variant", "runs", "final IQM return", lvl + " CI"}}
+	t := &markdown.Table{Title: "Final return by noise σ", Columns: []string{"σ", "variant", "runs", "final IQM return", lvl + " CI"}}
 	for _, p := range pts {
-		t.Add(val(p.Value), p.Variant, fmt.Sprint(p.Runs), analysis.Num(p.Return.Point), analysis.CI(p.Return))
+		t.Add(val(p.Value), p.Variant, fmt.Sprint(p.Runs), markdown.Num(p.Return.Point), markdown.CI(p.Return))
 	}
 	if len(ppoRuns) > 0 {
-		t.Add("PPO", PPO, fmt.Sprint(len(ppoRuns)), analysis.Num(a.PPOFinal.Point), analysis.CI(a.PPOFinal))
+		t.Add("PPO", PPO, fmt.Sprint(len(ppoRuns)), markdown.Num(a.PPOFinal.Point), markdown.CI(a.PPOFinal))
 	}
 	t.Notes = []string{"σ is the standard deviation of the Gaussian noise imagine adds to each predicted state change and reward (raw units)."}
 	sec.Table(t)
@@ -327,7 +328,7 @@ func noise(r *analysis.Report, set *analysis.Set, a *Answers, opt Options) (stri
 		}
 	}
 	series := []figure.Series{pointSeries("Dyna-PPO", pts, x, false)}
-	caption := fmt.Sprintf("Final return against noise σ (log scale; σ = 0 drawn at %s): IQM over runs with %s bootstrap bands", analysis.Num(zero), lvl)
+	caption := fmt.Sprintf("Final return against noise σ (log scale; σ = 0 drawn at %s): IQM over runs with %s bootstrap bands", markdown.Num(zero), lvl)
 	if len(ppoRuns) > 0 {
 		lo, hi := x[0], x[len(x)-1]
 		series = append(series, figure.SeriesFromIntervals("PPO", []float64{lo, hi}, []stats.Interval{a.PPOFinal, a.PPOFinal}))
@@ -348,9 +349,9 @@ func stepRanges(steps, grid []float64) string {
 			j++
 		}
 		if j == i {
-			parts = append(parts, analysis.Steps(steps[i]))
+			parts = append(parts, markdown.Steps(steps[i]))
 		} else {
-			parts = append(parts, analysis.Steps(steps[i])+"–"+analysis.Steps(steps[j]))
+			parts = append(parts, markdown.Steps(steps[i])+"–"+markdown.Steps(steps[j]))
 		}
 		i = j + 1
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -27,7 +28,7 @@ type EnsembleAnswers struct {
 
 const ensembleTitle = "1. Ensembles: does the members' disagreement flag model error?"
 
-func ensembleSection(r *analysis.Report, set *analysis.Set, cat catalogue, a *Answers, opt Options) error {
+func ensembleSection(r *markdown.Report, set *analysis.Set, cat catalogue, a *Answers, opt Options) error {
 	var vs []dyna
 	for _, d := range cat.Dyna {
 		if !d.gated() && !d.Stress && d.M > 1 && slices.ContainsFunc(set.Of(d.Name), func(r *analysis.Run) bool { return r.Has("model_var_err_spearman") }) {
@@ -95,7 +96,7 @@ func ensembleSection(r *analysis.Report, set *analysis.Set, cat catalogue, a *An
 	var parts []string
 	for i := range vs {
 		parts = append(parts, fmt.Sprintf("M = %d: Spearman **%s**, Pearson %s; the 10%% of rows with the highest variance have **%s×** the error of the 10%% with the lowest (CI %s)",
-			e.M[i], ivText(e.Spearman[i], opt.Boot), ivText(e.Pearson[i], opt.Boot), analysis.Num(e.TopRatio[i].Point), analysis.CI(e.TopRatio[i])))
+			e.M[i], ivText(e.Spearman[i], opt.Boot), ivText(e.Pearson[i], opt.Boot), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i])))
 	}
 	agree := 0
 	for _, s := range e.Spearman {
@@ -118,24 +119,24 @@ func ensembleSection(r *analysis.Report, set *analysis.Set, cat catalogue, a *An
 		sec.Answer("How does the ensemble size M change that?",
 			fmt.Sprintf("Going from M = %d to M = %d changes the rank correlation by **%s** (%s CI %s): %s "+
 				"The mean variance itself is %s at M = %d and %s at M = %d.",
-				e.M[0], e.M[last], analysis.Num(d.Point), opt.Boot.Level(), analysis.CI(d),
+				e.M[0], e.M[last], markdown.Num(d.Point), opt.Boot.Level(), markdown.CI(d),
 				verdict(d, "larger ensembles flag error more reliably.", "larger ensembles flag error less reliably.", "no clear change with M; the interval includes 0."),
 				ivText(e.VarMean[0], opt.Boot), e.M[0], ivText(e.VarMean[last], opt.Boot), e.M[last]))
 	}
 	sec.Text("Each run's correlation is the mean over its checkpoints of the per-checkpoint correlation over held-out rows (model_var_err_spearman, model_var_err_corr); " +
 		"intervals resample runs. The error ratio compares the highest and lowest of evalmodel's quantile bins of v (model_var_bin_err), " +
 		"as a geometric mean over checkpoints and runs.")
-	t := &analysis.Table{Title: "Ensemble variance against error on held-out transitions", Columns: []string{"variant", "M", "runs", "Spearman", "CI", "Pearson", "CI", "top/bottom error ratio", "CI", "mean variance", "CI"}}
+	t := &markdown.Table{Title: "Ensemble variance against error on held-out transitions", Columns: []string{"variant", "M", "runs", "Spearman", "CI", "Pearson", "CI", "top/bottom error ratio", "CI", "mean variance", "CI"}}
 	for i, n := range names {
-		t.Add(n, fmt.Sprint(e.M[i]), fmt.Sprint(len(set.Of(n))), analysis.Num(e.Spearman[i].Point), analysis.CI(e.Spearman[i]),
-			analysis.Num(e.Pearson[i].Point), analysis.CI(e.Pearson[i]), analysis.Num(e.TopRatio[i].Point), analysis.CI(e.TopRatio[i]),
-			analysis.Num(e.VarMean[i].Point), analysis.CI(e.VarMean[i]))
+		t.Add(n, fmt.Sprint(e.M[i]), fmt.Sprint(len(set.Of(n))), markdown.Num(e.Spearman[i].Point), markdown.CI(e.Spearman[i]),
+			markdown.Num(e.Pearson[i].Point), markdown.CI(e.Pearson[i]), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i]),
+			markdown.Num(e.VarMean[i].Point), markdown.CI(e.VarMean[i]))
 	}
 	sec.Table(t)
 	return ensembleFigures(sec, set, names, e, opt)
 }
 
-func ensembleFigures(sec *analysis.Section, set *analysis.Set, names []string, e *EnsembleAnswers, opt Options) error {
+func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e *EnsembleAnswers, opt Options) error {
 	sub, err := set.Select(names)
 	if err != nil {
 		return err
@@ -205,7 +206,7 @@ func ensembleFigures(sec *analysis.Section, set *analysis.Set, names []string, e
 		}
 	}
 	bins = label(bins)
-	return sec.Figure("variance-error-binned", fmt.Sprintf("Squared error of the ensemble mean in each quantile bin of ensemble variance (1: the lowest-variance tenth of held-out rows) at the last checkpoint, %s real steps, per ensemble size: IQM over runs, log scale. A rising line means variance flags error.", analysis.Steps(at)),
+	return sec.Figure("variance-error-binned", fmt.Sprintf("Squared error of the ensemble mean in each quantile bin of ensemble variance (1: the lowest-variance tenth of held-out rows) at the last checkpoint, %s real steps, per ensemble size: IQM over runs, log scale. A rising line means variance flags error.", markdown.Steps(at)),
 		func(p string) error {
 			return analysis.CurvesFigure(p, bins, figure.LineOptions{XLabel: "variance bin (low to high)", YLabel: "squared error", LogY: true})
 		})

@@ -10,6 +10,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -38,7 +39,7 @@ const gatingTitle = "2. Uncertainty-gated imagination: sample efficiency"
 // efficiency is a run's mean eval_return after step 0.
 var efficiency = analysis.MeanOver(analysis.EvalReturn, 0, math.Inf(1))
 
-func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	ungated, ok := cat.find(m, math.Inf(1), false)
 	var gated []dyna
 	for _, d := range cat.Dyna {
@@ -129,7 +130,7 @@ func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 	var parts []string
 	for i, tau := range g.Tau {
 		parts = append(parts, fmt.Sprintf("τ = %s: %s (P(gated > ungated) = %s, CI %s; keeps %s of imagined steps)",
-			tauText(tau), ivText(g.EffDiff[i], opt.Boot), analysis.Num(g.POI[i].Point), analysis.CI(g.POI[i]), analysis.Pct(g.Kept[i].Point)))
+			tauText(tau), ivText(g.EffDiff[i], opt.Boot), markdown.Num(g.POI[i].Point), markdown.CI(g.POI[i]), markdown.Pct(g.Kept[i].Point)))
 	}
 	var lead string
 	switch {
@@ -152,15 +153,15 @@ func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 			lead, strings.Join(parts, "; "), tauText(g.Tau[g.Best]), ivText(g.Eff[g.Best], opt.Boot), ppoText))
 	sec.Text("A run's sample-efficiency score is its mean evaluation return over all evaluations after step 0 (the area under its learning curve per evaluation), so learning sooner scores higher. " +
 		"Differences resample each variant's runs independently; the kept fraction is each run's mean of imagined_kept_fraction (kept / simulated imagined steps) over iterations.")
-	t := &analysis.Table{Title: "Sample efficiency of gated imagination", Columns: []string{"variant", "τ", "runs", "mean return", "CI", "minus ungated", "CI", "P(> ungated)", "CI", "kept fraction", "CI"}}
+	t := &markdown.Table{Title: "Sample efficiency of gated imagination", Columns: []string{"variant", "τ", "runs", "mean return", "CI", "minus ungated", "CI", "P(> ungated)", "CI", "kept fraction", "CI"}}
 	if cat.PPO != "" {
-		t.Add(cat.PPO, "", fmt.Sprint(len(sub.Of(cat.PPO))), analysis.Num(g.PPOEff.Point), analysis.CI(g.PPOEff), "", "", "", "", "", "")
+		t.Add(cat.PPO, "", fmt.Sprint(len(sub.Of(cat.PPO))), markdown.Num(g.PPOEff.Point), markdown.CI(g.PPOEff), "", "", "", "", "", "")
 	}
-	t.Add(ungated.Name, "∞", fmt.Sprint(len(sub.Of(ungated.Name))), analysis.Num(g.UngatedEff.Point), analysis.CI(g.UngatedEff), "0", "", "", "", "1", "")
+	t.Add(ungated.Name, "∞", fmt.Sprint(len(sub.Of(ungated.Name))), markdown.Num(g.UngatedEff.Point), markdown.CI(g.UngatedEff), "0", "", "", "", "1", "")
 	for i, v := range g.Gated {
-		t.Add(v, tauText(g.Tau[i]), fmt.Sprint(len(sub.Of(v))), analysis.Num(g.Eff[i].Point), analysis.CI(g.Eff[i]),
-			analysis.Num(g.EffDiff[i].Point), analysis.CI(g.EffDiff[i]), analysis.Num(g.POI[i].Point), analysis.CI(g.POI[i]),
-			analysis.Num(g.Kept[i].Point), analysis.CI(g.Kept[i]))
+		t.Add(v, tauText(g.Tau[i]), fmt.Sprint(len(sub.Of(v))), markdown.Num(g.Eff[i].Point), markdown.CI(g.Eff[i]),
+			markdown.Num(g.EffDiff[i].Point), markdown.CI(g.EffDiff[i]), markdown.Num(g.POI[i].Point), markdown.CI(g.POI[i]),
+			markdown.Num(g.Kept[i].Point), markdown.CI(g.Kept[i]))
 	}
 	sec.Table(t)
 	curves, grid, err := analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
@@ -176,7 +177,7 @@ func gatingSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 	return keptFigure(sec, sub, g.Gated, "gating-kept-fraction", "Fraction of simulated imagined steps kept by the gate (imagined_kept_fraction) against real steps, per τ: IQM over runs, each run's last iteration at or before each evaluation step.", opt)
 }
 
-func keptFigure(sec *analysis.Section, set *analysis.Set, gated []string, name, caption string, opt Options) error {
+func keptFigure(sec *markdown.Section, set *analysis.Set, gated []string, name, caption string, opt Options) error {
 	sub, err := set.Select(gated)
 	if err != nil {
 		return err
@@ -228,7 +229,7 @@ const (
 	finalEvals = 3
 )
 
-func stressSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	var vs []dyna
 	single, hasSingle := cat.find(1, math.Inf(1), true)
 	if hasSingle && m != 1 {
@@ -305,7 +306,7 @@ func stressSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 		}
 		div = append(div, fmt.Sprintf("`%s` %s: it falls %s from its best, %s of runs collapse, final return %s",
 			v, map[bool]string{true: "**diverges**", false: "does not clearly diverge"}[s.Diverges[i]],
-			ivText(s.Drop[i], opt.Boot), analysis.Pct(s.Collapsed[i]), ivText(s.Final[i], opt.Boot)))
+			ivText(s.Drop[i], opt.Boot), markdown.Pct(s.Collapsed[i]), ivText(s.Final[i], opt.Boot)))
 	}
 	sec.Answer("Under this stress, does single-model or ungated Dyna-PPO diverge?", strings.Join(div, "; ")+".")
 	var gp []string
@@ -315,10 +316,10 @@ func stressSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, 
 			map[bool]string{true: "**stabilises**", false: "no clear stabilisation (both intervals include 0 or point the other way)"}[s.Stabilises[i]]))
 	}
 	sec.Answer("Does gating stabilise it?", strings.Join(gp, "; ")+".")
-	t := &analysis.Table{Title: "Learning under stress", Columns: []string{"variant", "runs", "mean return", "CI", "final return", "CI", "drop from best", "CI", "collapsed"}}
+	t := &markdown.Table{Title: "Learning under stress", Columns: []string{"variant", "runs", "mean return", "CI", "final return", "CI", "drop from best", "CI", "collapsed"}}
 	for i, v := range s.Variants {
-		t.Add(v, fmt.Sprint(len(set.Of(v))), analysis.Num(s.Eff[i].Point), analysis.CI(s.Eff[i]), analysis.Num(s.Final[i].Point), analysis.CI(s.Final[i]),
-			analysis.Num(s.Drop[i].Point), analysis.CI(s.Drop[i]), analysis.Pct(s.Collapsed[i]))
+		t.Add(v, fmt.Sprint(len(set.Of(v))), markdown.Num(s.Eff[i].Point), markdown.CI(s.Eff[i]), markdown.Num(s.Final[i].Point), markdown.CI(s.Final[i]),
+			markdown.Num(s.Drop[i].Point), markdown.CI(s.Drop[i]), markdown.Pct(s.Collapsed[i]))
 	}
 	sec.Table(t)
 	shown := slices.Clone(s.Variants)

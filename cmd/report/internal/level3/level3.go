@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -139,7 +140,7 @@ func abs(x int) int { return max(x, -x) }
 
 // Build computes the Level-3 answers, draws the figures beside opt.Out and
 // returns the report (not yet written).
-func Build(opt Options) (*analysis.Report, *Answers, error) {
+func Build(opt Options) (*markdown.Report, *Answers, error) {
 	set, err := analysis.Load([]string{filepath.Join(opt.Runs, "*", "metrics.arrow")}, analysis.LoadOptions{})
 	if err != nil {
 		return nil, nil, err
@@ -155,7 +156,7 @@ func Build(opt Options) (*analysis.Report, *Answers, error) {
 		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want ppo, mpc, dyna-m<M>[-gate<TAU>][-stress])",
 			opt.Runs, strings.Join(set.Variants(), ", "))
 	}
-	r := analysis.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
+	r := markdown.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
 	r.Intro = []string{fmt.Sprintf("From the metrics files in `%s` (variants: %s). "+
 		"Returns are mean evaluation returns on CartPole-v1; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
 		"Each figure's bands are 95%% bootstrap intervals over runs.",
@@ -217,18 +218,18 @@ func verdict(d stats.Interval, above, below, neither string) string {
 
 // ivText is "x (95% CI [lo, hi])".
 func ivText(iv stats.Interval, b analysis.Bootstrap) string {
-	return fmt.Sprintf("%s (%s CI %s)", analysis.Num(iv.Point), b.Level(), analysis.CI(iv))
+	return fmt.Sprintf("%s (%s CI %s)", markdown.Num(iv.Point), b.Level(), markdown.CI(iv))
 }
 
 // missing adds a section saying which target makes its runs.
-func missing(r *analysis.Report, title, what, target string) {
+func missing(r *markdown.Report, title, what, target string) {
 	r.Section(title).Text("Not computed: %s. `make %s OUT=DIR` makes them.", what, target)
 }
 
 // setup lists the runs and the settings that tell variants apart.
-func setup(r *analysis.Report, set *analysis.Set, opt Options) error {
+func setup(r *markdown.Report, set *analysis.Set, opt Options) error {
 	sec := r.Section("Runs, settings and commands")
-	t := &analysis.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds", "real steps", "settings that differ between variants"}}
+	t := &markdown.Table{Title: "Runs", Columns: []string{"variant", "runs", "seeds", "real steps", "settings that differ between variants"}}
 	all := map[string]map[string]string{}
 	for _, v := range set.Variants() {
 		s, err := analysis.Settings(set.Of(v)[0])
@@ -280,7 +281,7 @@ func setup(r *analysis.Report, set *analysis.Set, opt Options) error {
 				ds = append(ds, fmt.Sprintf("%s=%s", k, val))
 			}
 		}
-		t.Add(v, fmt.Sprint(len(seeds)), strings.Join(seeds, " "), analysis.Steps(last), strings.Join(ds, " "))
+		t.Add(v, fmt.Sprint(len(seeds)), strings.Join(seeds, " "), markdown.Steps(last), strings.Join(ds, " "))
 	}
 	sec.Table(t)
 	if len(common) > 0 {

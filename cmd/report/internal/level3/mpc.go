@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/plan"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -45,7 +46,7 @@ const (
 	RowsMetric = "plan_model_rows_per_step"
 )
 
-func mpcSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	d, ok := cat.find(m, math.Inf(1), false)
 	if cat.MPC == "" || !ok {
 		missing(r, mpcTitle, fmt.Sprintf("no MPC runs (mpc) and ungated Dyna-PPO runs (dyna-m%d) to compare", m), "level3-mpc")
@@ -109,29 +110,29 @@ func mpcSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *
 	sec := r.Section(mpcTitle)
 	sec.Text("Dyna-PPO (`%s`: the policy is updated from imagined rollouts of a %d-member ensemble) against ensemble CEM MPC (`%s`: it plans in its ensemble at every real step and has no policy). "+
 		"The MPC runs have their own, smaller budget of %s real steps (MPC_STEPS), as planning costs far more per step; returns are compared at that budget, and the curves show each method over its whole budget.",
-		d.Name, d.M, cat.MPC, analysis.Steps(x.Budget))
+		d.Name, d.M, cat.MPC, markdown.Steps(x.Budget))
 	lvl := opt.Boot.Level()
-	sec.Answer(fmt.Sprintf("Which method has the higher return after %s real steps?", analysis.Steps(x.Budget)),
+	sec.Answer(fmt.Sprintf("Which method has the higher return after %s real steps?", markdown.Steps(x.Budget)),
 		fmt.Sprintf("IQM return at %s real steps: MPC **%s**, Dyna-PPO **%s**. P(MPC > Dyna-PPO) = **%s** (%s CI %s; 0.5 means neither is better): %s",
-			analysis.Steps(x.Budget), ivText(x.MPCAt, opt.Boot), ivText(x.DynaAt, opt.Boot), analysis.Num(x.POI.Point), lvl, analysis.CI(x.POI),
+			markdown.Steps(x.Budget), ivText(x.MPCAt, opt.Boot), ivText(x.DynaAt, opt.Boot), markdown.Num(x.POI.Point), lvl, markdown.CI(x.POI),
 			verdict(stats.Interval{Point: x.POI.Point - 0.5, Lo: x.POI.Lo - 0.5, Hi: x.POI.Hi - 0.5},
 				"MPC is ahead.", "Dyna-PPO is ahead.", "no clear winner; the interval includes 0.5.")))
-	sec.Answer(fmt.Sprintf("How many real steps does each need to reach a return of %s?", analysis.Num(opt.Threshold)),
+	sec.Answer(fmt.Sprintf("How many real steps does each need to reach a return of %s?", markdown.Num(opt.Threshold)),
 		fmt.Sprintf("%s of MPC runs reach it within their %s steps, the IQM run after **%s** steps (%s CI %s); %s of Dyna-PPO runs within theirs, the IQM run after **%s** (CI %s). "+
 			"A run that never reaches it counts as its variant's budget, so such an IQM is a lower bound. The table below gives every seed.",
-			analysis.Pct(x.StepsMP.Reached), analysis.Steps(x.Budget), analysis.Steps(x.StepsMP.Point), lvl, stepsCI(x.StepsMP.Interval),
-			analysis.Pct(x.StepsDyna.Reached), analysis.Steps(x.StepsDyna.Point), stepsCI(x.StepsDyna.Interval)))
+			markdown.Pct(x.StepsMP.Reached), markdown.Steps(x.Budget), markdown.Steps(x.StepsMP.Point), lvl, stepsCI(x.StepsMP.Interval),
+			markdown.Pct(x.StepsDyna.Reached), markdown.Steps(x.StepsDyna.Point), stepsCI(x.StepsDyna.Interval)))
 	sec.Answer("What does each cost in model computation per real step?",
 		fmt.Sprintf("Dyna-PPO evaluates **%s** model rows per real step (%s CI %s; imagined steps simulated × %d members, summed over iterations, over the real steps); "+
 			"MPC evaluates **%s** (%s). MPC costs **%s×** as many model rows per real step.",
-			count(x.RowsDyna.Point), lvl, analysis.CI(x.RowsDyna), d.M, count(x.RowsMPC.Point), x.RowsSource, count(x.RowsRatio)))
+			count(x.RowsDyna.Point), lvl, markdown.CI(x.RowsDyna), d.M, count(x.RowsMPC.Point), x.RowsSource, count(x.RowsRatio)))
 	sec.Text("Rows count forward passes of one ensemble member on one (state, action) row, for acting or imagining only: model training, PPO updates and evaluation episodes are left out.")
-	t := &analysis.Table{Title: "Real steps to reach a return of " + analysis.Num(opt.Threshold) + " per seed (first evaluation at or above it)", Columns: []string{"seed", "Dyna-PPO", "MPC"}}
+	t := &markdown.Table{Title: "Real steps to reach a return of " + markdown.Num(opt.Threshold) + " per seed (first evaluation at or above it)", Columns: []string{"seed", "Dyna-PPO", "MPC"}}
 	for _, s := range x.PerSeed {
 		t.Add(fmt.Sprint(s.Seed), reachText(s.Dyna), reachText(s.MPC))
 	}
 	sec.Table(t)
-	t2 := analysis.StepsTable("Real steps to reach "+analysis.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
+	t2 := analysis.StepsTable("Real steps to reach "+markdown.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
 	sec.Table(t2)
 	var curves []analysis.Curve
 	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
@@ -142,21 +143,21 @@ func mpcSection(r *analysis.Report, set *analysis.Set, cat catalogue, m int, a *
 		curves = append(curves, c...)
 	}
 	thr := opt.Threshold
-	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", analysis.Num(thr)),
+	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", markdown.Num(thr)),
 		func(p string) error {
 			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
 		})
 }
 
 func stepsCI(iv stats.Interval) string {
-	return "[" + analysis.Steps(iv.Lo) + ", " + analysis.Steps(iv.Hi) + "]"
+	return "[" + markdown.Steps(iv.Lo) + ", " + markdown.Steps(iv.Hi) + "]"
 }
 
 func reachText(s float64) string {
 	if math.IsNaN(s) {
 		return "not reached"
 	}
-	return analysis.Steps(s)
+	return markdown.Steps(s)
 }
 
 func perSeed(dyna, mpc []*analysis.Run, threshold float64) []SeedSteps {
@@ -211,7 +212,7 @@ func dynaRows(r *analysis.Run, m int) (float64, error) {
 		case kept[i] == 0:
 			sim += valueAtStep(rs, roll, s)
 		default:
-			return 0, fmt.Errorf("no imagined_kept_fraction at %s real steps", analysis.Steps(s))
+			return 0, fmt.Errorf("no imagined_kept_fraction at %s real steps", markdown.Steps(s))
 		}
 	}
 	if math.IsNaN(sim) {
@@ -290,7 +291,7 @@ func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
 // count writes a large number with thousands separators.
 func count(v float64) string {
 	if math.Abs(v) >= 1000 {
-		return analysis.Steps(v)
+		return markdown.Steps(v)
 	}
-	return analysis.Num(v)
+	return markdown.Num(v)
 }

@@ -1,33 +1,25 @@
-package analysis
+package markdown
 
 import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/dynago/dynago/lib/format"
 )
 
 // FigDir is the directory, beside a report, that holds its figures.
 const FigDir = "fig"
 
 // Report is a Markdown report under construction: a title, an
-// introduction and sections. Figures are drawn when added, into FigDir
-// beside the report's path, as .png (embedded) and .svg.
-//
-//	r := analysis.NewReport("Level 1", "runs/l1/report.md")
-//	sec := r.Section("Sample efficiency")
-//	sec.Answer("How much sooner does Dyna-PPO reach 80%?", "2,000 steps sooner, 95% CI [1,000, 3,000].")
-//	err := sec.Figure("curves", "IQM return against real steps.", drawFunc)
-//	err = r.Write()
+// introduction and sections. Figures are drawn into memory when added and
+// written, with the report, by Write (see the package doc).
 type Report struct {
 	Title string
 	Path  string // the Markdown file
 	Intro []string
 	secs  []*Section
+	files Files
 }
 
 // Section is a part of a report: blocks rendered in the order added.
@@ -81,15 +73,12 @@ func (s *Section) Code(lines ...string) {
 	s.blocks = append(s.blocks, "```sh\n"+strings.Join(lines, "\n")+"\n```")
 }
 
-// Figure draws a figure with draw (given each path to write) as
-// fig/name.png and fig/name.svg beside the report, and embeds the PNG with
-// its caption, linking the SVG.
+// Figure draws a figure with draw (given each path to write) into memory,
+// to be written as fig/name.png and fig/name.svg beside the report, and
+// embeds the PNG with its caption, linking the SVG.
 func (s *Section) Figure(name, caption string, draw func(path string) error) error {
 	dir := filepath.Join(filepath.Dir(s.r.Path), FigDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("figure %s: %w", name, err)
-	}
-	if err := SaveFigure(dir, name, draw); err != nil {
+	if err := s.r.files.AddFigure(dir, name, draw); err != nil {
 		return fmt.Errorf("figure %s: %w", name, err)
 	}
 	rel := FigDir + "/" + name
@@ -114,14 +103,14 @@ func (r *Report) Markdown(w io.Writer) error {
 	return err
 }
 
-// Write writes the report to its path atomically.
+// Write writes the figures, then the report, each atomically. Call it
+// once, after every section is complete.
 func (r *Report) Write() error {
 	var buf bytes.Buffer
 	if err := r.Markdown(&buf); err != nil {
 		return err
 	}
-	return format.WriteAtomic(r.Path, func(f *os.File) error {
-		_, err := f.Write(buf.Bytes())
-		return err
-	})
+	files := r.files
+	files.Add(r.Path, buf.Bytes())
+	return files.Write()
 }

@@ -1,0 +1,122 @@
+package markdown
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestNumbers(t *testing.T) {
+	cases := []struct {
+		v          float64
+		num, steps string
+	}{
+		{3000, "3000", "3,000"},
+		{-2999.9999999999995, "-3000", "-3,000"},
+		{5333.333, "5333.3", "5,333"},
+		{0.0275, "0.0275", "0"},
+		{0.8, "0.800", "1"},
+	}
+	for _, c := range cases {
+		if n, s := Num(c.v), Steps(c.v); n != c.num || s != c.steps {
+			t.Errorf("%g: Num %q Steps %q, want %q %q", c.v, n, s, c.num, c.steps)
+		}
+	}
+	if got := CI(stats.Interval{Lo: 0.25, Hi: 1500}); got != "[0.250, 1500]" {
+		t.Errorf("CI %q", got)
+	}
+	if got := Pct(0.95); got != "95%" {
+		t.Errorf("Pct %q", got)
+	}
+}
+
+// TestReportGolden renders a report with every kind of block and a figure
+// and compares its Markdown with testdata/report.golden.
+func TestReportGolden(t *testing.T) {
+	dir := t.TempDir()
+	r := NewReport("Level 0", filepath.Join(dir, "report.md"))
+	r.Intro = []string{"Synthetic runs."}
+	sec := r.Section("1. A question")
+	sec.Answer("How much sooner?", "**2,000 real steps** (95% CI [1,000, 3,000]).")
+	tab := &Table{Title: "Steps", Columns: []string{"variant", "steps"}, Notes: []string{"Note a|b."}}
+	tab.Add("dyna", Steps(12500))
+	tab.Add("p|po", Steps(14500))
+	sec.Table(tab)
+	sec.Bullets("one", "two")
+	sec.Code("report level0 --seed 1")
+	draw := func(p string) error {
+		return figure.Lines(p, []figure.Series{{Name: "a", X: []float64{0, 1}, Y: []float64{1, 2}}}, figure.LineOptions{})
+	}
+	if err := sec.Figure("curve", "A curve.", draw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FigDir)); err == nil {
+		t.Fatal("figure written before Write")
+	}
+	if err := r.Write(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"report.md", "fig/curve.png", "fig/curve.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "report.golden")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, got)
+	}
+}
+
+func TestTableCSV(t *testing.T) {
+	tab := &Table{Columns: []string{"a", "b"}, Notes: []string{"not in CSV"}}
+	tab.Add("1", "x,y")
+	var b bytes.Buffer
+	if err := tab.CSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "a,b\n1,\"x,y\"\n"; b.String() != want {
+		t.Errorf("CSV %q, want %q", b.String(), want)
+	}
+}
+
+func TestFiles(t *testing.T) {
+	dir := t.TempDir()
+	var f Files
+	f.Add(filepath.Join(dir, "sub", "a.md"), []byte("a"))
+	f.Add(filepath.Join(dir, "b.csv"), []byte("b"))
+	if _, err := os.Stat(filepath.Join(dir, "sub")); err == nil {
+		t.Fatal("Add wrote")
+	}
+	if err := f.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "sub", "a.md")); err != nil || string(b) != "a" {
+		t.Errorf("a.md: %q, %v", b, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("two outputs on one path: no panic")
+		}
+	}()
+	f.Add(filepath.Join(dir, "sub", "..", "b.csv"), nil)
+}
