@@ -204,7 +204,7 @@ func (e *Ensemble) Predict(k int, obs, act []float64, n int, delta, reward, term
 // in raw units: zero for a deterministic model.
 func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, termProb, deltaVar, rewardVar []float64) {
 	c := &e.Config
-	d, w := c.ObsDim, c.OutDim()
+	d, w, or, ot, olv := c.ObsDim, c.OutDim(), c.OutReward(), c.OutTerm(), c.OutLogVar()
 	if len(delta) < n*d || len(reward) < n || len(termProb) < n {
 		panic("dynamics: Predict: output slices too short")
 	}
@@ -215,17 +215,17 @@ func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, t
 	for i := 0; i < n; i++ {
 		o := out[i*w : (i+1)*w]
 		for j := 0; j < d; j++ {
-			delta[i*d+j] = o[j]*nm.DeltaStd[j] + nm.DeltaMean[j]
+			delta[i*d+j] = o[OutDelta+j]*nm.DeltaStd[j] + nm.DeltaMean[j]
 		}
-		reward[i] = o[d]*nm.RewardStd + nm.RewardMean
-		termProb[i] = sigmoid(o[d+1])
+		reward[i] = o[or]*nm.RewardStd + nm.RewardMean
+		termProb[i] = nn.Sigmoid(o[ot])
 		if deltaVar == nil {
 			continue
 		}
 		for j := 0; j <= d; j++ {
 			v := 0.0
 			if c.Probabilistic {
-				lv, _ := boundLogVar(o[d+2+j], c.MinLogVar, c.MaxLogVar)
+				lv, _ := boundLogVar(o[olv+j], c.MinLogVar, c.MaxLogVar)
 				v = math.Exp(lv)
 			}
 			if j < d {

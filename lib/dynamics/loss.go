@@ -1,6 +1,10 @@
 package dynamics
 
-import "math"
+import (
+	"math"
+
+	"github.com/dynago/dynago/lib/nn"
+)
 
 // Loss holds the per-target training objectives of one batch, each a mean
 // over rows (and over state dimensions for Delta). For a deterministic
@@ -80,15 +84,15 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 				g[k] = 0.5 * (1 - e*e*iv) * scale * dlv
 			}
 		}
-		// Weighted BCE: w·y·softplus(-z) + (1-y)·softplus(z), with
-		// softplus(z) - z = softplus(-z); w = 1 gives softplus(z) - y·z.
+		// Weighted BCE: w·y·nn.Softplus(-z) + (1-y)·nn.Softplus(z), with
+		// nn.Softplus(z) - z = nn.Softplus(-z); w = 1 gives nn.Softplus(z) - y·z.
 		z, y, w := o[d+1], term[i], 1.0
 		if c.TermPosWeight > 0 {
 			w = c.TermPosWeight
 		}
-		l.Term += (w*y*softplus(-z) + (1-y)*softplus(z)) / nf
+		l.Term += (w*y*nn.Softplus(-z) + (1-y)*nn.Softplus(z)) / nf
 		if g != nil {
-			g[d+1] = c.TermWeight * (-w*y*sigmoid(-z) + (1-y)*sigmoid(z)) / nf
+			g[d+1] = c.TermWeight * (-w*y*nn.Sigmoid(-z) + (1-y)*nn.Sigmoid(z)) / nf
 		}
 	}
 	return l
@@ -99,27 +103,8 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 // bounds: v = hi - softplus(hi - raw), then lo + softplus(v - lo). It
 // returns the value and its derivative with respect to raw.
 func boundLogVar(raw, lo, hi float64) (lv, dlv float64) {
-	v := hi - softplus(hi-raw)
-	dv := sigmoid(hi - raw)
-	lv = lo + softplus(v-lo)
-	return lv, dv * sigmoid(v-lo)
-}
-
-// softplus is log(1 + e^x), computed without overflow.
-func softplus(x float64) float64 {
-	if x > 30 {
-		return x
-	}
-	if x < -30 {
-		return math.Exp(x)
-	}
-	return math.Log1p(math.Exp(x))
-}
-
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
+	v := hi - nn.Softplus(hi-raw)
+	dv := nn.Sigmoid(hi - raw)
+	lv = lo + nn.Softplus(v-lo)
+	return lv, dv * nn.Sigmoid(v-lo)
 }

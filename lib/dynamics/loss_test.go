@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dynago/dynago/lib/nn"
+
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -64,7 +66,7 @@ func TestBatchLossGradient(t *testing.T) {
 
 // TestTermPosWeight: a positive-class weight of 1 is the unweighted BCE,
 // and a weight w multiplies the terminal rows' loss by w. Reference
-// values: softplus(-z) for y = 1 and softplus(z) for y = 0 (BCE with
+// values: nn.Softplus(-z) for y = 1 and nn.Softplus(z) for y = 0 (BCE with
 // logits), computed by hand.
 func TestTermPosWeight(t *testing.T) {
 	const tol = 1e-12
@@ -73,7 +75,7 @@ func TestTermPosWeight(t *testing.T) {
 	zero := []float64{0, 0}
 	term := []float64{1, 0}
 	base := batchLoss(&c, out, 2, zero, zero, term, nil).Term
-	want := (softplus(-0.3) + softplus(-1.2)) / 2
+	want := (nn.Softplus(-0.3) + nn.Softplus(-1.2)) / 2
 	if math.Abs(base-want) > tol {
 		t.Errorf("unweighted: got %.15g, want %.15g", base, want)
 	}
@@ -82,7 +84,7 @@ func TestTermPosWeight(t *testing.T) {
 		t.Errorf("weight 1: got %.15g, want %.15g", got, want)
 	}
 	c.TermPosWeight = 4
-	want = (4*softplus(-0.3) + softplus(-1.2)) / 2
+	want = (4*nn.Softplus(-0.3) + nn.Softplus(-1.2)) / 2
 	if got := batchLoss(&c, out, 2, zero, zero, term, nil).Term; math.Abs(got-want) > tol {
 		t.Errorf("weight 4: got %.15g, want %.15g", got, want)
 	}
@@ -93,8 +95,8 @@ func TestBoundLogVar(t *testing.T) {
 	for _, raw := range []float64{-40, -10, -3, 0, 0.5, 3, 40} {
 		lv, dlv := boundLogVar(raw, lo, hi)
 		// The upper clamp is applied first, so the lower one can lift the
-		// value above hi by at most softplus(lo - hi) = log(1+e^-10.5) ≈ 2.8e-5.
-		if slack := softplus(lo - hi); lv <= lo || lv > hi+slack+1e-12 {
+		// value above hi by at most nn.Softplus(lo - hi) = log(1+e^-10.5) ≈ 2.8e-5.
+		if slack := nn.Softplus(lo - hi); lv <= lo || lv > hi+slack+1e-12 {
 			t.Errorf("boundLogVar(%g) = %g, not inside (%g, %g+%g]", raw, lv, lo, hi, slack)
 		}
 		up, _ := boundLogVar(raw+fdStep, lo, hi)

@@ -254,16 +254,19 @@ func MSEGrad(dst, pred, target []float64, scale float64) {
 	}
 }
 
-// softplus returns log(1 + eˣ) without overflow.
-func softplus(x float64) float64 {
-	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
+// Softplus returns log(1 + eˣ) without overflow: log1p(eˣ), which is
+// accurate to rounding down the negative tail, and x itself above 37,
+// where e⁻ˣ is below half an ulp of x.
+func Softplus(x float64) float64 {
+	if x > 37 {
+		return x
 	}
 	return math.Log1p(math.Exp(x))
 }
 
-// sigmoid returns 1/(1 + e⁻ˣ) without overflow; it is softplus'.
-func sigmoid(x float64) float64 {
+// Sigmoid returns 1/(1 + e⁻ˣ) without overflow, as eˣ/(1 + eˣ) for
+// x < 0; it is Softplus'.
+func Sigmoid(x float64) float64 {
 	if x >= 0 {
 		return 1 / (1 + math.Exp(-x))
 	}
@@ -275,8 +278,8 @@ func sigmoid(x float64) float64 {
 // outputs a mean and a raw log-variance per target component. The raw
 // log-variance lv is softly bounded as in PETS and MBPO:
 //
-//	lv' = MaxLogVar - softplus(MaxLogVar - lv)
-//	lv'' = MinLogVar + softplus(lv' - MinLogVar)
+//	lv' = MaxLogVar - Softplus(MaxLogVar - lv)
+//	lv'' = MinLogVar + Softplus(lv' - MinLogVar)
 //
 // and the loss is the Gaussian negative log-likelihood averaged over all
 // batch×dim elements:
@@ -320,10 +323,10 @@ func (g *GaussNLL) check(n int, vs ...[]float64) int {
 // d lv”/d max and d lv”/d min.
 func (g *GaussNLL) bound(lv float64, j int) (v, dRaw, dMax, dMin float64) {
 	mx, mn := g.MaxLogVar.Data[j], g.MinLogVar.Data[j]
-	v1 := mx - softplus(mx-lv)
-	s1 := sigmoid(mx - lv) // d v1 / d lv;  d v1 / d mx = 1 - s1
-	v = mn + softplus(v1-mn)
-	s2 := sigmoid(v1 - mn) // d v / d v1;  d v / d mn = 1 - s2
+	v1 := mx - Softplus(mx-lv)
+	s1 := Sigmoid(mx - lv) // d v1 / d lv;  d v1 / d mx = 1 - s1
+	v = mn + Softplus(v1-mn)
+	s2 := Sigmoid(v1 - mn) // d v / d v1;  d v / d mn = 1 - s2
 	return v, s2 * s1, s2 * (1 - s1), 1 - s2
 }
 

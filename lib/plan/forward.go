@@ -44,43 +44,46 @@ type layer struct {
 // newForward copies the weights of e.
 func newForward(e *dynamics.Ensemble) (*forward, error) {
 	c := &e.Config
-	byName := map[string][]float64{}
-	for _, t := range e.Weights(nil).Tensors {
-		byName[t.Name] = t.Data
+	// The outputs planning needs, in the copy's order: Δs, reward,
+	// termination logit.
+	keepRows := make([]int, 0, c.ObsDim+2)
+	for j := range c.ObsDim {
+		keepRows = append(keepRows, dynamics.OutDelta+j)
 	}
-	sizes := append([]int{c.InDim()}, c.Hidden...)
-	sizes = append(sizes, c.OutDim())
+	keepRows = append(keepRows, c.OutReward(), c.OutTerm())
 	f := &forward{obsDim: c.ObsDim, actDim: c.ActDim, discrete: c.Discrete, start: c.ActStart, act: c.Activation}
 	widest := 0
 	for k := 0; k < e.Members(); k++ {
 		var net []layer
-		for l := 0; l+1 < len(sizes); l++ {
-			in, out := sizes[l], sizes[l+1]
-			w := byName[fmt.Sprintf("m%d.l%d.W", k, l)]
-			b := byName[fmt.Sprintf("m%d.l%d.b", k, l)]
-			if len(w) != in*out || len(b) != out {
-				return nil, fmt.Errorf("plan: model member %d layer %d: weights of %d and %d values, want %d×%d and %d", k, l, len(w), len(b), out, in, out)
+		layers := e.Layers(k)
+		for l, src := range layers {
+			in, out := src.In, src.Out
+			if len(src.W) != in*out || len(src.B) != out {
+				return nil, fmt.Errorf("plan: model member %d layer %d: weights of %d and %d values, want %d×%d and %d", k, l, len(src.W), len(src.B), out, in, out)
 			}
-			last := l+2 == len(sizes)
-			keep := out
+			last := l+1 == len(layers)
+			var ly layer
 			if last {
-				keep = c.ObsDim + 2 // Δs, reward, termination logit
-			}
-			ly := layer{in: in, out: keep, wt: make([]float64, in*keep), b: append([]float64(nil), b[:keep]...)}
-			if last {
-				copy(ly.wt, w[:keep*in]) // out×in: one dot product per output
+				// out×in: one dot product per output.
+				keep := len(keepRows)
+				ly = layer{in: in, out: keep, wt: make([]float64, in*keep), b: make([]float64, keep)}
+				for i, r := range keepRows {
+					copy(ly.wt[i*in:(i+1)*in], src.W[r*in:(r+1)*in])
+					ly.b[i] = src.B[r]
+				}
 				foldOutput(&ly, &e.Norm, c.ObsDim)
 			} else {
-				for i := 0; i < keep; i++ {
+				ly = layer{in: in, out: out, wt: make([]float64, in*out), b: append([]float64(nil), src.B...)}
+				for i := 0; i < out; i++ {
 					for j := 0; j < in; j++ {
-						ly.wt[j*keep+i] = w[i*in+j]
+						ly.wt[j*out+i] = src.W[i*in+j]
 					}
 				}
 			}
 			if l == 0 {
 				foldInput(&ly, e.Norm.InMean, e.Norm.InStd)
 			}
-			widest = max(widest, keep)
+			widest = max(widest, ly.out)
 			net = append(net, ly)
 		}
 		f.nets = append(f.nets, net)
@@ -153,7 +156,7 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 			delta[i*d+j] = out(j)
 		}
 		reward[i] = out(d)
-		termProb[i] = 1 / (1 + math.Exp(-out(d+1)))
+		termProb[i] = nn.Sigmoid(out(d + 1))
 	}
 }
 
