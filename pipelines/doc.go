@@ -1,4 +1,4 @@
-// Package pipelines holds the make targets and shell loops that run
-// dynago's tools as training runs and experiments (see README.md here).
+// Package pipelines holds the make targets that run dynago's training runs
+// (bin/run, cmd/run and lib/runloop) and experiments (see README.md here).
 // It has no Go code of its own; its tests run the run target end to end.
 package pipelines

@@ -23,6 +23,6 @@ level1-report:
 	@echo "level1: report in $(OUT)/report.md" >&2
 
 $(OUT)/ppo-s%/done:
-	@$(MAKE) --no-print-directory run-only ALGO=ppo PRESET=$(L1_PRESET) SEED=$* STEPS=$(STEPS) OUT=$(OUT)/ppo-s$* VARIANT=ppo EVAL_MODEL=0
+	@$(MAKE) --no-print-directory run-only ALGO=ppo PRESET=$(L1_PRESET) SEED=$* STEPS=$(STEPS) OUT=$(OUT)/ppo-s$* VARIANT=ppo
 $(OUT)/dyna-s%/done:
 	@$(MAKE) --no-print-directory run-only ALGO=dyna PRESET=$(L1_PRESET) SEED=$* STEPS=$(STEPS) OUT=$(OUT)/dyna-s$* VARIANT=dyna EVAL_MODEL=1

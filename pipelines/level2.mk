@@ -16,7 +16,7 @@
 # Level 1's runs DIR/dyna-s<seed> and DIR/ppo-s<seed> (pipelines/level1.mk),
 # run once for every experiment that needs them. The variant names are
 # what `report level2` looks for; it reads the swept values from each
-# run's settings.mk.
+# run's settings (run_settings in its metrics.arrow).
 
 SEEDS ?= 0 1 2 3 4 5 6 7 8 9
 L1_PRESET ?= course

@@ -39,7 +39,7 @@ L3_REPORT_FLAGS ?=
 # Variables given on the command line still reach the run (MAKEFLAGS).
 define l3_rule
 $(OUT)/$(1)-s$(2)/done:
-	@env $(addprefix -u ,$(RUN_VARS)) $$(MAKE) --no-print-directory run-only SEED=$(2) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(3)
+	@env $$(addprefix -u ,$$(RUN_VAR_NAMES)) $$(MAKE) --no-print-directory run-only SEED=$(2) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(3)
 endef
 # l3_variant VARIANT MAKE-VARS: its rule for every seed.
 l3_variant = $(foreach s,$(SEEDS),$(eval $(call l3_rule,$(1),$(s),$(2))))

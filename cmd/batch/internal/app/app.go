@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -29,8 +28,8 @@ input when no FILE or "-" is given) and runs them in order in this one
 process, exactly as the separate tools would run them: same arguments,
 same files, same bytes. It stops at the first command that fails, whose
 one-line error the tool has printed, and exits with that command's code.
-A training loop starts several tools per iteration, hundreds of times per
-run; running an iteration's tools in one batch saves their process starts.
+Running a list of commands in one batch saves a process start per
+command (bin/run calls the tools in its own process the same way).
 
 A line is a tool name and its arguments, split like a shell splits words
 (single and double quotes group, backslash escapes); blank lines and lines
@@ -38,15 +37,6 @@ starting with # are skipped. Tools: ` + "collect, concat, evalmodel, fitmodel, i
 tools of a training loop. aggregate and report, which draw figures, are
 left out: linking the plotting libraries would add their initialisation,
 about a millisecond, to every batch.
-
-With --serve, batch reads standard input line by line and runs each
-command as soon as its line arrives, then writes the command's exit code
-on a line of its standard output, and goes on until the end of input: a
-driver (pipelines/run.sh) keeps one batch for a whole training run instead
-of starting a process per iteration. The tools' standard output goes to
-standard error, so that standard output carries only the exit codes; a
-line batch cannot parse gets code 2. The collector runs when the heap
-reaches 256 MiB.
 
 Example:
 
@@ -72,46 +62,13 @@ func New() *cli.App {
 	return &cli.App{
 		Name:        "batch",
 		Usage:       "run dynago tool command lines in one process",
-		UsageText:   "batch [FILE]\n   batch --serve",
+		UsageText:   "batch [FILE]",
 		Description: Usage,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "serve", Usage: "run each line of standard input as it arrives and answer with its exit code (see below)"},
-		},
-		Action: run,
+		Action:      run,
 	}
-}
-
-// ServeMemoryLimit is the heap size at which a serving batch collects: it
-// runs a whole training loop, and reusing pages it has already touched
-// costs less than faulting in fresh ones (lib/tool turns the collector
-// off below 1 GiB for the short-lived tools).
-const ServeMemoryLimit = 256 << 20
-
-// serve runs each command line of in as it arrives and writes its exit code
-// on a line of out; the tools' standard output goes to stderr.
-func serve(in io.Reader, out, stderr io.Writer) error {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(ServeMemoryLimit)
-	}
-	return lines(in, "standard input", func(n int, args []string, err error) error {
-		code := 2
-		if err != nil {
-			fmt.Fprintf(stderr, "batch: standard input:%d: %v\n", n, err)
-		} else {
-			code = tool.Run(tools[args[0]](), args, stderr, stderr)
-		}
-		_, err = fmt.Fprintf(out, "%d\n", code)
-		return err
-	})
 }
 
 func run(c *cli.Context) error {
-	if c.Bool("serve") {
-		if c.Args().Len() > 0 {
-			return tool.Usagef("--serve reads standard input; got %d arguments", c.Args().Len())
-		}
-		return serve(os.Stdin, c.App.Writer, c.App.ErrWriter)
-	}
 	if c.Args().Len() > 1 {
 		return tool.Usagef("want at most one FILE, got %d arguments", c.Args().Len())
 	}

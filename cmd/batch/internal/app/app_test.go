@@ -133,35 +133,3 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
-
-// TestServe runs command lines through --serve: one exit code per line,
-// the tools' standard output on standard error, and on to the next line
-// after a failure.
-func TestServe(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "p.arrow")
-	in := strings.Join([]string{
-		"# a comment, then a blank line",
-		"",
-		"ppo --init --env CartPole-v1 --seed 0 --out " + p,
-		"nope --flag",
-		"ppo --init --env Nope-v0 --seed 0 --out " + p,
-		"inspect --format csv --head 1 " + p,
-		"ppo 'unterminated",
-	}, "\n") + "\n"
-	var out, stderr bytes.Buffer
-	if err := serve(strings.NewReader(in), &out, &stderr); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := out.String(), "0\n2\n2\n0\n2\n"; got != want {
-		t.Errorf("exit codes %q, want %q", got, want)
-	}
-	for _, want := range []string{`standard input:4: unknown tool "nope"`, `ppo: --env: `, "name,", "standard input:7: unterminated single quote"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
-		}
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Error(err)
-	}
-}

@@ -3,7 +3,9 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -17,7 +19,9 @@ const Usage = `Concatenates metrics files in the order given and writes one metr
 file. --run, --variant and --seed, when given, replace those columns in
 every row (the tools of a run leave them empty; the run target fills them
 here). The env of the first input that records one is kept in the output's
-metadata, so analyses can group runs by task.
+metadata, so analyses can group runs by task. --run-settings FILE records
+a run's settings (a JSON object of strings, bin/run's settings.json) in
+the output's metadata key run_settings, keys sorted.
 
 Example:
 
@@ -38,6 +42,7 @@ func New() *cli.App {
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` for every row"},
 			&cli.StringFlag{Name: "variant", Usage: "variant `NAME` for every row"},
 			&cli.Int64Flag{Name: "seed", Value: -1, Usage: "seed `S` for every row (default: keep)"},
+			&cli.StringFlag{Name: "run-settings", Usage: "record the run settings in `FILE` (a JSON object of strings) as metadata run_settings"},
 		},
 		Action: run,
 	}
@@ -47,6 +52,19 @@ func run(c *cli.Context) error {
 	files := c.Args().Slice()
 	if len(files) == 0 {
 		return tool.Usagef("no input files: name one or more metrics files")
+	}
+	settings := ""
+	if p := c.String("run-settings"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			return fmt.Errorf("--run-settings %s: want a JSON object of strings: %w", p, err)
+		}
+		b, _ = json.Marshal(m) // sorted keys, compact
+		settings = string(b)
 	}
 	var rows []format.MetricRow
 	envID := ""
@@ -79,6 +97,9 @@ func run(c *cli.Context) error {
 	}
 	if envID != "" {
 		meta["env"] = envID
+	}
+	if settings != "" {
+		meta["run_settings"] = settings
 	}
 	if err := format.WriteMetrics(c.String("out"), &format.Metrics{Rows: rows, Meta: meta}); err != nil {
 		return fmt.Errorf("write %s: %w", c.String("out"), err)
