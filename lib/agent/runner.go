@@ -96,7 +96,7 @@ func NewRunner(e env.Env, a Actor, seed, stream uint64) *Runner {
 	r := newRunner(e, a)
 	r.pcg = rand.NewPCG(seed, stream)
 	r.rng = rand.New(r.pcg)
-	e.Reset(r.rng, r.obs)
+	env.FirstReset(e, r.rng, seed, stream, r.obs)
 	return r
 }
 
@@ -174,6 +174,9 @@ func (r *Runner) Run(t *format.Transitions, steps, episodes int) ([]Episode, err
 			r.step, r.ret = 0, 0
 			r.Env.Reset(r.rng, r.obs)
 		}
+	}
+	if err := env.Err(r.Env); err != nil { // a bridged environment's failed reset
+		return done, err
 	}
 	return done, nil
 }

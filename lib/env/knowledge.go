@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 )
 
 // What the model-based stages know about an environment beyond its
@@ -134,4 +135,25 @@ func Err(e Env) error {
 		return f.Err()
 	}
 	return nil
+}
+
+// Seeded is implemented by environments seeded as Gymnasium seeds them,
+// by reset(seed=s), rather than by draws from a Go generator (the bridged
+// ones). ResetSeed starts an episode with seed; every later Reset uses the
+// previous seed plus one.
+type Seeded interface {
+	ResetSeed(seed uint64, obs []float64)
+}
+
+// FirstReset starts the first episode of a run seeded with (seed, stream),
+// the two words of its PCG generator rng: a Seeded environment is reset
+// with seed + (stream-1)·2³² (so stream 1, collection, starts with
+// Gymnasium's reset(seed=seed), and stream 2, evaluation, with seeds no
+// collection episode uses), any other draws from rng.
+func FirstReset(e Env, rng *rand.Rand, seed, stream uint64, obs []float64) {
+	if s, ok := e.(Seeded); ok {
+		s.ResetSeed(seed+(stream-1)<<32, obs)
+		return
+	}
+	e.Reset(rng, obs)
 }

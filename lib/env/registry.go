@@ -47,13 +47,19 @@ func Builtin(id string) (Env, bool) {
 }
 
 // Make returns a new environment for an id, as gym.make(id) would build
-// it: the unwrapped environment inside its TimeLimit. The environment has
-// no state until Reset or SetState is called.
+// it: the unwrapped environment inside its TimeLimit. A Go environment's
+// id is its Gymnasium id (IDs); "gym:ID" (or "gym:ID{kwargs}", see GymID)
+// is Gymnasium's own environment in a Python process (MakeGym), which
+// Close ends. The environment has no state until Reset or SetState is
+// called.
 func Make(id string) (Env, error) {
+	if strings.HasPrefix(id, GymPrefix) {
+		return MakeGym(id)
+	}
 	if e, ok := Builtin(id); ok {
 		return e, nil
 	}
-	return nil, fmt.Errorf("env: unknown environment %q (known: %s)", id, strings.Join(IDs(), ", "))
+	return nil, fmt.Errorf("env: unknown environment %q (known: %s, or %sID for a Gymnasium environment)", id, strings.Join(IDs(), ", "), GymPrefix)
 }
 
 // timeLimit is Gymnasium's TimeLimit wrapper: it counts the steps since
