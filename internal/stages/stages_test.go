@@ -1,13 +1,17 @@
 package stages
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/env/gymtest"
+	"github.com/dynago/dynago/lib/format"
 )
 
 // tools builds the commands the stages run into a temporary directory.
@@ -83,6 +87,96 @@ func TestEveryStage(t *testing.T) {
 			}
 			runStages(t, bin, t.TempDir(), stagesFor(t, id, e), nil)
 		})
+	}
+	// Bridged environments declare nothing: the stages take the
+	// data-driven defaults (no mirror, the learned termination head,
+	// histogram ranges from the data).
+	gymtest.Stub(t)
+	for _, id := range []string{"gym:ToyWalk-v0", `gym:ToyReach-v0{"goal":0.2}`} {
+		t.Run(id, func(t *testing.T) {
+			e, err := env.Make(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close(e)
+			runStages(t, bin, t.TempDir(), stagesFor(t, id, e), nil)
+		})
+	}
+}
+
+// TestGymCollect checks collect on a bridged environment: two runs of
+// --steps continuing through --state record the same rows as one run, and
+// Python's failures are one line with exit 1.
+func TestGymCollect(t *testing.T) {
+	bin := tools(t)
+	py := gymtest.Stub(t)
+	dir := t.TempDir()
+	collect := func(args ...string) (string, int) {
+		cmd := exec.Command(filepath.Join(bin, "collect"), args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	for _, id := range []string{"gym:ToyWalk-v0", "gym:ToyReach-v0"} {
+		base := []string{"--env", id, "--seed", "3", "--env-kwargs", ""}
+		for _, run := range [][]string{
+			{"--steps", "70", "--out", "one.arrow"},
+			{"--steps", "33", "--state", "s.json", "--out", "a.arrow"},
+			{"--steps", "37", "--state", "s.json", "--out", "b.arrow"},
+		} {
+			if out, code := collect(append(base, run...)...); code != 0 {
+				t.Fatalf("collect %v: exit %d\n%s", run, code, out)
+			}
+		}
+		one, err := format.ReadTransitions(filepath.Join(dir, "one.arrow"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err1 := format.ReadTransitions(filepath.Join(dir, "a.arrow"))
+		b, err2 := format.ReadTransitions(filepath.Join(dir, "b.arrow"))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if one.Meta["env"] != id {
+			t.Errorf("env metadata %q, want %q", one.Meta["env"], id)
+		}
+		both := append(append([]float64(nil), a.Obs...), b.Obs...)
+		if !slices.Equal(one.Obs, both) || !slices.Equal(one.Reward, append(a.Reward, b.Reward...)) ||
+			!slices.Equal(one.Truncated, append(a.Truncated, b.Truncated...)) {
+			t.Errorf("%s: 33 + 37 steps through --state differ from 70 steps", id)
+		}
+		if !slices.Contains(one.Truncated, true) && !slices.Contains(one.Terminated, true) {
+			t.Errorf("%s: 70 steps cross no episode end", id)
+		}
+		os.Remove(filepath.Join(dir, "s.json"))
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--env", "gym:Nope-v0"}, 1, "doesn't exist"},
+		{[]string{"--env", "gym:ToyReach-v0", "--env-kwargs", "[1]"}, 2, "JSON object"},
+		{[]string{"--env", "CartPole-v1", "--env-kwargs", "{}"}, 2, "only for a Gymnasium environment"},
+		{[]string{"--env", "gym:ToyCrash-v0"}, 1, "exit status 3"},
+	} {
+		out, code := collect(append(tc.args, "--steps", "20", "--seed", "0", "--out", "x.arrow")...)
+		if code != tc.code || !strings.Contains(out, tc.want) || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("collect %v: exit %d, %q; want exit %d, one line with %q", tc.args, code, out, tc.code, tc.want)
+		}
+	}
+	if !gymtest.HasModule(py, "gymnasium", "") {
+		t.Setenv("PYTHONPATH", "")
+		out, code := collect("--env", "gym:CartPole-v1", "--steps", "5", "--seed", "0", "--out", "x.arrow")
+		if code != 1 || !strings.Contains(out, "No module named 'gymnasium'") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("collect without gymnasium: exit %d, %q", code, out)
+		}
 	}
 }
 

@@ -48,6 +48,27 @@ func GymID(gymID, kwargs string) (string, error) {
 	return GymPrefix + gymID + kw, nil
 }
 
+// SplitGymID splits a bridged id ("gym:ID" or "gym:ID{kwargs}") into
+// Gymnasium's id and the canonical keyword arguments ("{}" for none).
+func SplitGymID(id string) (gymID, kwargs string, err error) {
+	if !strings.HasPrefix(id, GymPrefix) {
+		return "", "", fmt.Errorf("env: %q is not a Gymnasium id (%sID)", id, GymPrefix)
+	}
+	gymID, kwargs, _ = strings.Cut(strings.TrimPrefix(id, GymPrefix), "{")
+	if kwargs != "" {
+		kwargs = "{" + kwargs
+	}
+	canon, err := GymID(gymID, kwargs)
+	if err != nil {
+		return "", "", err
+	}
+	kwargs = strings.TrimPrefix(canon, GymPrefix+gymID)
+	if kwargs == "" {
+		kwargs = "{}"
+	}
+	return gymID, kwargs, nil
+}
+
 // canonicalKwargs returns kwargs compacted with sorted keys, "" for none.
 func canonicalKwargs(kwargs string) (string, error) {
 	if strings.TrimSpace(kwargs) == "" {
@@ -113,16 +134,13 @@ type bridgeEnv struct {
 // Python (no numpy or gymnasium, an unknown id, an unsupported space) are
 // returned as one line.
 func MakeGym(id string) (Env, error) {
-	gymID, kwargs, _ := strings.Cut(strings.TrimPrefix(id, GymPrefix), "{")
-	if kwargs != "" {
-		kwargs = "{" + kwargs
-	}
-	canon, err := GymID(gymID, kwargs)
+	gymID, kwargs, err := SplitGymID(id)
 	if err != nil {
 		return nil, err
 	}
-	if kwargs == "" {
-		kwargs = "{}"
+	canon := GymPrefix + gymID
+	if kwargs != "{}" {
+		canon += kwargs
 	}
 	e := &bridgeEnv{id: canon, stderr: &tailBuffer{max: 4096}}
 	py := Python()

@@ -50,6 +50,33 @@ func EnvRanges(envID string) ([]Range, error) {
 	return rs, nil
 }
 
+// DataRanges returns histogram ranges from the data, for environments that
+// declare none (bridged Gymnasium ones): per dimension, the smallest and
+// largest state over all the sets (pooled, so that every set is binned
+// alike), widened by 1 on each side when they are equal. Every set must
+// have dims dimensions; non-finite values are skipped.
+func DataRanges(sets []Set, dims int) []Range {
+	rs := make([]Range, dims)
+	for j := range rs {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, set := range sets {
+			for i := j; i < len(set.T.Obs); i += dims {
+				if v := set.T.Obs[i]; !math.IsInf(v, 0) && !math.IsNaN(v) {
+					lo, hi = min(lo, v), max(hi, v)
+				}
+			}
+		}
+		switch {
+		case lo > hi: // no finite value
+			lo, hi = -1, 1
+		case lo == hi:
+			lo, hi = lo-1, hi+1
+		}
+		rs[j] = Range{lo, hi}
+	}
+	return rs
+}
+
 // ParseRanges parses "LO:HI,LO:HI,..." (one range per dimension), e.g.
 // "-4.8:4.8,-3:3,-0.42:0.42,-3.5:3.5".
 func ParseRanges(s string) ([]Range, error) {

@@ -563,3 +563,13 @@ func FuzzParseRanges(f *testing.F) {
 		}
 	})
 }
+
+func TestDataRanges(t *testing.T) {
+	a := &format.Transitions{ObsDim: 2, Obs: []float64{0, 5, 1, 5, math.Inf(1), 5}}
+	b := &format.Transitions{ObsDim: 2, Obs: []float64{-2, 5, math.NaN(), 5}}
+	got := DataRanges([]Set{{"a", a}, {"b", b}}, 2)
+	want := []Range{{-2, 1}, {4, 6}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("DataRanges = %v, want %v", got, want)
+	}
+}

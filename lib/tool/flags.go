@@ -1,6 +1,9 @@
 package tool
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/env"
@@ -62,9 +65,56 @@ func EnvFlag(usage string, required bool) *cli.StringFlag {
 	return &cli.StringFlag{Name: "env", Required: required, Usage: or(usage, "Gymnasium environment `ID`")}
 }
 
+// EnvKwargsFlag is --env-kwargs JSON, the keyword arguments of a bridged
+// Gymnasium environment's gymnasium.make.
+func EnvKwargsFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "env-kwargs", Usage: "keyword arguments `JSON` of gymnasium.make for --env gym:ID"}
+}
+
+// EnvID returns the environment --env and --env-kwargs name: --env as
+// given, or for a bridged "gym:" id its canonical form with the keyword
+// arguments (env.GymID). Bad keyword arguments are a usage error.
+func EnvID(c *cli.Context) (string, error) {
+	id, kw := c.String("env"), c.String("env-kwargs")
+	if !strings.HasPrefix(id, env.GymPrefix) {
+		if kw != "" {
+			return "", Usagef("--env-kwargs: only for a Gymnasium environment (--env gym:ID), not %q", id)
+		}
+		return id, nil
+	}
+	if kw == "" {
+		gid, kw, err := env.SplitGymID(id)
+		if err != nil {
+			return "", Usagef("--env: %w", err)
+		}
+		return env.GymID(gid, kw)
+	}
+	if strings.Contains(id, "{") {
+		return "", Usagef("--env %s already has keyword arguments; drop --env-kwargs", id)
+	}
+	gid, err := env.GymID(id, kw)
+	if err != nil {
+		return "", Usagef("--env-kwargs: %w", err)
+	}
+	return gid, nil
+}
+
 // Env makes the environment id names; an unknown id is a usage error
-// (exit 2) naming flag (usually "--env"), in every tool.
+// (exit 2) naming flag (usually "--env"), in every tool. A bridged
+// Gymnasium environment that fails to start (no gymnasium, an unknown
+// Gymnasium id, an unsupported space) is an error (exit 1) with Python's
+// message in one line. The caller closes the environment (env.Close).
 func Env(flag, id string) (env.Env, error) {
+	if strings.HasPrefix(id, env.GymPrefix) {
+		if _, _, err := env.SplitGymID(id); err != nil {
+			return nil, Usagef("%s: %w", flag, err)
+		}
+		e, err := env.Make(id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", flag, err)
+		}
+		return e, nil
+	}
 	e, err := env.Make(id)
 	if err != nil {
 		return nil, Usagef("%s: %w", flag, err)

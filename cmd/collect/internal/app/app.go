@@ -57,6 +57,7 @@ func New() *cli.App {
 		Description: Usage,
 		Flags: append([]cli.Flag{
 			tool.EnvFlag("", true),
+			tool.EnvKwargsFlag(),
 			&cli.IntFlag{Name: "steps", Usage: "record `N` steps"},
 			&cli.IntFlag{Name: "episodes", Usage: "stop after `N` finished episodes"},
 			&cli.IntFlag{Name: "max-steps", Usage: "with --episodes, stop after at most `M` steps"},
@@ -94,8 +95,11 @@ func parse(c *cli.Context) (*options, error) {
 	if err := tool.NoArgs(c); err != nil {
 		return nil, err
 	}
-	var err error
-	if o.env, err = tool.Env("--env", c.String("env")); err != nil {
+	id, err := tool.EnvID(c)
+	if err != nil {
+		return nil, err
+	}
+	if o.env, err = tool.Env("--env", id); err != nil {
 		return nil, err
 	}
 	if o.seed, err = tool.Seed(c); err != nil {
@@ -141,11 +145,16 @@ func parse(c *cli.Context) (*options, error) {
 	return o, nil
 }
 
-func run(c *cli.Context) error {
+func run(c *cli.Context) (err error) {
 	o, err := parse(c)
 	if err != nil {
 		return err
 	}
+	defer func() { // ends a bridged environment's Python process
+		if cerr := env.Close(o.env); err == nil {
+			err = cerr
+		}
+	}()
 	var p *agent.Policy
 	if o.policy != "" {
 		if p, err = agent.Load(o.policy); err != nil {

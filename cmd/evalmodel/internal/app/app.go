@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/modeleval"
 	"github.com/dynago/dynago/lib/tool"
@@ -69,10 +70,12 @@ in each of --hist-bins even bins of dim J's fixed range; values outside go
 to the edge bins. For each pair of labels A, B in the order given,
 hist_tv_A_B_dim (index = dim) is the total-variation distance of their
 histograms and hist_tv_A_B its mean over dims. Ranges come from
---hist-range, or else from the environment recorded in the files: its
-observation bounds where finite, and fixed ranges otherwise (CartPole-v1
-velocities [-3, 3] and [-3.5, 3.5]). The bin edges are recorded in the
-metadata as hist_edges_dJ.
+--hist-range, or else from the environment recorded in the files: the
+ranges a Go environment declares (its observation bounds where finite,
+fixed ranges otherwise: CartPole-v1 velocities [-3, 3] and [-3.5, 3.5]),
+or for a bridged Gymnasium environment (gym:ID) the data's own: each
+dim's smallest to largest state over all --hist sets. The bin edges are
+recorded in the metadata as hist_edges_dJ.
 
 Metrics whose value is not finite (a correlation of a constant) are left
 out. The metadata records provenance, seed and the settings.
@@ -287,11 +290,18 @@ func histograms(o *options, meta format.Meta) ([]format.MetricRow, error) {
 		if envID == "" {
 			return nil, fmt.Errorf("--hist: %s records no environment; give --hist-range", o.histFiles[0])
 		}
-		rs, err := modeleval.EnvRanges(envID)
-		if err != nil {
-			return nil, fmt.Errorf("--hist: %w; give --hist-range", err)
+		if _, ok := env.Builtin(envID); ok {
+			rs, err := modeleval.EnvRanges(envID)
+			if err != nil {
+				return nil, fmt.Errorf("--hist: %w; give --hist-range", err)
+			}
+			ranges = rs
+		} else {
+			// A bridged environment declares no ranges: take them from the
+			// data (recorded as hist_edges_dJ like any others).
+			ranges = modeleval.DataRanges(o.hist, o.hist[0].T.ObsDim)
+			meta["hist_range_source"] = "data"
 		}
-		ranges = rs
 	}
 	rows, err := modeleval.Histograms(o.hist, ranges, o.histBins)
 	if err != nil {

@@ -145,9 +145,11 @@ func parse(c *cli.Context) (*options, error) {
 		return nil, err
 	}
 	if o.envID != "" {
-		if _, err := tool.Env("--env", o.envID); err != nil {
+		e, err := tool.Env("--env", o.envID)
+		if err != nil {
 			return nil, err
 		}
+		env.Close(e) //nolint:errcheck // only checked that it starts
 	}
 	cfg, err := dynamics.Preset(o.preset)
 	if err != nil {
@@ -318,6 +320,7 @@ func mirror(d *dynamics.Dataset, envID string) (*dynamics.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	sym, err := env.SymmetryOf(e)
 	if err != nil {
 		return nil, fmt.Errorf("--mirror: %w", err)
@@ -332,6 +335,7 @@ func (o *options) model(c *cli.Context, envID string, buf *format.Transitions, d
 	if err != nil {
 		return nil, err
 	}
+	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	want := o.cfg
 	if err := want.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
 		return nil, err

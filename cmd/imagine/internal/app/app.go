@@ -119,9 +119,11 @@ func parse(c *cli.Context) (*options, error) {
 		return nil, err
 	}
 	if o.envID != "" {
-		if _, err := tool.Env("--env", o.envID); err != nil {
+		e, err := tool.Env("--env", o.envID)
+		if err != nil {
 			return nil, err
 		}
+		env.Close(e) //nolint:errcheck // only checked that it starts
 	}
 	r := &o.roll
 	switch {
@@ -227,6 +229,7 @@ func (o *options) check(model *dynamics.Ensemble, pol imagine.Policy, buf *forma
 	if err != nil {
 		return err
 	}
+	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	if as := e.ActionSpace(); !as.Discrete {
 		o.roll.Low, o.roll.High = as.Low, as.High
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/ppo"
 	"github.com/dynago/dynago/lib/tool"
@@ -46,6 +47,7 @@ func New() *cli.App {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "init", Usage: "create a fresh policy for --env"},
 			tool.EnvFlag("Gymnasium environment `ID` (--init)", false),
+			tool.EnvKwargsFlag(),
 			&cli.StringFlag{Name: "policy", Usage: "policy `FILE` to update"},
 			&cli.StringSliceFlag{Name: "data", Usage: "transitions `FILE` (repeatable, read in order)"},
 			tool.OutFlag("policy `FILE` to write", true),
@@ -174,8 +176,15 @@ func initPolicy(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error
 	case c.IsSet("policy"), c.IsSet("data"), c.IsSet("metrics"):
 		return tool.Usagef("--init takes no --policy, --data or --metrics")
 	}
-	e, err := tool.Env("--env", c.String("env"))
+	id, err := tool.EnvID(c)
 	if err != nil {
+		return err
+	}
+	e, err := tool.Env("--env", id)
+	if err != nil {
+		return err
+	}
+	if err := env.Close(e); err != nil { // only the spaces are needed
 		return err
 	}
 	meta["env"] = e.ID()
@@ -196,8 +205,8 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		return tool.Usagef("--data is required (or --init)")
 	case c.String("metrics") == "":
 		return tool.Usagef("--metrics is required (or --init)")
-	case c.IsSet("env"):
-		return tool.Usagef("--env is only for --init")
+	case c.IsSet("env"), c.IsSet("env-kwargs"):
+		return tool.Usagef("--env and --env-kwargs are only for --init")
 	}
 	progress := c.Float64("progress")
 	switch {
