@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/format"
@@ -95,5 +97,29 @@ func TestBootstrapRandDeterministic(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	if _, err := Load([]string{filepath.Join(t.TempDir(), "*.arrow")}, LoadOptions{}); err == nil {
 		t.Error("no error for a glob matching nothing")
+	}
+}
+
+func TestSetDataBounds(t *testing.T) {
+	mk := func(task, variant string, seed int64, v float64) *Run {
+		return &Run{Name: fmt.Sprint(task, variant, seed), Task: task, Variant: variant, Seed: seed,
+			Rows: []format.MetricRow{{Metric: EvalReturn, Index: format.NoIndex, RealSteps: 10, Value: v}}}
+	}
+	s := &Set{Runs: []*Run{
+		mk("gym:Toy-v0", "a", 0, -300), mk("gym:Toy-v0", "b", 0, -100),
+		mk("CartPole-v1", "a", 0, 20), mk("CartPole-v1", "b", 0, 30),
+		mk("other", "a", 0, 5), mk("other", "b", 0, 6),
+	}}
+	n := &Normalization{Min: 0, Max: 500}
+	if err := n.SetDataBounds(s, EvalReturn, Point{}); err != nil {
+		t.Fatal(err)
+	}
+	for task, want := range map[string][2]float64{"gym:Toy-v0": {-300, -100}, "CartPole-v1": {0, 500}, "other": {0, 500}} {
+		if lo, hi := n.For(task); lo != want[0] || hi != want[1] {
+			t.Errorf("%s: bounds %g, %g; want %v", task, lo, hi, want)
+		}
+	}
+	if d := n.Describe([]string{"gym:Toy-v0"}); !strings.Contains(d, "declares no bounds") {
+		t.Errorf("Describe: %q", d)
 	}
 }

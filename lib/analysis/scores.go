@@ -108,6 +108,51 @@ func transpose(cols [][]float64, tasks []string) ([][]float64, error) {
 type Normalization struct {
 	Min, Max float64
 	Bounds   map[string][2]float64
+	fromData map[string]bool // tasks whose Bounds SetDataBounds set
+}
+
+// SetDataBounds is the default for tasks that are environments declaring
+// no return bounds (a bridged Gymnasium environment, MountainCarContinuous):
+// each such task without a Bounds entry gets the smallest and largest
+// score of metric at p over all the set's runs of it, every variant
+// together so that they share one scale. A task whose scores are all
+// equal keeps [Min, Max].
+func (n *Normalization) SetDataBounds(s *Set, metric string, p Point) error {
+	for _, t := range s.Tasks() {
+		if _, ok := n.Bounds[t]; ok {
+			continue
+		}
+		if _, _, ok := env.ReturnBoundsOf(t); ok {
+			continue
+		}
+		if _, builtin := env.Builtin(t); !builtin && !strings.HasPrefix(t, env.GymPrefix) {
+			continue // not an environment id: [Min, Max]
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, r := range s.Runs {
+			if r.Task != t {
+				continue
+			}
+			v, err := p.Score(r, metric)
+			if err != nil {
+				return err
+			}
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+		if lo < hi {
+			if n.Bounds == nil {
+				n.Bounds = map[string][2]float64{}
+			}
+			if n.fromData == nil {
+				n.fromData = map[string]bool{}
+			}
+			n.Bounds[t] = [2]float64{lo, hi}
+			n.fromData[t] = true
+		}
+	}
+	return nil
 }
 
 // For returns the bounds of task.
@@ -140,6 +185,9 @@ func (n Normalization) Describe(tasks []string) string {
 	for j, t := range tasks {
 		lo, hi := n.For(t)
 		parts[j] = fmt.Sprintf("%s: (x - %s) / (%s - %s)", t, markdown.Num(lo), markdown.Num(hi), markdown.Num(lo))
+		if n.fromData[t] {
+			parts[j] += " (the runs' smallest and largest score: the environment declares no bounds)"
+		}
 	}
 	return "Normalised scores, " + strings.Join(parts, "; ") + "."
 }

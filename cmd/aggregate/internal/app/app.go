@@ -75,8 +75,8 @@ func scoreFlags() []cli.Flag {
 		&cli.StringFlag{Name: "metric", Value: analysis.EvalReturn, Usage: "score `METRIC`"},
 		&cli.IntFlag{Name: "final", Value: 1, Usage: "score: mean of each run's last `N` values"},
 		&cli.Float64Flag{Name: "at-step", Usage: "score: each run's last value at or before `STEP` real steps (instead of --final)"},
-		&cli.Float64Flag{Name: "norm-min", Value: 0, Usage: "normalised 0 for tasks without known bounds"},
-		&cli.Float64Flag{Name: "norm-max", Value: 500, Usage: "normalised 1 for tasks without known bounds (CartPole-v1: 500)"},
+		&cli.Float64Flag{Name: "norm-min", Value: 0, Usage: "normalised 0 for tasks without known bounds (default: each task's smallest score)"},
+		&cli.Float64Flag{Name: "norm-max", Value: 500, Usage: "normalised 1 for tasks without known bounds (default: each task's largest score)"},
 		&cli.StringSliceFlag{Name: "norm", Usage: "per-task bounds `TASK=MIN:MAX` (repeatable)"},
 	}
 }
@@ -209,6 +209,11 @@ func (e *env) scores() ([]analysis.Scores, []string, error) {
 	metric := e.c.String("metric")
 	if err := analysis.CheckMetric(e.set.Runs, metric); err != nil {
 		return nil, nil, err
+	}
+	if !e.c.IsSet("norm-min") && !e.c.IsSet("norm-max") {
+		if err := norm.SetDataBounds(e.set, metric, p); err != nil {
+			return nil, nil, err
+		}
 	}
 	sc, err := analysis.VariantScores(e.set, metric, p, norm)
 	if err != nil {

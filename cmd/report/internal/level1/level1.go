@@ -392,6 +392,9 @@ func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("Final returns")
 	norm := &analysis.Normalization{Min: 0, Max: 500}
+	if err := norm.SetDataBounds(set, analysis.EvalReturn, analysis.Point{Final: 1}); err != nil {
+		return err
+	}
 	sc, err := analysis.VariantScores(set, analysis.EvalReturn, analysis.Point{Final: 1}, norm)
 	if err != nil {
 		return err
