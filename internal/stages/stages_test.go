@@ -14,21 +14,25 @@ import (
 	"github.com/dynago/dynago/lib/format"
 )
 
+// root is the repository's root directory.
+func root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+}
+
 // tools builds the commands the stages run into a temporary directory.
 func tools(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the tools")
 	}
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	bin := filepath.Join(t.TempDir(), "bin")
 	args := []string{"build", "-o", bin + string(filepath.Separator)}
-	for _, c := range []string{"collect", "fitmodel", "ppo", "imagine", "evalmodel"} {
+	for _, c := range []string{"collect", "fitmodel", "ppo", "imagine", "evalmodel", "run"} {
 		args = append(args, "./cmd/"+c)
 	}
 	cmd := exec.Command("go", args...)
-	cmd.Dir = root
+	cmd.Dir = root()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -193,6 +197,44 @@ func runStages(t *testing.T, bin, dir string, stages []stage, environ []string) 
 		cmd.Env = append(cmd.Environ(), environ...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s %s: %v\n%s", s[0], strings.Join(args, " "), err, out)
+		}
+	}
+}
+
+// TestMakeRunGym runs `make run` on a bridged environment (the stand-in
+// ToyWalk-v0) for each algorithm: PPO, Dyna-PPO with the learned
+// termination head, and MPC without the mirror prior (a bridged
+// environment declares no symmetry), and checks the evaluations.
+func TestMakeRunGym(t *testing.T) {
+	bin := tools(t)
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not installed")
+	}
+	gymtest.Stub(t)
+	for _, vars := range [][]string{
+		{"ALGO=ppo", "PRESET=tuned"},
+		{"ALGO=dyna", "PRESET=tuned", "TERMINATION=model", "MODEL_TERM_WEIGHT=1"},
+		{"ALGO=mpc", "PRESET=tuned", "MODEL_MIRROR=0", "MODEL_EVERY=100", "CEM_SAMPLES=20", "CEM_HORIZON=5", "MODEL_EPOCHS=5"},
+	} {
+		out := filepath.Join(t.TempDir(), "run")
+		args := append([]string{"--no-print-directory", "-C", root(), "run-only", "BIN=" + bin, "ENV=gym:ToyWalk-v0",
+			"SEED=1", "STEPS=200", "EVAL_EVERY=100", "EVAL_EPISODES=1", "QUIET=1", "OUT=" + out}, vars...)
+		cmd := exec.Command("make", args...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("make %v: %v\n%s", vars, err, b)
+		}
+		m, err := format.ReadMetrics(filepath.Join(out, "metrics.arrow"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evals := map[int64]bool{}
+		for _, r := range m.Rows {
+			if r.Metric == "eval_return" {
+				evals[r.RealSteps] = true
+			}
+		}
+		if !evals[0] || !evals[100] || !evals[200] {
+			t.Errorf("%v: eval_return at %v, want 0, 100 and 200", vars, evals)
 		}
 	}
 }
