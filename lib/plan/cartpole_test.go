@@ -78,6 +78,7 @@ func TestCartPoleBalance(t *testing.T) {
 	}
 	m := fitCartPole(t, e, 3, randomData(t, e, 3000, rng), 40, rng)
 	cfg := DefaultConfig()
+	cfg.ModeAction = true // the elites' consensus (docs/RESULTS.md: the action rule)
 	c, err := NewCEM(cfg, m, e.ActionSpace(), 4)
 	if err != nil {
 		t.Fatal(err)

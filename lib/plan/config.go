@@ -104,12 +104,13 @@ type Config struct {
 	// Act is to stay allocation-free (agent.Policy.Value qualifies).
 	Value func(obs []float64, n int, dst []float64)
 
-	// ModeAction takes, instead of the first action of the best
-	// sequence, the most probable action (discrete) or the mean
-	// (continuous) of the first step's distribution after the last refit,
-	// as mbrl-lib's return_mean_elites. With a reward that is 1 on every
-	// step (CartPole) many sequences tie for best and the consensus of
-	// the elites is the steadier choice.
+	// ModeAction takes, instead of the first action of the best sequence
+	// found (the default, PETS' and the seed's rule), the most probable
+	// action (discrete) or the mean (continuous) of the first step's
+	// distribution after the last refit, as mbrl-lib's
+	// return_mean_elites. With a reward that is 1 on every step
+	// (CartPole) many sequences tie for best and the consensus of the
+	// elites can be the steadier choice.
 	ModeAction bool
 
 	// MinProb is the floor of every action's probability in a discrete
@@ -131,11 +132,11 @@ type Config struct {
 
 // DefaultConfig returns the configuration used for CartPole-v1: 300
 // sequences of 15 steps, 4 iterations, 30 elites, smoothing 0.1, the
-// worst-case objective, no discount, model termination at p > 0.5, the elites' mode
-// as the action, floor 0.1.
+// worst-case objective, no discount, model termination at p > 0.5, the
+// first action of the best sequence, floor 0.1.
 func DefaultConfig() Config {
 	return Config{
-		Samples: 300, Horizon: 15, Iters: 4, Elites: 30, ModeAction: true,
+		Samples: 300, Horizon: 15, Iters: 4, Elites: 30,
 		Alpha: 0.1, Objective: Worst, Kappa: 1, Gamma: 1,
 		Termination: dynamics.TermModel, TermThreshold: 0.5, MinProb: 0.1,
 		InitStd: 0.25, MinStd: 0.01,

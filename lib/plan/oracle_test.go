@@ -118,6 +118,7 @@ func TestOracleCartPole(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 200, 30, 2, 50
+	cfg.ModeAction = true // with the best sequence's first action: 4 of 10 (docs/RESULTS.md)
 	c := newTestCEM(t, cfg, &oracleCartPole{members: 1}, twoActions, 4)
 	lens := balance(t, c, 10, 7)
 	full := 0
@@ -155,7 +156,7 @@ func TestOracleTermPenalty(t *testing.T) {
 	} {
 		cfg := DefaultConfig()
 		cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 200, 30, 2, 20
-		cfg.TermPenalty = tc.penalty
+		cfg.TermPenalty, cfg.ModeAction = tc.penalty, true
 		c := newTestCEM(t, cfg, &oracleCartPole{members: 1, soft: 0.3}, twoActions, 4)
 		lens := balance(t, c, 10, 7)
 		full := 0

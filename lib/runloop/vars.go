@@ -209,6 +209,7 @@ var Vars = []*Var{
 	{Name: "CEM_DENSITY_PENALTY", Algos: mpc, Kind: Float, Role: Plan, ToolFlag: "cem-density-penalty", Default: konst("0")},
 	{Name: "CEM_OFFSET_RATE", Algos: mpc, Kind: Float, Role: Plan, ToolFlag: "cem-offset-rate", Default: konst("0")},
 	{Name: "CEM_MIN_PROB", Algos: mpc, Kind: Float, Role: Plan, ToolFlag: "cem-min-prob", Default: cem(func(c plan.Config) string { return ftoa(c.MinProb) })},
+	{Name: "CEM_ACTION", Algos: mpc, Kind: Enum, Enum: []string{"best", "mode"}, Role: Plan, ToolFlag: "cem-action", Default: konst("best")},
 }
 
 // byName indexes Vars (filled by init: Vars' defaults look variables up).

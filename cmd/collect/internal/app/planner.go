@@ -20,7 +20,9 @@ const PlannerUsage = `With --planner cem the agent is ensemble model-predictive 
 of --cem-horizon steps, rolls each out in every member of the --model
 ensemble, scores it by the worst member's predicted return (or mean minus
 --cem-kappa std), refits to the --cem-elites best for --cem-iters
-iterations and takes the most probable first action. --cem-min-prob
+iterations and takes the first action of the best sequence found
+(--cem-action best, the default) or the most probable first action of
+the refitted distribution (--cem-action mode). --cem-min-prob
 keeps every action's probability above a floor after each refit, so the
 warm-started distribution goes on exploring (CartPole: 0.1). Rewards and
 terminations come from the model (--cem-termination model: p above
@@ -66,6 +68,7 @@ func plannerFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "cem-term-penalty", Usage: "subtract `L` times the predicted termination probability from each step's reward (0: off)"},
 		&cli.Float64Flag{Name: "cem-density-penalty", Usage: "subtract `B` times one minus each predicted state's relative density under a Gaussian of the model's data (0: off)"},
 		&cli.Float64Flag{Name: "cem-offset-rate", Usage: "offset-free planning: add the running mean (rate `A`) of the model's real one-step errors to every predicted step (0: off)"},
+		&cli.StringFlag{Name: "cem-action", Value: "best", Usage: "action taken: best (first action of the best sequence) or mode (of the refitted first-step distribution)"},
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
 	}
@@ -85,7 +88,7 @@ func parsePlanner(c *cli.Context, o *options) error {
 	p.log = c.App.ErrWriter
 	if p.name == "" {
 		for _, f := range []string{"model", "value-policy", "cem-samples", "cem-horizon", "cem-iters", "cem-elites",
-			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-density-penalty", "cem-offset-rate", "cem-min-prob"} {
+			"cem-objective", "cem-kappa", "cem-termination", "cem-term-threshold", "cem-term-penalty", "cem-density-penalty", "cem-offset-rate", "cem-min-prob", "cem-action"} {
 			if c.IsSet(f) {
 				return tool.Usagef("--%s needs --planner cem", f)
 			}
@@ -107,6 +110,13 @@ func parsePlanner(c *cli.Context, o *options) error {
 	cfg.OffsetRate = c.Float64("cem-offset-rate")
 	cfg.DensityPenalty = c.Float64("cem-density-penalty")
 	cfg.MinProb = c.Float64("cem-min-prob")
+	switch c.String("cem-action") {
+	case "best":
+	case "mode":
+		cfg.ModeAction = true
+	default:
+		return tool.Usagef("--cem-action %q: must be best or mode", c.String("cem-action"))
+	}
 	switch {
 	case cfg.Samples < 2 || cfg.Samples > maxSamples:
 		return tool.Usagef("--cem-samples %d: must be in [2, %d]", cfg.Samples, maxSamples)

@@ -182,6 +182,8 @@ func TestPlannerErrors(t *testing.T) {
 		{"offset rate", []string{"--planner", "cem", "--cem-offset-rate", "1"}, 2, "--cem-offset-rate 1: must be in [0, 1)"},
 		{"offset rate without planner", []string{"--cem-offset-rate", "0.1"}, 2, "--cem-offset-rate needs --planner cem"},
 		{"min prob without planner", []string{"--cem-min-prob", "0.1"}, 2, "--cem-min-prob needs --planner cem"},
+		{"action rule", []string{"--planner", "cem", "--cem-action", "elite"}, 2, `--cem-action "elite": must be best or mode`},
+		{"action rule without planner", []string{"--cem-action", "mode"}, 2, "--cem-action needs --planner cem"},
 		{"metrics without real-steps", []string{"--planner", "cem", "--metrics", "m.arrow"}, 2, "--real-steps is required with --metrics"},
 		{"missing model", []string{"--planner", "cem", "--model", "none.arrow"}, 1, "none.arrow"},
 		{"model of another env", []string{"--planner", "cem", "--model", "pendulum.arrow"}, 1, "model pendulum.arrow: plan: model has ObsDim 3"},
