@@ -47,9 +47,10 @@
 //
 // # Presets
 //
-// Preset returns "course" (the course template's agent) or "tuned"
+// Preset returns "course" (the course template's agent), "tuned"
 // (rl-baselines3-zoo's CartPole-v1 PPO on SB3's defaults, with one
-// environment × 256 steps in place of 8 × 32); the presets map in
+// environment × 256 steps in place of 8 × 32) or "pendulum" (the zoo's
+// Pendulum-v1 PPO, one environment × 4096 steps and no gSDE); the presets map in
 // hyper.go lists each value's source and every difference.
 // docs/RESULTS.md holds their measured steps-to-475.
 package ppo

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/dynago/dynago/lib/agent"
 )
@@ -54,6 +55,14 @@ type Hyper struct {
 // pipeline's ROLLOUT = 256), so an update's rows are one 256-step
 // stretch (GAE bootstraps once at its end, not at 8 segment ends) and
 // the rows are more correlated. Measured steps-to-475: docs/RESULTS.md.
+//
+// pendulum: rl-baselines3-zoo's Pendulum-v1 PPO (hyperparams/ppo.yml: 4
+// envs × 1024 steps, γ 0.9, λ 0.95, 10 epochs, lr 1e-3, clip 0.2, ent 0,
+// use_sde, sde_sample_freq 4) on SB3's defaults as in tuned (batch 64, no
+// annealing). Differences: one environment × 4096 steps (ROLLOUT = 4096)
+// for 4 × 1024; and no generalised state-dependent exploration (gSDE):
+// the policy's Gaussian has a state-independent log std, initialised to
+// 0 as SB3's log_std_init, resampled every step instead of every 4.
 var presets = map[string]Hyper{
 	"course": {
 		Policy:  agent.Config{Hidden: []int{128}, Activation: "relu", Init: agent.InitTorch},
@@ -69,16 +78,22 @@ var presets = map[string]Hyper{
 		EntCoef: 0, VFCoef: 1, MaxGradNorm: 0.5, NormAdv: true,
 		Anneal: true, AnnealClip: true, TotalSteps: 100_000,
 	},
+	"pendulum": {
+		Policy:  agent.Config{Hidden: []int{64, 64}, Activation: "tanh", Init: agent.InitOrthogonal},
+		ActorLR: 1e-3, CriticLR: 1e-3, AdamEps: 1e-5,
+		Epochs: 10, Minibatch: 64, Gamma: 0.9, Lambda: 0.95, Clip: 0.2,
+		EntCoef: 0, VFCoef: 1, MaxGradNorm: 0.5, NormAdv: true,
+	},
 }
 
 // PresetNames lists the presets in a stable order.
-func PresetNames() []string { return []string{"course", "tuned"} }
+func PresetNames() []string { return []string{"course", "tuned", "pendulum"} }
 
 // Preset returns a copy of the named hyperparameter set.
 func Preset(name string) (Hyper, error) {
 	h, ok := presets[name]
 	if !ok {
-		return Hyper{}, fmt.Errorf("unknown preset %q (known: course, tuned)", name)
+		return Hyper{}, fmt.Errorf("unknown preset %q (known: %s)", name, strings.Join(PresetNames(), ", "))
 	}
 	h.Policy.Hidden = slices.Clone(h.Policy.Hidden)
 	return h, nil
