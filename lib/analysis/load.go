@@ -29,7 +29,8 @@ type Run struct {
 	Variant string // Variant column (with TaskByVariant, the part before the last "/")
 	Task    string
 	Seed    int64
-	Path    string // the file it was read from
+	Path    string      // the file it was read from
+	Meta    format.Meta // the file's schema metadata (see Settings)
 	Rows    []format.MetricRow
 }
 
@@ -85,7 +86,7 @@ func Load(patterns []string, opt LoadOptions) (*Set, error) {
 			key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", name, variant, task, r.Seed)
 			run := byKey[key]
 			if run == nil {
-				run = &Run{Name: name, Variant: variant, Task: task, Seed: r.Seed, Path: f}
+				run = &Run{Name: name, Variant: variant, Task: task, Seed: r.Seed, Path: f, Meta: m.Meta}
 				byKey[key] = run
 				s.Runs = append(s.Runs, run)
 			}

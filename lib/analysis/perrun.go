@@ -1,41 +1,66 @@
 package analysis
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
-// SettingsFile is the file beside a run's metrics that records its make
-// variables, one "NAME = value" line each (pipelines/run.sh writes it).
-const SettingsFile = "settings.mk"
+// RunSettingsKey is the metrics files' schema metadata key holding a run's
+// settings: a JSON object mapping make variable names (ALGO, PRESET, ENV,
+// SEED, STEPS, VARIANT, ENSEMBLE, GATE_VARIANCE, HORIZON, ...) to their
+// effective values as strings (docs/FORMATS.md). bin/run writes it.
+const RunSettingsKey = "run_settings"
 
-// Settings returns the run's settings from SettingsFile beside its metrics
-// file: an empty map when there is none. Empty values are left out.
+// Settings returns the run's settings from its metrics file's
+// RunSettingsKey metadata. A file without it (a run made before bin/run
+// recorded settings) is an error naming the file and saying to rerun it;
+// reports never guess a setting from a variant's name.
 func Settings(r *Run) (map[string]string, error) {
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(r.Path), SettingsFile))
-	if os.IsNotExist(err) {
-		return map[string]string{}, nil
+	js, ok := r.Meta[RunSettingsKey]
+	if !ok {
+		return nil, fmt.Errorf("%s has no %s metadata (the run's settings): rerun it with bin/run (make ... OUT=DIR)", r.Path, RunSettingsKey)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("settings of run %s: %w", r.Name, err)
+	var s map[string]string
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		return nil, fmt.Errorf("%s: %s metadata: %w", r.Path, RunSettingsKey, err)
 	}
-	out := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if ok && k != "" && v != "" {
-			out[k] = v
+	if s == nil {
+		s = map[string]string{}
+	}
+	return s, nil
+}
+
+// Setting returns the value of the setting name that the runs share, and
+// false when none of them has it; runs that disagree, or some lacking it,
+// are an error naming both.
+func Setting(runs []*Run, name string) (string, bool, error) {
+	var val string
+	var have, lack *Run
+	for _, r := range runs {
+		s, err := Settings(r)
+		if err != nil {
+			return "", false, err
+		}
+		v, ok := s[name]
+		switch {
+		case !ok:
+			lack = r
+		case have == nil:
+			have, val = r, v
+		case v != val:
+			return "", false, fmt.Errorf("variant %s: runs %s and %s have %s = %s and %s", r.Variant, have.Name, r.Name, name, val, v)
 		}
 	}
-	return out, nil
+	if have != nil && lack != nil {
+		return "", false, fmt.Errorf("variant %s: run %s has %s = %s, run %s (%s) none", have.Variant, have.Name, name, val, lack.Name, lack.Path)
+	}
+	return val, have != nil, nil
 }
 
 // PerRun returns f of each run, in order; the first error names its run.

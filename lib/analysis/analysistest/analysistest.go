@@ -54,7 +54,7 @@ func DefaultGrowth(s float64) float64 {
 	return 1.1
 }
 
-// Write writes dir/metrics.arrow and dir/settings.mk for r.
+// Write writes dir/metrics.arrow for r, with its run_settings.
 func Write(dir string, r Run) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -63,32 +63,29 @@ func Write(dir string, r Run) error {
 	row := func(step int64, metric string, index int64, v float64) format.MetricRow {
 		return format.MetricRow{Run: name, Variant: r.Variant, Seed: r.Seed, RealSteps: step, Metric: metric, Index: index, Value: v}
 	}
-	m := &format.Metrics{Meta: format.Meta{"env": "CartPole-v1", "tool": "concat"}}
+	rows := &Rows{Run: name, Variant: r.Variant, Seed: r.Seed}
 	for s := int64(0); s <= r.Steps; s += r.Every {
-		m.Rows = append(m.Rows, row(s, "eval_return", format.NoIndex, r.Return(float64(s), r.Seed)))
+		rows.Rows = append(rows.Rows, row(s, "eval_return", format.NoIndex, r.Return(float64(s), r.Seed)))
 		if s == 0 {
 			continue
 		}
-		m.Rows = append(m.Rows, row(s, "policy_loss", format.NoIndex, 0.1))
+		rows.Rows = append(rows.Rows, row(s, "policy_loss", format.NoIndex, 0.1))
 		if !r.Model {
 			continue
 		}
 		mse := r.MSE(float64(s))
-		m.Rows = append(m.Rows, row(s, "model_mse_delta", format.NoIndex, mse*(1+0.01*float64(r.Seed%3))))
+		rows.Rows = append(rows.Rows, row(s, "model_mse_delta", format.NoIndex, mse*(1+0.01*float64(r.Seed%3))))
 		g := r.Growth(float64(s))
 		for k := int64(1); k <= 20; k++ {
-			m.Rows = append(m.Rows, row(s, "model_ek", k, mse*math.Pow(g, float64(k-1))))
+			rows.Rows = append(rows.Rows, row(s, "model_ek", k, mse*math.Pow(g, float64(k-1))))
 		}
 	}
-	if err := format.WriteMetrics(filepath.Join(dir, "metrics.arrow"), m); err != nil {
-		return err
-	}
-	algo := "ppo"
+	settings := map[string]string{"ALGO": "ppo", "MODEL": "off", "PRESET": "course", "ENV": "CartPole-v1",
+		"SEED": fmt.Sprint(r.Seed), "STEPS": fmt.Sprint(r.Steps), "EVAL_EVERY": fmt.Sprint(r.Every)}
 	if r.Model {
-		algo = "dyna"
+		settings["ALGO"], settings["MODEL"] = "dyna", "on"
 	}
-	settings := fmt.Sprintf("ALGO = %s\nPRESET = course\nENV = CartPole-v1\nSEED = %d\nSTEPS = %d\nEVAL_EVERY = %d\n", algo, r.Seed, r.Steps, r.Every)
-	return os.WriteFile(filepath.Join(dir, "settings.mk"), []byte(settings), 0o644)
+	return WriteRows(dir, rows, settings)
 }
 
 // WriteLevel1 writes seeds runs each of variants "ppo" (Ramp(0, 0, 0))

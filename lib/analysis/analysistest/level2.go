@@ -25,7 +25,7 @@ const (
 // every evaluation after 0: model_mse_delta = model_mse_old = MSE,
 // model_mse_new = MSE (1 + (s - 1000)/5000), model_ek[k] = MSE
 // L2Growth^(k-1), and hist_visits_d<j> with every state in bin
-// L2VisitBin(s). Settings are the run's settings.mk (SEED and STEPS added).
+// L2VisitBin(s). Settings are the run's run_settings (SEED, STEPS and VARIANT added).
 type L2Variant struct {
 	Name     string
 	Final    float64

@@ -90,6 +90,7 @@ func WriteLevel3(dir string, l Level3) error {
 				if s.stress {
 					settings["HORIZON"] = "20"
 				}
+				settings["GATE_VARIANCE"] = "inf" // as bin/run records an unlimited gate
 				if !math.IsInf(s.tau, 1) {
 					settings["GATE_VARIANCE"] = strconv.FormatFloat(s.tau, 'g', -1, 64)
 				}

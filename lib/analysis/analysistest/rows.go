@@ -1,12 +1,12 @@
 package analysistest
 
 import (
-	"fmt"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
+	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -25,25 +25,22 @@ func (r *Rows) Add(step int64, metric string, index int64, v float64) {
 		RealSteps: step, Metric: metric, Index: index, Value: v})
 }
 
-// WriteRows writes dir/metrics.arrow holding rows and dir/settings.mk
-// holding settings ("NAME = value" lines, sorted by name), as a run of
-// pipelines/run.sh leaves them; rows.Run should be dir's base name.
+// WriteRows writes dir/metrics.arrow holding rows, with settings (VARIANT
+// added) as its run_settings metadata, as bin/run leaves a run; rows.Run
+// should be dir's base name.
 func WriteRows(dir string, rows *Rows, settings map[string]string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	m := &format.Metrics{Meta: format.Meta{"env": "CartPole-v1", "tool": "concat"}, Rows: rows.Rows}
-	if err := format.WriteMetrics(filepath.Join(dir, "metrics.arrow"), m); err != nil {
+	s := maps.Clone(settings)
+	if s == nil {
+		s = map[string]string{}
+	}
+	s["VARIANT"] = rows.Variant
+	js, err := json.Marshal(s) // keys sorted
+	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(settings))
-	for k := range settings {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s = %s\n", k, settings[k])
-	}
-	return os.WriteFile(filepath.Join(dir, "settings.mk"), []byte(b.String()), 0o644)
+	m := &format.Metrics{Meta: format.Meta{"env": "CartPole-v1", "tool": "concat", analysis.RunSettingsKey: string(js)}, Rows: rows.Rows}
+	return format.WriteMetrics(filepath.Join(dir, "metrics.arrow"), m)
 }

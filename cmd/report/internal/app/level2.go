@@ -19,7 +19,7 @@ func level2Command() *cli.Command {
 		Usage: "Dyna-PPO's sensitivity: horizon, budget, buffer, distribution shift, model noise",
 		Description: `Reads DIR/*/metrics.arrow, the runs of pipelines/level2.mk found by their
 variant names (dyna, ppo, dyna-h<H>, dyna-budget-<regime>, dyna-buf<N>,
-dyna-noise<sigma>) with the swept values from each run's settings.mk, and
+dyna-noise<sigma>) with the swept values from each run's run_settings metadata, and
 writes the Level-2 report: a section per experiment whose runs exist.
 
 Example:

@@ -17,12 +17,13 @@ func level3Command() *cli.Command {
 	return &cli.Command{
 		Name:  "level3",
 		Usage: "ensembles and epistemic uncertainty, uncertainty-gated imagination, CEM MPC against Dyna-PPO",
-		Description: `Reads DIR/*/metrics.arrow and writes the Level-3 report. Variants are
-recognised by name, as pipelines/level3.mk writes them: ppo, mpc,
-dyna-m<M> (Dyna-PPO with M ensemble members), dyna-m<M>-gate<TAU> (imagined
-steps gated at var_delta < TAU) and either with -stress (a stress setting,
-read from the runs' settings.mk). Sections whose runs are missing say which
-make target makes them.
+		Description: `Reads DIR/*/metrics.arrow and writes the Level-3 report. Each run's role
+and settings come from its run_settings metadata (bin/run records it):
+ALGO ppo, mpc or dyna; for Dyna-PPO the ensemble size ENSEMBLE and the gate
+GATE_VARIANCE (imagined steps kept while var_delta < it; inf: ungated).
+Variants named *-stress form the stress experiment of pipelines/level3.mk.
+A run without run_settings is an error: rerun it. Sections whose runs are
+missing say which make target makes them.
 
 Example:
 

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format"
 )
 
 // TestLevel3Example runs the level3 help's example on synthetic runs of
@@ -59,7 +61,17 @@ func TestLevel3Example(t *testing.T) {
 
 func TestLevel3Errors(t *testing.T) {
 	dir := t.TempDir()
-	if err := analysistest.Write(filepath.Join(dir, "a"), analysistest.Run{Variant: "other", Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0)}); err != nil {
+	// A Dyna-PPO run whose settings lack ENSEMBLE, and a run without settings.
+	if err := analysistest.Write(filepath.Join(dir, "a"), analysistest.Run{Variant: "dyna-m5", Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0),
+		Model: true, MSE: analysistest.DefaultMSE, Growth: analysistest.DefaultGrowth}); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "old")
+	if err := os.MkdirAll(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := &format.Metrics{Rows: []format.MetricRow{{Run: "old", Variant: "dyna-m5", Metric: analysis.EvalReturn, Index: format.NoIndex, Value: 1}}}
+	if err := format.WriteMetrics(filepath.Join(old, "metrics.arrow"), m); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -68,7 +80,8 @@ func TestLevel3Errors(t *testing.T) {
 		msg       string
 	}{
 		{"no runs", "report level3 --runs " + filepath.Join(dir, "none"), 1, "no files match"},
-		{"no level3 variants", "report level3 --runs " + dir, 1, "no Level-3 variants"},
+		{"no ensemble size", "report level3 --runs " + dir, 1, "records no ENSEMBLE in its run_settings: rerun it"},
+		{"no run_settings", "report level3 --runs " + filepath.Dir(old), 1, "old/metrics.arrow has no run_settings metadata (the run's settings): rerun it"},
 		{"bad threshold", "report level3 --runs " + dir + " --threshold -1", 2, "--threshold -1"},
 		{"bad m", "report level3 --runs " + dir + " --m -2", 2, "--m -2"},
 	}

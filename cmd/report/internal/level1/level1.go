@@ -8,7 +8,6 @@ package level1
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -419,7 +418,7 @@ func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) err
 		func(path string) error { return figure.ProbabilityOfImprovement(path, imp, figure.Options{}) })
 }
 
-// setup lists the runs and their settings (from each run's settings.mk)
+// setup lists the runs and their settings (from each run's run_settings)
 // and the commands.
 func setup(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("Runs, settings and commands")
@@ -436,9 +435,7 @@ func setup(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error
 	if err != nil {
 		return err
 	}
-	if st != nil {
-		sec.Table(st)
-	}
+	sec.Table(st)
 	in := filepath.Join(opt.Runs, "*", "metrics.arrow")
 	b := fmt.Sprintf("--seed %d --reps %d", opt.Boot.Seed, opt.Boot.Reps)
 	sec.Text("The report was made by the first command; the others recompute its tables and figures with `aggregate`.")
@@ -453,28 +450,21 @@ func setup(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error
 	return nil
 }
 
-// settingsTable returns, per variant, the settings (from settings.mk
-// beside each run's metrics) with their values, "varies" listing the
-// values when runs differ; nil when no run has settings.mk.
+// settingsTable returns, per variant, the settings of its runs (their
+// run_settings metadata) with their values, listing every value when runs
+// differ.
 func settingsTable(set *analysis.Set) (*markdown.Table, error) {
-	t := &markdown.Table{Title: "Settings (from each run's settings.mk)", Columns: []string{"variant", "setting", "value"}}
-	found := false
+	t := &markdown.Table{Title: "Settings (from each run's run_settings)", Columns: []string{"variant", "setting", "value"}}
 	for _, v := range set.Variants() {
 		vals := map[string][]string{}
 		var keys []string
 		for _, run := range set.Of(v) {
-			b, err := os.ReadFile(filepath.Join(filepath.Dir(run.Path), "settings.mk"))
-			if os.IsNotExist(err) {
-				continue
-			}
+			s, err := analysis.Settings(run)
 			if err != nil {
 				return nil, err
 			}
-			found = true
-			for _, line := range strings.Split(string(b), "\n") {
-				k, val, ok := strings.Cut(line, "=")
-				k, val = strings.TrimSpace(k), strings.TrimSpace(val)
-				if !ok || k == "" || val == "" {
+			for k, val := range s {
+				if val == "" {
 					continue
 				}
 				if !slices.Contains(keys, k) {
@@ -485,12 +475,11 @@ func settingsTable(set *analysis.Set) (*markdown.Table, error) {
 				}
 			}
 		}
+		slices.Sort(keys)
 		for _, k := range keys {
+			slices.Sort(vals[k])
 			t.Add(v, k, strings.Join(vals[k], ", "))
 		}
-	}
-	if !found {
-		return nil, nil
 	}
 	return t, nil
 }

@@ -6,8 +6,9 @@
 // lib/analysis; nothing is written by hand.
 //
 // The runs are found by variant name, as pipelines/level2.mk names them;
-// each swept value is read from the run's settings.mk, so a name never
-// stands in for a setting:
+// each swept value is read from the run's run_settings metadata
+// (analysis.Settings), so a name never stands in for a setting; a run
+// without it is an error saying to rerun it:
 //
 //	dyna                      the course's Dyna-PPO, shared by every sweep
 //	                          (horizon 5, balanced budget, buffer 10,000, σ 0)
@@ -176,7 +177,7 @@ type setting struct {
 }
 
 // sweepOf returns "dyna" and the variants called prefix*, each with the
-// values of params from its runs' settings.mk (def[i] when unset; "" makes
+// values of params from its runs' run_settings (def[i] when unset; "" makes
 // that an error), sorted by value. It returns nil when no variant has the
 // prefix.
 func sweepOf(set *analysis.Set, prefix string, params, def []string) ([]setting, error) {
@@ -209,25 +210,18 @@ func sweepOf(set *analysis.Set, prefix string, params, def []string) ([]setting,
 	return out, nil
 }
 
-// settingOf returns the value of param the runs share.
+// settingOf returns the number param the runs share in their run
+// settings, def when none has it ("" for no default: an error).
 func settingOf(runs []*analysis.Run, param, def string) (float64, error) {
-	var val string
-	for i, r := range runs {
-		s, err := analysis.Settings(r)
-		if err != nil {
-			return 0, err
-		}
-		v, ok := s[param]
-		if !ok {
-			v = def
-		}
-		if v == "" {
-			return 0, fmt.Errorf("run %s (variant %s): %s has no %s", r.Name, r.Variant, analysis.SettingsFile, param)
-		}
-		if i > 0 && v != val {
-			return 0, fmt.Errorf("variant %s: runs have %s = %s and %s", r.Variant, param, val, v)
-		}
-		val = v
+	val, ok, err := analysis.Setting(runs, param)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		val = def
+	}
+	if val == "" {
+		return 0, fmt.Errorf("variant %s: %s has no %s in its %s", runs[0].Variant, runs[0].Path, param, analysis.RunSettingsKey)
 	}
 	f, err := strconv.ParseFloat(val, 64)
 	if err != nil {
@@ -288,7 +282,7 @@ func tooFew(sec *markdown.Section, sw []setting) bool {
 func setup(r *markdown.Report, set *analysis.Set, opt Options) error {
 	sec := r.Section("Runs, settings and commands")
 	params := []string{"HORIZON", "MODEL_UPDATES", "IMAG_BATCHES", "BUFFER_SIZE", "NOISE_SIGMA", "EVAL_MODEL", "STEPS"}
-	t := &markdown.Table{Title: "Runs and the settings the experiments vary (from each run's settings.mk)", Columns: append([]string{"variant", "runs", "seeds"}, params...)}
+	t := &markdown.Table{Title: "Runs and the settings the experiments vary (from each run's run_settings)", Columns: append([]string{"variant", "runs", "seeds"}, params...)}
 	for _, v := range set.Variants() {
 		var seeds []string
 		vals := make([][]string, len(params))
@@ -321,5 +315,5 @@ func setup(r *markdown.Report, set *analysis.Set, opt Options) error {
 	return nil
 }
 
-// val formats a swept value as written in settings.mk (0.3, 50000).
+// val formats a swept value as written in run_settings (0.3, 50000).
 func val(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -370,13 +370,13 @@ func stressDiff(set *analysis.Set, cat catalogue, stressed dyna, m int) (string,
 	slices.Sort(keys)
 	var d []string
 	for _, k := range keys {
-		if k == "SEED" || s[k] == b[k] {
+		if k == "SEED" || k == "VARIANT" || s[k] == b[k] {
 			continue
 		}
 		d = append(d, fmt.Sprintf("%s = %s (unstressed: %s)", k, orNone(s[k]), orNone(b[k])))
 	}
 	if len(d) == 0 {
-		return "nothing recorded in settings.mk", nil
+		return "nothing recorded in run_settings", nil
 	}
 	return strings.Join(d, ", "), nil
 }

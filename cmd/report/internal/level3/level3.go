@@ -3,16 +3,14 @@
 // and ensemble CEM MPC against Dyna-PPO. Every number comes from the runs
 // through lib/analysis; nothing is written by hand.
 //
-// Runs are recognised by their variant names, as pipelines/level3.mk
-// writes them:
-//
-//	ppo                          PPO
-//	dyna-m<M>                    Dyna-PPO with an ensemble of M members
-//	dyna-m<M>-gate<TAU>          the same, imagined steps gated at var_delta < TAU
-//	dyna-m<M>-stress, dyna-m<M>-gate<TAU>-stress
-//	                             the same under a stress setting (a long
-//	                             horizon, noise), read from settings.mk
-//	mpc                          ensemble CEM MPC
+// A run's role and settings come from its run_settings metadata
+// (analysis.Settings), never from its variant's name: ALGO ppo is PPO,
+// ALGO mpc the CEM MPC (the variant "mpc" when there are several), ALGO
+// dyna Dyna-PPO with an ensemble of ENSEMBLE members gated at
+// var_delta < GATE_VARIANCE ("inf" or unset: ungated). The one thing a
+// name says is the experiment a run belongs to: variants ending in
+// "-stress" are the stress experiment of pipelines/level3.mk (a long
+// horizon, noise; the settings that differ are read from run_settings).
 //
 // A section whose runs are missing says which make target makes them, so
 // each experiment's report can be written alone.
@@ -23,7 +21,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,7 +48,7 @@ type Answers struct {
 	MPC      *MPCAnswers
 }
 
-// dyna is a Dyna-PPO variant as its name describes it.
+// dyna is a Dyna-PPO variant as its run settings describe it.
 type dyna struct {
 	Name   string
 	M      int
@@ -61,40 +58,76 @@ type dyna struct {
 
 func (d dyna) gated() bool { return !math.IsInf(d.Tau, 1) }
 
-var dynaName = regexp.MustCompile(`^dyna-m([0-9]+)(?:-gate([0-9.]+(?:e-?[0-9]+)?))?(-stress)?$`)
+// StressSuffix ends the names of the stress experiment's variants.
+const StressSuffix = "-stress"
 
 // catalogue is the variants of a set by role.
 type catalogue struct {
-	PPO, MPC string // "" when missing
-	Dyna     []dyna // ordered by stress, M, tau
+	PPO, MPC string   // "" when missing
+	MPCs     []string // every ALGO=mpc variant, MPC among them
+	Dyna     []dyna   // ordered by stress, M, tau
 }
 
 func classify(set *analysis.Set) (catalogue, error) {
 	var c catalogue
 	for _, v := range set.Variants() {
-		switch m := dynaName.FindStringSubmatch(v); {
-		case v == "ppo":
-			c.PPO = v
-		case v == "mpc":
-			c.MPC = v
-		case m != nil:
-			d := dyna{Name: v, Tau: math.Inf(1), Stress: m[3] != ""}
-			var err error
-			if d.M, err = strconv.Atoi(m[1]); err != nil || d.M < 1 {
-				return c, fmt.Errorf("variant %s: ensemble size %q is not a positive integer", v, m[1])
+		runs := set.Of(v)
+		algo, _, err := analysis.Setting(runs, "ALGO")
+		if err != nil {
+			return c, err
+		}
+		switch algo {
+		case "ppo":
+			if c.PPO != "" {
+				return c, fmt.Errorf("variants %s and %s are both PPO (ALGO=ppo): keep one in the runs directory", c.PPO, v)
 			}
-			if m[2] != "" {
-				if d.Tau, err = strconv.ParseFloat(m[2], 64); err != nil || !(d.Tau > 0) {
-					return c, fmt.Errorf("variant %s: gate %q is not a positive number", v, m[2])
-				}
+			c.PPO = v
+		case "mpc":
+			c.MPCs = append(c.MPCs, v)
+		case "dyna":
+			d, err := dynaOf(v, runs)
+			if err != nil {
+				return c, err
 			}
 			c.Dyna = append(c.Dyna, d)
 		}
+	}
+	switch {
+	case slices.Contains(c.MPCs, "mpc"):
+		c.MPC = "mpc"
+	case len(c.MPCs) == 1:
+		c.MPC = c.MPCs[0]
 	}
 	slices.SortFunc(c.Dyna, func(a, b dyna) int {
 		return cmp.Or(cmp.Compare(btoi(a.Stress), btoi(b.Stress)), cmp.Compare(a.M, b.M), cmp.Compare(a.Tau, b.Tau))
 	})
 	return c, nil
+}
+
+// dynaOf reads a Dyna-PPO variant's ensemble size and gate from its runs'
+// settings.
+func dynaOf(v string, runs []*analysis.Run) (dyna, error) {
+	d := dyna{Name: v, Tau: math.Inf(1), Stress: strings.HasSuffix(v, StressSuffix)}
+	m, ok, err := analysis.Setting(runs, "ENSEMBLE")
+	if err != nil {
+		return d, err
+	}
+	if !ok {
+		return d, fmt.Errorf("variant %s: %s records no ENSEMBLE in its %s: rerun it with bin/run", v, runs[0].Path, analysis.RunSettingsKey)
+	}
+	if d.M, err = strconv.Atoi(m); err != nil || d.M < 1 {
+		return d, fmt.Errorf("variant %s: ENSEMBLE = %q is not a positive integer", v, m)
+	}
+	tau, ok, err := analysis.Setting(runs, "GATE_VARIANCE")
+	if err != nil {
+		return d, err
+	}
+	if ok && tau != "" {
+		if d.Tau, err = strconv.ParseFloat(tau, 64); err != nil || !(d.Tau > 0) {
+			return d, fmt.Errorf("variant %s: GATE_VARIANCE = %q is not a positive number or inf", v, tau)
+		}
+	}
+	return d, nil
 }
 
 func btoi(b bool) int {
@@ -153,7 +186,7 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, err
 	}
 	if cat.PPO == "" && cat.MPC == "" && len(cat.Dyna) == 0 {
-		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want ppo, mpc, dyna-m<M>[-gate<TAU>][-stress])",
+		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want runs with ALGO ppo, mpc or dyna in their run_settings)",
 			opt.Runs, strings.Join(set.Variants(), ", "))
 	}
 	r := markdown.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
@@ -285,7 +318,7 @@ func setup(r *markdown.Report, set *analysis.Set, opt Options) error {
 	}
 	sec.Table(t)
 	if len(common) > 0 {
-		sec.Text("Settings every variant shares (from each run's settings.mk): %s.", strings.Join(common, ", "))
+		sec.Text("Settings every variant shares (from each run's run_settings): %s.", strings.Join(common, ", "))
 	}
 	sec.Text("The report was made by this command; `bin/inspect` opens any metrics file it read.")
 	sec.Code(opt.Command)

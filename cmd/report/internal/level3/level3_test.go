@@ -4,11 +4,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format"
 )
 
 func build(t *testing.T, l analysistest.Level3) (*Answers, string) {
@@ -200,33 +202,56 @@ func TestPartial(t *testing.T) {
 	}
 }
 
+// TestClassify: roles, ensemble sizes and gates come from run_settings,
+// whatever the variants are called.
 func TestClassify(t *testing.T) {
+	run := func(variant, settings string) *analysis.Run {
+		return &analysis.Run{Variant: variant, Path: variant + "/metrics.arrow", Meta: format.Meta{analysis.RunSettingsKey: settings}}
+	}
 	cases := []struct {
 		name string
-		want dyna
-		ok   bool
+		runs []*analysis.Run
+		want catalogue
+		err  string
 	}{
-		{"dyna-m5", dyna{Name: "dyna-m5", M: 5, Tau: math.Inf(1)}, true},
-		{"dyna-m10-gate0.05", dyna{Name: "dyna-m10-gate0.05", M: 10, Tau: 0.05}, true},
-		{"dyna-m5-gate1e-3-stress", dyna{Name: "dyna-m5-gate1e-3-stress", M: 5, Tau: 1e-3, Stress: true}, true},
-		{"dyna", dyna{}, false},
-		{"dyna-m5-gate", dyna{}, false},
+		{"roles", []*analysis.Run{
+			run("baseline", `{"ALGO":"ppo"}`),
+			run("planner", `{"ALGO":"mpc","ENSEMBLE":"5"}`),
+			run("five", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"inf"}`),
+			run("gated", `{"ALGO":"dyna","ENSEMBLE":"10","GATE_VARIANCE":"0.05"}`),
+			run("gated-stress", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"1e-3"}`),
+			run("nogate", `{"ALGO":"dyna","ENSEMBLE":"3"}`),
+		}, catalogue{PPO: "baseline", MPC: "planner", MPCs: []string{"planner"}, Dyna: []dyna{
+			{Name: "nogate", M: 3, Tau: math.Inf(1)},
+			{Name: "five", M: 5, Tau: math.Inf(1)},
+			{Name: "gated", M: 10, Tau: 0.05},
+			{Name: "gated-stress", M: 5, Tau: 1e-3, Stress: true},
+		}}, ""},
+		{"the name does not count", []*analysis.Run{run("dyna-m5-gate0.1", `{"ALGO":"dyna","ENSEMBLE":"3","GATE_VARIANCE":"inf"}`)},
+			catalogue{Dyna: []dyna{{Name: "dyna-m5-gate0.1", M: 3, Tau: math.Inf(1)}}}, ""},
+		{"mpc preferred among several", []*analysis.Run{run("mpc-mirror", `{"ALGO":"mpc"}`), run("mpc", `{"ALGO":"mpc"}`)},
+			catalogue{MPC: "mpc", MPCs: []string{"mpc-mirror", "mpc"}}, ""},
+		{"no settings", []*analysis.Run{{Variant: "dyna-m5", Path: "runs/dyna-m5-s0/metrics.arrow"}}, catalogue{}, "runs/dyna-m5-s0/metrics.arrow has no run_settings metadata"},
+		{"no ensemble", []*analysis.Run{run("d", `{"ALGO":"dyna"}`)}, catalogue{}, "records no ENSEMBLE"},
+		{"bad gate", []*analysis.Run{run("d", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"-1"}`)}, catalogue{}, `GATE_VARIANCE = "-1"`},
+		{"runs disagree", []*analysis.Run{run("d", `{"ALGO":"dyna","ENSEMBLE":"5"}`), run("d", `{"ALGO":"dyna","ENSEMBLE":"3"}`)}, catalogue{}, "ENSEMBLE = 5 and 3"},
+		{"two ppo", []*analysis.Run{run("a", `{"ALGO":"ppo"}`), run("b", `{"ALGO":"ppo"}`)}, catalogue{}, "both PPO"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			set := &analysis.Set{Runs: []*analysis.Run{{Variant: c.name}}}
+			set := &analysis.Set{Runs: c.runs}
 			cat, err := classify(set)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !c.ok {
-				if len(cat.Dyna) != 0 {
-					t.Errorf("classified as %+v, want not Dyna-PPO", cat.Dyna)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want one with %q", err, c.err)
 				}
 				return
 			}
-			if len(cat.Dyna) != 1 || cat.Dyna[0] != c.want {
-				t.Errorf("classified as %+v, want %+v", cat.Dyna, c.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cat, c.want) {
+				t.Errorf("classified as %+v, want %+v", cat, c.want)
 			}
 		})
 	}

@@ -232,7 +232,7 @@ func valueAtStep(steps, values []float64, s float64) float64 {
 
 // mpcRows returns each MPC run's model rows per real step: the mean of its
 // RowsMetric rows, or else CEM_SAMPLES × CEM_HORIZON × CEM_ITERS ×
-// ENSEMBLE from its settings.mk, lib/plan's defaults standing in for
+// ENSEMBLE from its run_settings, lib/plan's defaults standing in for
 // unset CEM settings and the tuned model preset's 5 members for an unset
 // ENSEMBLE. src says which.
 func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
@@ -258,7 +258,7 @@ func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
-				return 0, fmt.Errorf("run %s: %s = %q in settings.mk is not a positive integer", r.Name, k, v)
+				return 0, fmt.Errorf("run %s: %s = %q in run_settings is not a positive integer", r.Name, k, v)
 			}
 			return float64(n), nil
 		}
@@ -281,7 +281,7 @@ func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
 		}
 		rows = append(rows, p)
 	}
-	src = "CEM_SAMPLES × CEM_HORIZON × CEM_ITERS × ENSEMBLE from the runs' settings.mk, as the runs record no " + RowsMetric
+	src = "CEM_SAMPLES × CEM_HORIZON × CEM_ITERS × ENSEMBLE from the runs' run_settings, as the runs record no " + RowsMetric
 	if len(notes) > 0 {
 		src += "; " + strings.Join(notes, ", ")
 	}
