@@ -27,12 +27,8 @@ import "math"
 // machine (math.FMA is exact everywhere): results are reproducible bit for
 // bit, and a row evaluated alone gives the bits it gives inside a batch.
 //
-// An earlier version called gonum's blas64.Gemm (SSE2 dot and axpy calls
-// per row) for long sums and register-tiled Go loops for short ones; both
-// ran at about 1-2 GFLOP/s. BenchmarkDenseKernel compares gemmNT with
-// gonum's Dgemm: 64×64×64 takes 14.5 µs (36 GFLOP/s) against Dgemm's 85
-// µs; the earlier 4×2 block, which left the results to a Go loop, 20.3
-// µs. The kernels and the vector tanh are written by a generator
+// BenchmarkDenseKernel compares gemmNT with gonum's Dgemm (numbers in
+// docs/RESULTS.md). The kernels and the vector tanh are written by a generator
 // (internal/asmgen; go generate).
 
 // dotLanes returns Σ a[q] b[q] summed in the kernels' order; len(b) ≥ len(a).

@@ -84,11 +84,10 @@ type Config struct {
 	// prefers to stay where its model, and above all its termination
 	// model, have seen the system. The cost is below β, so with β below
 	// the reward of a step (CartPole: 1) surviving always beats ending;
-	// an ended rollout also keeps paying for its last state. (A quadratic
-	// cost, the Gaussian's negative log-density, grows without bound: early
-	// in a run, when the data are narrow, ending a rollout became cheaper
-	// than surviving, and with β = 1 six CartPole runs of 3,000 steps
-	// stayed at returns of 33-70.) The preference
+	// an ended rollout also keeps paying for its last state. The cost is
+	// bounded because a quadratic one (the Gaussian's negative
+	// log-density) can make ending a rollout cheaper than surviving when
+	// the data are narrow (docs/RESULTS.md). The preference
 	// suits tasks whose goal is to stay in the data's typical states
 	// (CartPole: the cart drifts at a steady speed toward a bound that the
 	// termination model has seen in two or three episodes and cannot
@@ -118,10 +117,7 @@ type Config struct {
 	// Must satisfy 0 <= N·MinProb < 1. The warm start carries the refitted
 	// distributions from one real step to the next, so a low floor lets
 	// them collapse onto one plan within a few steps and the planner stops
-	// exploring: with the true CartPole dynamics (oracle_test.go; 200
-	// sequences of 30 steps, 2 iterations, 50 elites) a floor of 0.02
-	// balanced 500 steps in 6 of 10 episodes, 0.1 in 8 of 10 (and 100
-	// sequences of 20 steps with 0.02, the old MPC setting, in 4 of 10).
+	// exploring (CartPole with the true dynamics: docs/RESULTS.md).
 	MinProb float64
 	// InitStd is the initial standard deviation of a continuous step
 	// distribution as a fraction of the action range (mbrl-lib's initial
