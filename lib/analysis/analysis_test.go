@@ -123,3 +123,27 @@ func TestSetDataBounds(t *testing.T) {
 		t.Errorf("Describe: %q", d)
 	}
 }
+
+func TestEnvOf(t *testing.T) {
+	mk := func(settings string) *Run {
+		r := &Run{Name: "a", Path: "a/metrics.arrow", Meta: format.Meta{}}
+		if settings != "" {
+			r.Meta[RunSettingsKey] = settings
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		runs []*Run
+		want string
+	}{
+		{nil, "CartPole-v1"},
+		{[]*Run{mk("")}, "CartPole-v1"},
+		{[]*Run{mk(`{"ENV": "Pendulum-v1"}`), mk(`{"ENV": "Pendulum-v1"}`)}, "Pendulum-v1"},
+		{[]*Run{mk(`{"ENV": "gym:Toy-v0"}`)}, "gym:Toy-v0"},
+		{[]*Run{mk(`{"ENV": "Pendulum-v1"}`), mk(`{"ENV": "Acrobot-v1"}`)}, "CartPole-v1"},
+	} {
+		if got := EnvOf(tc.runs, "CartPole-v1"); got != tc.want {
+			t.Errorf("EnvOf(%d runs) = %q, want %q", len(tc.runs), got, tc.want)
+		}
+	}
+}

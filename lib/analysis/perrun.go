@@ -196,3 +196,12 @@ func SubGrid(g Grid, runs []*Run, metric string) (Grid, error) {
 	}
 	return out, nil
 }
+
+// EnvOf returns the environment the runs share (their ENV setting), or
+// def when they record none or disagree.
+func EnvOf(runs []*Run, def string) string {
+	if v, ok, err := Setting(runs, "ENV"); err == nil && ok {
+		return v
+	}
+	return def
+}

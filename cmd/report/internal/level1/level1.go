@@ -71,7 +71,7 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, err
 	}
 	a.RunsPPO, a.RunsDyn = len(set.Of(a.PPO)), len(set.Of(a.Dyna))
-	r := markdown.NewReport("Level 1: does a learned model make PPO more sample-efficient on CartPole?", opt.Out)
+	r := markdown.NewReport(fmt.Sprintf("Level 1: does a learned model make PPO more sample-efficient on %s?", analysis.EnvOf(set.Runs, "CartPole-v1")), opt.Out)
 	r.Intro = []string{fmt.Sprintf("Dyna-PPO (variant `%s`, %d runs) against PPO (variant `%s`, %d runs), from the metrics files in `%s`. "+
 		"Returns are mean evaluation returns; \"IQM\" is the interquartile mean over runs, and intervals are %s",
 		a.Dyna, a.RunsDyn, a.PPO, a.RunsPPO, opt.Runs, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}

@@ -191,9 +191,9 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	}
 	r := markdown.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
 	r.Intro = []string{fmt.Sprintf("From the metrics files in `%s` (variants: %s). "+
-		"Returns are mean evaluation returns on CartPole-v1; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
+		"Returns are mean evaluation returns on %s; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
 		"Each figure's bands are 95%% bootstrap intervals over runs.",
-		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", analysis.EnvOf(set.Runs, "CartPole-v1"), strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
 	a := &Answers{}
 	m := cat.gateM(opt.M)
 	steps := []func() error{
