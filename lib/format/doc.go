@@ -1,4 +1,4 @@
-// Package format reads and writes dynago's three file kinds, all Arrow IPC
+// Package format reads and writes dynago's four file kinds, all Arrow IPC
 // files (the random-access "file" format, not the stream format), so that
 // pyarrow, polars, duckdb and Arrow JS open them directly:
 //
@@ -11,6 +11,9 @@
 //   - metrics: a tidy long table (run, variant, seed, real_steps, metric,
 //     index, value), written by the training and evaluation tools and read
 //     by sweep and the plotting and statistics tools.
+//   - sweep_history: one row per trial and seed of a hyperparameter sweep
+//     (History: fixed leading and trailing columns around one column per
+//     swept parameter), written by sweep.
 //
 // docs/FORMATS.md lists every column, type and metadata key.
 //

@@ -5,6 +5,7 @@ const (
 	KindTransitions = "transitions"
 	KindWeights     = "weights"
 	KindMetrics     = "metrics"
+	KindHistory     = "sweep_history"
 )
 
 // Meta is schema metadata. Writers store it with keys sorted so bytes are

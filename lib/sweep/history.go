@@ -7,19 +7,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dynago/dynago/lib/format"
 )
-
-// KindHistory is the "kind" schema metadata of history.arrow.
-const KindHistory = "sweep_history"
 
 // column is one column of the history table: one row per trial and seed.
 // get returns an int64, a float64 (NaN is null) or a string.
@@ -61,7 +54,7 @@ func (s *Sweep) columns() []column {
 // writeTables writes history.arrow, history.csv, incumbent.csv and best.mk.
 func (s *Sweep) writeTables() error {
 	d := s.opt.Dir
-	if err := s.writeArrow(filepath.Join(d, "history.arrow"), memory.DefaultAllocator); err != nil {
+	if err := format.WriteHistory(filepath.Join(d, "history.arrow"), s.history()); err != nil {
 		return err
 	}
 	if err := writeFile(filepath.Join(d, "history.csv"), s.writeCSV); err != nil {
@@ -80,70 +73,43 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return format.WriteAtomic(path, func(f *os.File) error { return write(f) })
 }
 
-// metadata is the history's schema metadata, keys sorted.
-func (s *Sweep) metadata() arrow.Metadata {
-	m := map[string]string{"kind": KindHistory, "format_version": format.FormatVersion,
-		"budget_name": s.opt.Space.Budget.Name}
+// history returns the history table (format.KindHistory): its metadata
+// holds budget_name, the sweep settings and the provenance.
+func (s *Sweep) history() *format.History {
+	meta := format.Meta{"budget_name": s.opt.Space.Budget.Name}
 	for k, v := range s.opt.Settings {
-		m[k] = v
+		meta[k] = v
 	}
 	for k, v := range s.opt.Meta {
-		m[k] = v
+		meta[k] = v
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	vals := make([]string, len(keys))
-	for i, k := range keys {
-		vals[i] = m[k]
-	}
-	return arrow.NewMetadata(keys, vals)
-}
-
-func (s *Sweep) writeArrow(path string, mem memory.Allocator) error {
-	cols := s.columns()
-	fields := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.typ == arrow.PrimitiveTypes.Float64}
-	}
-	md := s.metadata()
-	schema := arrow.NewSchema(fields, &md)
-	b := array.NewRecordBuilder(mem, schema)
-	defer b.Release()
-	for ti := range s.Trials {
-		t := &s.Trials[ti]
-		for ri := range t.Runs {
-			for i, c := range cols {
+	h := &format.History{Meta: meta}
+	for _, c := range s.columns() {
+		hc := format.HistoryColumn{Name: c.name}
+		switch c.typ {
+		case arrow.PrimitiveTypes.Int64:
+			hc.Ints = []int64{}
+		case arrow.PrimitiveTypes.Float64:
+			hc.Floats = []float64{}
+		default:
+			hc.Strings = []string{}
+		}
+		for ti := range s.Trials {
+			t := &s.Trials[ti]
+			for ri := range t.Runs {
 				switch v := c.get(t, &t.Runs[ri]).(type) {
 				case int64:
-					b.Field(i).(*array.Int64Builder).Append(v)
+					hc.Ints = append(hc.Ints, v)
 				case float64:
-					if math.IsNaN(v) {
-						b.Field(i).AppendNull()
-					} else {
-						b.Field(i).(*array.Float64Builder).Append(v)
-					}
+					hc.Floats = append(hc.Floats, v)
 				case string:
-					b.Field(i).(*array.StringBuilder).Append(v)
+					hc.Strings = append(hc.Strings, v)
 				}
 			}
 		}
+		h.Columns = append(h.Columns, hc)
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	return format.WriteAtomic(path, func(f *os.File) error {
-		w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(mem))
-		if err != nil {
-			return err
-		}
-		if err := w.Write(rec); err != nil {
-			_ = w.Close()
-			return err
-		}
-		return w.Close()
-	})
+	return h
 }
 
 func csvValue(v any) string {

@@ -9,13 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/sweep/sweeptest"
 )
 
@@ -123,43 +121,25 @@ func readFile(t *testing.T, path string) string {
 func TestHistoryArrow(t *testing.T) {
 	dir := t.TempDir()
 	sp := sweepSpace(t, "  A: 1\n")
-	s, stderr, err := runSweep(t, sweepCase{space: sp, opt: NewGrid(sp, 2), backend: Local{Parallel: 4}, dir: dir})
+	_, stderr, err := runSweep(t, sweepCase{space: sp, opt: NewGrid(sp, 2), backend: Local{Parallel: 4}, dir: dir})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	path := filepath.Join(dir, "h.arrow")
-	if err := s.writeArrow(path, mem); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
+	h, err := format.ReadHistory(filepath.Join(dir, "history.arrow"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	md := r.Schema().Metadata()
-	keys := md.Keys()
-	if !sort.StringsAreSorted(keys) {
-		t.Errorf("metadata keys not sorted: %v", keys)
-	}
-	for k, want := range map[string]string{"kind": "sweep_history", "seed": "1", "tool": "test", "budget_name": "STEPS"} {
-		if i := md.FindKey(k); i < 0 || md.Values()[i] != want {
-			t.Errorf("metadata %s missing or not %q", k, want)
+	for k, want := range map[string]string{"seed": "1", "tool": "test", "budget_name": "STEPS"} {
+		if h.Meta[k] != want {
+			t.Errorf("metadata %s = %q, want %q", k, h.Meta[k], want)
 		}
 	}
-	rec, err := r.RecordBatch(0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Grid: C 2 × N 2 (1, 3) × X 2 = 8 trials × 2 seeds.
-	if rec.NumRows() != 16 || rec.NumCols() != 14 {
-		t.Errorf("%d rows × %d columns, want 16 × 14", rec.NumRows(), rec.NumCols())
+	if rows := len(h.Column("trial").Ints); rows != 16 || len(h.Columns) != 14 {
+		t.Errorf("%d rows × %d columns, want 16 × 14", rows, len(h.Columns))
+	}
+	if c := h.Column("C"); c == nil || c.Strings == nil {
+		t.Errorf("choice parameter C: %+v, want a string column", c)
 	}
 }
 
