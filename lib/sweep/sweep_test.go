@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/sweep/sweeptest"
 )
