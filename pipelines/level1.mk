@@ -13,7 +13,8 @@ L1_RUNS = $(foreach s,$(SEEDS),$(OUT)/ppo-s$(s)/done $(OUT)/dyna-s$(s)/done)
 
 .PHONY: level1 level1-runs level1-report
 level1: build
-	@$(MAKE) --no-print-directory -j$(JOBS) level1-runs
+	@$(exp_start)
+	@$(MAKE) --no-print-directory -j$(JOBS) level1-runs $(call exp_vars,$(L1_RUNS))
 	@$(MAKE) --no-print-directory level1-report
 
 level1-runs: $(L1_RUNS)

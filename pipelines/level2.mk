@@ -55,13 +55,15 @@ L2_EXPERIMENTS := horizon budget buffer shift noise
 
 .PHONY: level2 level2-runs level2-report $(addprefix level2-,$(L2_EXPERIMENTS)) $(addprefix level2-runs-,$(L2_EXPERIMENTS))
 level2: build
-	@$(MAKE) --no-print-directory -j$(JOBS) level2-runs
+	@$(exp_start)
+	@$(MAKE) --no-print-directory -j$(JOBS) level2-runs $(call exp_vars,$(sort $(L2_RUNS)))
 	@$(MAKE) --no-print-directory level2-report
 
 level2-runs: $(L2_RUNS)
 
 $(addprefix level2-,$(L2_EXPERIMENTS)): level2-%: build
-	@$(MAKE) --no-print-directory -j$(JOBS) level2-runs-$*
+	@$(exp_start)
+	@$(MAKE) --no-print-directory -j$(JOBS) level2-runs-$* $(call exp_vars,$(sort $(L2_$(shell echo $* | tr a-z A-Z)_RUNS)))
 	@$(MAKE) --no-print-directory level2-report
 
 level2-runs-horizon: $(L2_HORIZON_RUNS)

@@ -66,11 +66,16 @@ L3_GATING_RUNS = $(call l3_done,ppo) $(call l3_done,dyna-m$(L3_M)) \
 	$(call l3_done,dyna-m1-stress) $(call l3_done,dyna-m$(L3_M)-stress) \
 	$(call l3_done,dyna-m$(L3_M)-gate$(L3_STRESS_TAU)-stress)
 L3_MPC_RUNS = $(call l3_done,mpc) $(call l3_done,dyna-m$(L3_M))
+L3_RUNS_level3 = $(L3_ENSEMBLE_RUNS) $(L3_GATING_RUNS) $(L3_MPC_RUNS)
+L3_RUNS_level3-ensemble = $(L3_ENSEMBLE_RUNS)
+L3_RUNS_level3-gating = $(L3_GATING_RUNS)
+L3_RUNS_level3-mpc = $(L3_MPC_RUNS)
 
 .PHONY: level3 level3-ensemble level3-gating level3-mpc level3-report \
 	level3-runs level3-ensemble-runs level3-gating-runs level3-mpc-runs
 level3 level3-ensemble level3-gating level3-mpc: build
-	@$(MAKE) --no-print-directory -j$(JOBS) $@-runs
+	@$(exp_start)
+	@$(MAKE) --no-print-directory -j$(JOBS) $@-runs $(call exp_vars,$(sort $(L3_RUNS_$@)))
 	@$(MAKE) --no-print-directory level3-report
 
 level3-runs: level3-ensemble-runs level3-gating-runs level3-mpc-runs

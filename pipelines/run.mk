@@ -37,7 +37,16 @@ run_var = $(word 1,$(subst :, ,$(1)))
 run_flag = $(word 2,$(subst :, ,$(1)))
 RUN_VAR_NAMES = $(foreach p,$(RUN_VARS),$(call run_var,$(p)))
 RUN_FLAGS = $(foreach p,$(RUN_VARS),$(if $($(call run_var,$(p))),--$(call run_flag,$(p))='$($(call run_var,$(p)))')) \
-	--out '$(OUT)' --keep '$(KEEP)' $(if $(filter 1,$(QUIET)),-q)
+	--out '$(OUT)' --keep '$(KEEP)' $(if $(filter 1,$(QUIET)),-q) \
+	$(if $(EXP_LOG),--experiment-log '$(EXP_LOG)' --experiment-total '$(EXP_TOTAL)')
+
+# Experiments (level*.mk): exp_start RUNS starts OUT/.progress (the start
+# time) before the runs' make -j; exp_vars RUNS are the variables that make
+# each run print one line when it ends, "[k/N] NAME RETURN in T, ETA E",
+# N counting the runs of RUNS (done files) not finished yet.
+exp_todo = $(words $(filter-out $(wildcard $(1)),$(1)))
+exp_start = mkdir -p '$(OUT)' && echo "start $$(date +%s.%N)" > '$(OUT)/.progress'
+exp_vars = EXP_LOG='$(abspath $(OUT))/.progress' EXP_TOTAL=$(call exp_todo,$(1))
 
 .PHONY: run run-only run-print
 run: build

@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,6 +25,7 @@ import (
 	fitmodel "github.com/dynago/dynago/cmd/fitmodel/command"
 	imagine "github.com/dynago/dynago/cmd/imagine/command"
 	ppo "github.com/dynago/dynago/cmd/ppo/command"
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/runloop"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -77,6 +80,8 @@ func New() *cli.App {
 		&cli.BoolFlag{Name: "print", Usage: "write the shell script of the run's tool commands to stdout instead (runs them in a temporary directory)"},
 		&cli.IntFlag{Name: "print-iters", Value: 3, Usage: "with --print, the first `N` iterations (0: all)"},
 		&cli.BoolFlag{Name: "variables", Usage: "list the run variables as NAME:flag lines (for make) and exit"},
+		&cli.StringFlag{Name: "experiment-log", Usage: "one of an experiment's runs: append to `FILE` (its first line \"start UNIXTIME\") and print one line when the run ends, instead of one per evaluation"},
+		&cli.IntFlag{Name: "experiment-total", Usage: "with --experiment-log, the experiment's `N` runs to do"},
 	}
 	for _, v := range runloop.Vars {
 		u := v.Usage
@@ -134,7 +139,7 @@ func run(c *cli.Context) error {
 	o := runloop.Options{
 		Dir: out, Settings: s, Keep: c.String("keep"), Tools: Tools, Log: c.App.ErrWriter,
 	}
-	if !c.Bool("quiet") {
+	if !c.Bool("quiet") && c.String("experiment-log") == "" {
 		o.Progress = c.App.ErrWriter
 	}
 	if c.Bool("print") {
@@ -148,7 +153,78 @@ func run(c *cli.Context) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	return runloop.Run(ctx, o)
+	start := time.Now()
+	if err := runloop.Run(ctx, o); err != nil {
+		return err
+	}
+	if log := c.String("experiment-log"); log != "" {
+		line, err := experimentLine(log, c.Int("experiment-total"), out, start)
+		if err != nil {
+			return err
+		}
+		if !c.Bool("quiet") {
+			fmt.Fprintln(c.App.ErrWriter, line)
+		}
+	}
+	return nil
+}
+
+// experimentLine records the finished run in the experiment's log and
+// returns its progress line, "[k/N] NAME RETURN in T, ETA E": k counts the
+// runs finished so far (the log's lines after the first, which holds the
+// experiment's start time), RETURN is the run's last evaluation.
+func experimentLine(log string, total int, out string, start time.Time) (string, error) {
+	f, err := os.OpenFile(log, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return "", fmt.Errorf("lock %s: %w", log, err)
+	}
+	name := filepath.Base(out)
+	if _, err := fmt.Fprintln(f, name); err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	begun := start
+	if len(lines) > 0 {
+		var sec float64
+		if _, err := fmt.Sscanf(lines[0], "start %f", &sec); err == nil {
+			begun = time.Unix(0, int64(sec*1e9))
+			lines = lines[1:]
+		}
+	}
+	k := len(lines)
+	ret := "?"
+	if m, err := format.ReadMetrics(filepath.Join(out, runloop.MetricsFile)); err == nil {
+		last := int64(-1)
+		for _, r := range m.Rows {
+			if r.Metric == "eval_return" && r.RealSteps >= last {
+				last, ret = r.RealSteps, strconv.FormatFloat(r.Value, 'f', 1, 64)
+			}
+		}
+	}
+	line := fmt.Sprintf("[%d/%d] %s %s in %s", k, total, name, ret, dur(time.Since(start)))
+	if k < total {
+		el := time.Since(begun)
+		line += ", ETA " + dur(time.Duration(float64(el)/float64(k)*float64(total-k)))
+	}
+	return line, nil
+}
+
+func dur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%.0f min", d.Minutes())
+	}
+	return fmt.Sprintf("%.1f h", d.Hours())
 }
 
 // printScript runs the first iterations in a temporary directory and

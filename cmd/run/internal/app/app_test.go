@@ -2,12 +2,16 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -125,6 +129,35 @@ func TestVariables(t *testing.T) {
 	for _, want := range []string{"ALGO:algo\n", "GATE_VARIANCE:gate-variance\n", "CEM_MIN_PROB:cem-min-prob\n"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("--variables lacks %q", want)
+		}
+	}
+}
+
+// TestExperimentLine checks the per-run progress lines of an experiment:
+// runs counted in the order they finish, the last evaluation's return,
+// and an ETA until the last.
+func TestExperimentLine(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, ".progress")
+	os.WriteFile(log, []byte(fmt.Sprintf("start %d\n", time.Now().Add(-10*time.Second).Unix())), 0o644)
+	out := filepath.Join(dir, "dyna-h3-s4")
+	os.MkdirAll(out, 0o755)
+	m := &format.Metrics{Rows: []format.MetricRow{
+		{RealSteps: 0, Metric: "eval_return", Index: -1, Value: 9},
+		{RealSteps: 1000, Metric: "eval_return", Index: -1, Value: 183.24},
+		{RealSteps: 1000, Metric: "eval_length", Index: -1, Value: 183},
+	}}
+	if err := format.WriteMetrics(filepath.Join(out, "metrics.arrow"), m); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`^\[1/2\] dyna-h3-s4 183\.2 in [0-9.]+ s, ETA (9|10|11)\.[0-9] s$`, `^\[2/2\] dyna-h3-s4 183\.2 in [0-9.]+ s$`}
+	for _, w := range want {
+		line, err := experimentLine(log, 2, out, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(w).MatchString(line) {
+			t.Errorf("line %q, want %s", line, w)
 		}
 	}
 }
