@@ -27,7 +27,8 @@
 // unfinished one and continues from the last finished one, giving the same
 // files as an uninterrupted run (TestResume cancels runs at several points
 // and compares every byte). With KeepCheckpoints, finished iterations that
-// a later one supersedes are tidied (removed, or slimmed when they hold an
-// evaluation), their metrics rows carried along, so a run's disk stays
-// bounded; the final metrics.arrow has the same rows in both modes.
+// a later one supersedes are tidied (slimmed; at each evaluation the rows
+// of the iterations since the last one are gathered and those iterations
+// removed), so a run's disk stays bounded; the final metrics.arrow has the
+// same rows in both modes.
 package runloop

@@ -31,7 +31,6 @@ const (
 	MetricsFile  = "metrics.arrow" // every metrics row of the run, tagged
 	DoneFile     = "done"          // the run (or an iteration) is finished
 	itersDir     = "iters"
-	carriedFile  = "carried.metrics.arrow"   // rows of removed iterations since the last checkpoint
 	iterMetrics  = "iteration.metrics.arrow" // a checkpoint's rows, gathered
 )
 
@@ -279,9 +278,6 @@ func (l *loop) iteration(ctx context.Context, i int, from int64) error {
 			}
 		}
 	}
-	if err := l.carry(ctx, i); err != nil {
-		return err
-	}
 	if err := l.touch(filepath.Join(d, DoneFile)); err != nil {
 		return err
 	}
@@ -484,6 +480,14 @@ func (l *loop) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if n, err := strconv.Atoi(entries[len(entries)-1].Name()); err == nil && l.Keep == KeepCheckpoints {
+		if err := l.tidy(n, true); err != nil {
+			return err
+		}
+		if entries, err = os.ReadDir(filepath.Join(l.Dir, itersDir)); err != nil {
+			return err
+		}
+	}
 	args := []string{"concat", "--run", l.Name, "--variant", l.s.Get("VARIANT"), "--seed", itoa(l.seed),
 		"--run-settings", filepath.Join(l.Dir, SettingsFile), "--out", filepath.Join(l.Dir, MetricsFile)}
 	for _, e := range entries {
@@ -500,26 +504,13 @@ func (l *loop) finish(ctx context.Context) error {
 }
 
 // metricsOf returns the metrics files of an iteration directory in the
-// order of its rows: a checkpoint's gathered file alone, or the rows
-// carried from removed iterations, then its own files by name.
+// order of its rows: a checkpoint's gathered file alone, or its files by
+// name.
 func metricsOf(dir string) ([]string, error) {
 	if p := filepath.Join(dir, iterMetrics); exists(p) {
 		return []string{p}, nil
 	}
-	all, err := filepath.Glob(filepath.Join(dir, "*.metrics.arrow"))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	if p := filepath.Join(dir, carriedFile); exists(p) {
-		out = append(out, p)
-	}
-	for _, p := range all { // Glob sorts
-		if filepath.Base(p) != carriedFile {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return filepath.Glob(filepath.Join(dir, "*.metrics.arrow")) // sorted
 }
 
 // isCheckpoint reports whether an iteration directory holds an evaluation.
@@ -531,52 +522,82 @@ func isCheckpoint(dir string) bool {
 	return len(es) > 0
 }
 
-// carry (KEEP=checkpoints) gathers the rows of iteration i-1, which i
-// supersedes, into i's carried file when i-1 holds no evaluation (it is
-// removed once i is done).
-func (l *loop) carry(ctx context.Context, i int) error {
-	prev := l.iterDir(i - 1)
-	if l.Keep != KeepCheckpoints || isCheckpoint(prev) {
-		return nil
-	}
-	fs, err := metricsOf(prev)
-	if err != nil || len(fs) == 0 {
-		return err
-	}
-	return l.tool(ctx, append([]string{"concat", "--out", filepath.Join(l.iterDir(i), carriedFile)}, fs...)...)
-}
+// bulky are the files of a superseded iteration that nothing reads later;
+// one without evaluation loses its policy and model too.
+var (
+	bulky      = []string{"real.arrow", "buffer.arrow", "imagined.arrow", "state.json", "policy-real.arrow"}
+	bulkyPlain = append(append([]string{}, bulky...), "policy.arrow", "model.arrow")
+)
 
-// bulky are the files of a superseded checkpoint that nothing reads later.
-var bulky = []string{"real.arrow", "buffer.arrow", "imagined.arrow", "state.json", "policy-real.arrow"}
+// supersede (KEEP=checkpoints) tidies finished iteration i once iteration
+// i+1 is finished. An iteration without evaluation keeps only its metrics
+// files and done. A checkpoint (one with an evaluation) gathers its rows
+// and those of the iterations without evaluation right before it into
+// iteration.metrics.arrow, removes those iterations, and keeps its
+// policy, model and held-out data. Safe to repeat after an interruption:
+// iterations before a gathered checkpoint are removed, not gathered again.
+func (l *loop) supersede(i int) error { return l.tidy(i, false) }
 
-// supersede (KEEP=checkpoints) tidies finished iteration i once a later
-// one is finished: an iteration without evaluation is removed (its rows
-// were carried), a checkpoint keeps its policy, model, held-out data and
-// its rows gathered in one file. Safe to repeat after an interruption.
-func (l *loop) supersede(i int) error {
+// tidy is supersede; last keeps every file of iteration i, the run's last,
+// and gathers the rows only.
+func (l *loop) tidy(i int, last bool) error {
 	d := l.iterDir(i)
 	if l.Keep != KeepCheckpoints || !exists(d) {
 		return nil
 	}
-	if !isCheckpoint(d) {
-		return l.remove(d)
+	if !isCheckpoint(d) && !last {
+		return l.removeFiles(d, bulkyPlain)
 	}
-	fs, err := metricsOf(d)
-	if err != nil {
-		return err
+	var before []string // the iterations without evaluation right before i
+	for j := i - 1; j >= 0; j-- {
+		dj := l.iterDir(j)
+		if !exists(dj) {
+			continue // removed
+		}
+		if isCheckpoint(dj) {
+			break
+		}
+		before = append([]string{dj}, before...)
 	}
-	if len(fs) > 1 || (len(fs) == 1 && filepath.Base(fs[0]) != iterMetrics) {
+	if !exists(filepath.Join(d, iterMetrics)) {
+		var fs []string
+		for _, dj := range append(before, d) {
+			f, err := metricsOf(dj)
+			if err != nil {
+				return err
+			}
+			fs = append(fs, f...)
+		}
 		if err := l.tool(context.Background(), append([]string{"concat", "--out", filepath.Join(d, iterMetrics)}, fs...)...); err != nil {
 			return err
 		}
-		for _, f := range fs {
+	}
+	for _, dj := range before {
+		if err := l.remove(dj); err != nil {
+			return err
+		}
+	}
+	if last {
+		return nil
+	}
+	own, err := filepath.Glob(filepath.Join(d, "*.metrics.arrow"))
+	if err != nil {
+		return err
+	}
+	for _, f := range own {
+		if filepath.Base(f) != iterMetrics {
 			if err := l.remove(f); err != nil {
 				return err
 			}
 		}
 	}
-	for _, f := range bulky {
-		if p := filepath.Join(d, f); exists(p) {
+	return l.removeFiles(d, bulky)
+}
+
+// removeFiles removes those of names that exist in dir.
+func (l *loop) removeFiles(dir string, names []string) error {
+	for _, f := range names {
+		if p := filepath.Join(dir, f); exists(p) {
 			if err := l.remove(p); err != nil {
 				return err
 			}
