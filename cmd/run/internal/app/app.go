@@ -81,6 +81,7 @@ func New() *cli.App {
 		&cli.IntFlag{Name: "print-iters", Value: 3, Usage: "with --print, the first `N` iterations (0: all)"},
 		&cli.BoolFlag{Name: "variables", Usage: "list the run variables as NAME:flag lines (for make) and exit"},
 		&cli.StringFlag{Name: "experiment-log", Usage: "one of an experiment's runs: append to `FILE` (its first line \"start UNIXTIME\") and print one line when the run ends, instead of one per evaluation"},
+		&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the run to `FILE` (go tool pprof)"},
 		&cli.IntFlag{Name: "experiment-total", Usage: "with --experiment-log, the experiment's `N` runs to do"},
 	}
 	for _, v := range runloop.Vars {
@@ -145,7 +146,7 @@ func run(c *cli.Context) error {
 	if c.Bool("print") {
 		return printScript(ctx, c, o)
 	}
-	if p := os.Getenv("DYNAGO_CPUPROFILE"); p != "" {
+	if p := c.String("cpuprofile"); p != "" {
 		f, err := os.Create(p)
 		if err != nil {
 			return err
