@@ -260,8 +260,12 @@ func NewSettings(set map[string]string) (*Settings, error) {
 			return nil, fmt.Errorf("PRESET=%s: ppo --preset: must be one of %s", s.Get("PRESET"), strings.Join(ppo.PresetNames(), ", "))
 		}
 	}
-	if _, err := env.Make(s.Get("ENV")); err != nil {
-		return nil, fmt.Errorf("ENV=%s: %w", s.Get("ENV"), err)
+	// A Gymnasium environment (gym:ID) is checked by the tools: making it
+	// here would start its Python process.
+	if id := s.Get("ENV"); !strings.HasPrefix(id, env.GymPrefix) {
+		if _, ok := env.Builtin(id); !ok {
+			return nil, fmt.Errorf("ENV=%s: unknown environment (known: %s, or %sID for a Gymnasium environment)", id, strings.Join(env.IDs(), ", "), env.GymPrefix)
+		}
 	}
 	return s, nil
 }
@@ -305,7 +309,7 @@ func (v *Var) check(val string) (string, error) {
 		}
 		return strings.ReplaceAll(val, " ", ""), nil
 	}
-	if strings.ContainsAny(val, " \t\n'\"\\$`") {
+	if strings.ContainsAny(val, "\n") || v.Name != "ENV" && strings.ContainsAny(val, " \t'\"\\$`") {
 		return "", fmt.Errorf("must be one word")
 	}
 	return val, nil

@@ -60,6 +60,9 @@ func TestSettings(t *testing.T) {
 		{"bad preset", map[string]string{"PRESET": "fast"}, "ppo --preset"},
 		{"unknown", map[string]string{"NOPE": "1"}, "unknown run variable NOPE"},
 		{"empty is unset", map[string]string{"HORIZON": ""}, ""},
+		{"gymnasium env, not started", map[string]string{"ENV": `gym:Pendulum-v1{"g":9.8}`}, ""},
+		{"two words", map[string]string{"ALGO": "dyna", "PROPAGATION": "a b"}, "must be one of"},
+		{"quote", map[string]string{"VARIANT": "a'b"}, "must be one word"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
