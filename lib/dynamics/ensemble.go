@@ -247,6 +247,17 @@ func (e *Ensemble) PredictAll(obs, act []float64, n int, delta, reward, termProb
 	}
 }
 
+// PredictAllVar is PredictAll that also writes each member's own
+// (aleatoric) variances, member-major like the means: deltaVar
+// (M×n×ObsDim) and rewardVar (M×n), zero for a deterministic model.
+func (e *Ensemble) PredictAllVar(obs, act []float64, n int, delta, reward, termProb, deltaVar, rewardVar []float64) {
+	d := e.Config.ObsDim
+	for k := range e.members {
+		e.PredictVar(k, obs, act, n, delta[k*n*d:(k+1)*n*d], reward[k*n:(k+1)*n], termProb[k*n:(k+1)*n],
+			deltaVar[k*n*d:(k+1)*n*d], rewardVar[k*n:(k+1)*n])
+	}
+}
+
 // Spread summarises PredictAll's outputs for n rows: the mean across
 // members of the state change, reward and termination probability (raw
 // units), and the variance across members (population, divisor M) of the

@@ -18,9 +18,9 @@ type Policy interface {
 
 // Ways to propagate a rollout through the ensemble.
 const (
-	PropRandom = "random" // a random member each step (MBPO)
+	PropRandom = "random" // a random member each step (PETS TS1, MBPO)
 	PropMember = "member" // one member, drawn at the start, per rollout (PETS TS-∞)
-	PropMean   = "mean"   // the mean across members
+	PropMean   = "mean"   // the mean across members, no sampling
 )
 
 // TermModes are the termination modes of imagined steps:
@@ -65,7 +65,14 @@ type step struct {
 // states drawn uniformly (with replacement) from buf's observations, acting
 // with p. Rollout b is episode -(b+1), its steps numbered from 0; rows are
 // written rollout by rollout. polRNG drives the policy; rng the start
-// states, member choices, noise and the course's coin flips.
+// states, member choices, trajectory samples, noise and the course's coin
+// flips.
+//
+// With PropRandom and PropMember a probabilistic model's step is sampled
+// as in PETS' trajectory sampling: s' = s + μ_k + σ_k·ε and r = μ_r,k +
+// σ_r,k·ε' with ε, ε' standard normal (ObsDim draws, then one), μ and σ²
+// member k's predicted mean and variance in raw units. A deterministic
+// model, and PropMean, use the mean.
 func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Rollout, polRNG, rng *rand.Rand) (*format.Transitions, Stats) {
 	c := &model.Config
 	d, ad, m, nb := c.ObsDim, c.ActDim, model.Members(), r.Batches
@@ -88,6 +95,8 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 		logp, value    = make([]float64, nb), make([]float64, nb)
 		pd             = make([]float64, m*nb*d)
 		pr, pt         = make([]float64, m*nb), make([]float64, m*nb)
+		sample         = c.Probabilistic && r.Propagation != PropMean
+		pdv, prv       []float64 // members' own variances when sampling
 		md             = make([]float64, nb*d)
 		mr, mt, vd, vr = make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb)
 		st             Stats
@@ -95,6 +104,9 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 	)
 	for b := range alive {
 		alive[b] = b
+	}
+	if sample {
+		pdv, prv = make([]float64, m*nb*d), make([]float64, m*nb)
 	}
 	for h := 0; h < r.Horizon && len(alive) > 0; h++ {
 		n := len(alive)
@@ -108,7 +120,11 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 				in[i] = math.Max(r.Low[i%ad], math.Min(r.High[i%ad], in[i]))
 			}
 		}
-		model.PredictAll(x[:n*d], in[:n*ad], n, pd[:m*n*d], pr[:m*n], pt[:m*n])
+		if sample {
+			model.PredictAllVar(x[:n*d], in[:n*ad], n, pd[:m*n*d], pr[:m*n], pt[:m*n], pdv[:m*n*d], prv[:m*n])
+		} else {
+			model.PredictAll(x[:n*d], in[:n*ad], n, pd[:m*n*d], pr[:m*n], pt[:m*n])
+		}
 		model.Spread(pd[:m*n*d], pr[:m*n], pt[:m*n], n, md[:n*d], mr[:n], mt[:n], vd[:n], vr[:n])
 		next := alive[:0]
 		for i, b := range alive {
@@ -131,6 +147,14 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 			}
 			for j := range s.next {
 				s.next[j] = s.obs[j] + delta[j]
+			}
+			if sample {
+				for j := range s.next {
+					s.next[j] += math.Sqrt(pdv[(k*n+i)*d+j]) * rng.NormFloat64()
+				}
+				reward += math.Sqrt(prv[k*n+i]) * rng.NormFloat64()
+			}
+			for j := range s.next {
 				if r.Noise > 0 {
 					s.next[j] += r.Noise * rng.NormFloat64()
 				}

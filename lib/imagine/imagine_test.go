@@ -151,3 +151,69 @@ func BenchmarkImagine(b *testing.B) {
 		}
 	}
 }
+
+// TestTrajectorySampling checks PETS' trajectory sampling on a
+// probabilistic member: 4,000 one-step rollouts from one start state with
+// one action give next states and rewards whose sample mean and variance
+// match the member's predicted μ and σ² (mean within 4 standard errors,
+// variance within 4·√(2/n) relative); PropMean, and a deterministic model,
+// give μ on every row.
+func TestTrajectorySampling(t *testing.T) {
+	tr := randomData(t, 600, 4)
+	start := tr.Slice(10, 11)
+	const n = 4000
+	for _, c := range []struct {
+		name, preset, prop string
+		members            int
+		sampled            bool
+	}{
+		{"TS1, probabilistic", "tuned", PropRandom, 1, true},
+		{"TS-inf, probabilistic", "tuned", PropMember, 1, true},
+		{"mean, probabilistic", "tuned", PropMean, 1, false},
+		{"TS1, deterministic", "course", PropRandom, 1, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			model := fitted(t, tr, c.preset, c.members, 2)
+			d := 4
+			mu, mr, mt := make([]float64, d), make([]float64, 1), make([]float64, 1)
+			vd, vr := make([]float64, d), make([]float64, 1)
+			model.PredictVar(0, start.Obs, []float64{1}, 1, mu, mr, mt, vd, vr)
+			r := Rollout{Batches: n, Horizon: 1, Propagation: c.prop, Termination: dynamics.TermEnv,
+				Terminal: func([]float64) bool { return false }, Gate: math.Inf(1)}
+			out, _ := Imagine(model, fakePolicy{}, start, r, rand.New(rand.NewPCG(5, 1)), rand.New(rand.NewPCG(5, 2)))
+			check := func(what string, get func(i int) float64, mean, variance float64) {
+				s, ss := 0.0, 0.0
+				for i := range n {
+					s += get(i)
+				}
+				m := s / n
+				for i := range n {
+					ss += (get(i) - m) * (get(i) - m)
+				}
+				v := ss / (n - 1)
+				if !c.sampled {
+					// (s + μ) − s is μ up to the rounding of the sum.
+					for i := range n {
+						if math.Abs(get(i)-mean) > 1e-12 {
+							t.Fatalf("%s: row %d is %v, want the mean %v", what, i, get(i), mean)
+						}
+					}
+					return
+				}
+				if variance <= 0 {
+					t.Fatalf("%s: predicted variance %v", what, variance)
+				}
+				if se := math.Sqrt(variance / n); math.Abs(m-mean) > 4*se {
+					t.Errorf("%s: sample mean %v, predicted %v (se %v)", what, m, mean, se)
+				}
+				if math.Abs(v/variance-1) > 4*math.Sqrt(2.0/n) {
+					t.Errorf("%s: sample variance %v, predicted %v", what, v, variance)
+				}
+			}
+			for j := range d {
+				check(fmt.Sprintf("Δs[%d]", j), func(i int) float64 { return out.NextObs[i*d+j] - out.Obs[i*d+j] }, mu[j], vd[j])
+			}
+			check("reward", func(i int) float64 { return out.Reward[i] }, mr[0], vr[0])
+		})
+	}
+}

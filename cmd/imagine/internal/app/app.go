@@ -26,8 +26,11 @@ const Usage = `Runs --batches imagined rollouts of up to --horizon steps through
 recorded). Rewards are the model's. Rollout b is episode -(b+1) (negative,
 so never a real episode id), steps numbered from 0, imagined=true.
 
---propagation: random (a random member each step), member (one member
-per rollout) or mean (the members' mean). Every step records the
+--propagation: random (a random member each step, PETS' TS1), member
+(one member per rollout, TS-inf) or mean (the members' mean). With random
+and member a probabilistic model's next state and reward are sampled from
+the member's Gaussian (PETS' trajectory sampling); mean, and a
+deterministic model, use the mean. Every step records the
 ensemble's variance across members of the predicted state change (on
 normalised targets, averaged over dimensions) in var_delta and of the
 reward (normalised) in var_reward; both are 0 for one member.
@@ -45,7 +48,7 @@ deviation S, in raw units, to each predicted state-change component and to
 the reward. Continuous actions are clipped to the action space before they
 reach the model (the environment clips them too); the file records the
 sampled action. The policy samples from PCG(seed, 1); start states, members,
-noise and coin flips come from PCG(seed, 2).
+trajectory samples, noise and coin flips come from PCG(seed, 2).
 
 Metrics: imagined_steps, imagined_kept_fraction (kept / simulated steps),
 imagined_var_delta (mean over kept steps), imagined_rollouts.
