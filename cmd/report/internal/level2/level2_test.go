@@ -203,3 +203,55 @@ func TestStepRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeShift checks the distribution-shift section's computed
+// result without rendering or drawing it: with and without PPO runs, and
+// with no histograms (the section is left out).
+func TestComputeShift(t *testing.T) {
+	const exact = 1e-9
+	cases := []struct {
+		name     string
+		variants []analysistest.L2Variant
+		nil      bool
+		ppo      bool
+	}{
+		{"with ppo", pick("dyna", "ppo"), false, true},
+		{"without ppo", pick("dyna"), false, false},
+		{"no histograms", pick("dyna-budget-aggressive"), true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := analysistest.WriteLevel2(dir, 3, c.variants); err != nil {
+				t.Fatal(err)
+			}
+			set, err := analysis.Load([]string{filepath.Join(dir, "*", "metrics.arrow")}, analysis.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := computeShift(set, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.nil {
+				if res != nil {
+					t.Errorf("result %+v, want none", res)
+				}
+				return
+			}
+			if len(res.Stages) != 3 || res.Stages[2].Step != analysistest.L2Steps || !res.Degrades {
+				t.Errorf("stages %+v, degrades %v; want 3 up to %d, degrading", res.Stages, res.Degrades, analysistest.L2Steps)
+			}
+			// new/old = 1 + (s - 1000)/5000 at the late stage.
+			if r := res.Stages[2].Ratio.Point; math.Abs(r-3.8) > exact {
+				t.Errorf("late ratio %g, want 3.8", r)
+			}
+			if res.HasPPO != c.ppo || (len(res.Evals) > 0) != c.ppo || slices.Equal(res.CostStages, []string{"early"}) != c.ppo {
+				t.Errorf("has PPO %v, %d evaluations compared, cost at %v; want PPO %v", res.HasPPO, len(res.Evals), res.CostStages, c.ppo)
+			}
+			if len(res.Visits) != 3 || len(res.Dims) != 4 || res.Bins != analysistest.L2Bins || !res.EdgesFound || len(res.MSE) != 2 {
+				t.Errorf("figure inputs: %d visit sets, dims %v, %d bins, edges %v, %d MSE curves", len(res.Visits), res.Dims, res.Bins, res.EdgesFound, len(res.MSE))
+			}
+		})
+	}
+}

@@ -15,18 +15,95 @@ import (
 // histSamples is the number of values BinSamples redraws a histogram with.
 const histSamples = 4000
 
+// ShiftResult is the computed distribution-shift section: every number
+// and figure input, before any prose.
+type ShiftResult struct {
+	Stages      []Stage
+	Degrades    bool      // the late stage's ratio interval lies above 1
+	CostStages  []string  // stages whose Dyna − PPO interval lies below 0
+	Evals       []float64 // the evaluation steps Dyna-PPO and PPO share (none without PPO runs)
+	BehindSteps []float64 // evaluations at which Dyna − PPO lies below 0
+	AheadSteps  []float64 // and above 0
+	HasPPO      bool
+	Dims        []string              // the histograms' panel labels
+	Bins        int                   // the most bins of any dimension
+	Visits      []figure.HistogramSet // per stage: samples of the mean histogram per dimension
+	EdgesFound  bool                  // the runs recorded their bin edges
+	MSE         []analysis.Curve      // model_mse_old and model_mse_new against real steps
+}
+
+// shift computes and renders section 4; it is left out (title "") when
+// the Dyna-PPO runs have no state-visit histograms.
 func shift(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (string, error) {
+	res, err := computeShift(set, opt)
+	if err != nil || res == nil {
+		return "", err
+	}
+	a.Stages, a.Degrades, a.CostStages = res.Stages, res.Degrades, res.CostStages
+	a.BehindSteps, a.AheadSteps = res.BehindSteps, res.AheadSteps
+	return res.render(r, opt)
+}
+
+// computeShift returns the section's numbers, nil when there is nothing to
+// compute (no Dyna-PPO runs, or runs without EVAL_MODEL=1).
+func computeShift(set *analysis.Set, opt Options) (*ShiftResult, error) {
 	runs := set.Of(Dyna)
 	if len(runs) == 0 {
-		return "", nil
+		return nil, nil
 	}
-	metric := "hist_" + VisitsLabel + "_d0"
-	cps := analysis.Checkpoints(runs, metric)
+	cps := analysis.Checkpoints(runs, "hist_"+VisitsLabel+"_d0")
 	if len(cps) == 0 {
-		return "", nil // runs without EVAL_MODEL=1: no histograms
+		return nil, nil
 	}
-	title := "4. Distribution shift"
-	sec := r.Section(title)
+	ppo := set.Of(PPO)
+	res := &ShiftResult{Stages: stagesOf(cps), HasPPO: len(ppo) > 0}
+	hists := make([][][][]float64, len(res.Stages)) // stage, run, dim, bin
+	for s := range res.Stages {
+		for _, run := range runs {
+			h, err := analysis.VisitHistogram(run, VisitsLabel, int64(res.Stages[s].Step))
+			if err != nil {
+				return nil, err
+			}
+			hists[s] = append(hists[s], h)
+		}
+		if err := stageStats(&res.Stages[s], runs, ppo, hists[s], hists[0], opt); err != nil {
+			return nil, err
+		}
+		if res.Stages[s].Diff.Hi < 0 {
+			res.CostStages = append(res.CostStages, res.Stages[s].Name)
+		}
+	}
+	res.Degrades = res.Stages[len(res.Stages)-1].Ratio.Lo > 1
+	if res.HasPPO {
+		if err := res.compare(runs, ppo, opt); err != nil {
+			return nil, err
+		}
+	}
+	edges, err := analysis.VisitEdges(runs[0])
+	if err != nil {
+		return nil, err
+	}
+	res.EdgesFound = edges != nil
+	res.visits(hists, edges)
+	res.Dims = dimLabels(runs[0], len(hists[0][0]))
+	dynaSet, err := set.Select([]string{Dyna})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range []struct{ metric, name string }{{"model_mse_old", "old states"}, {"model_mse_new", "new states"}} {
+		c, _, err := analysis.Curves(dynaSet, analysis.CurveOptions{Metric: m.metric, Index: format.NoIndex}, opt.Boot)
+		if err != nil {
+			return nil, err
+		}
+		c[0].Variant = m.name
+		res.MSE = append(res.MSE, c[0])
+	}
+	return res, nil
+}
+
+// stagesOf names the first, middle and last checkpoints early, mid and
+// late (fewer stages with fewer checkpoints).
+func stagesOf(cps []float64) []Stage {
 	stages := []Stage{{Name: "early", Step: cps[0]}}
 	if len(cps) > 2 {
 		stages = append(stages, Stage{Name: "mid", Step: cps[len(cps)/2]})
@@ -34,73 +111,123 @@ func shift(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (stri
 	if len(cps) > 1 {
 		stages = append(stages, Stage{Name: "late", Step: cps[len(cps)-1]})
 	}
-	ppo := set.Of(PPO)
-	lvl := opt.Boot.Level()
-	hists := make([][][][]float64, len(stages)) // stage, run, dim, bin
-	var sets []figure.HistogramSet
-	edges, err := analysis.VisitEdges(runs[0])
-	if err != nil {
-		return "", err
-	}
-	for s := range stages {
-		st := &stages[s]
-		for _, run := range runs {
-			h, err := analysis.VisitHistogram(run, VisitsLabel, int64(st.Step))
-			if err != nil {
-				return "", err
-			}
-			hists[s] = append(hists[s], h)
-		}
-		tv := make([]float64, len(runs))
-		for i := range runs {
-			if len(hists[s][i]) != len(hists[0][i]) {
-				return "", fmt.Errorf("run %s: state-visit histograms of %d and %d dimensions", runs[i].Name, len(hists[0][i]), len(hists[s][i]))
-			}
-			for j := range hists[s][i] {
-				tv[i] += analysis.TotalVariation(hists[s][i][j], hists[0][i][j]) / float64(len(hists[s][i]))
-			}
-		}
-		at := analysis.Point{AtStep: true, Step: st.Step}
-		label := fmt.Sprintf("shift/%g", st.Step)
-		st.TV = analysis.IQMInterval(tv, opt.Boot, label+"/tv")
-		old, err := analysis.RunValues(runs, "model_mse_old", at)
-		if err != nil {
-			return "", fmt.Errorf("distribution shift: %w", err)
-		}
-		nw, err := analysis.RunValues(runs, "model_mse_new", at)
-		if err != nil {
-			return "", fmt.Errorf("distribution shift: %w", err)
-		}
-		ratio := make([]float64, len(runs))
-		for i := range ratio {
-			ratio[i] = nw[i] / old[i]
-		}
-		st.Old = analysis.IQMInterval(old, opt.Boot, label+"/old")
-		st.New = analysis.IQMInterval(nw, opt.Boot, label+"/new")
-		st.Ratio = analysis.IQMInterval(ratio, opt.Boot, label+"/ratio")
-		if len(ppo) > 0 {
-			dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
-			if err != nil {
-				return "", err
-			}
-			pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
-			if err != nil {
-				return "", err
-			}
-			st.Dyna = analysis.IQMInterval(dy, opt.Boot, label+"/dyna")
-			st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
-			st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, analysis.IQM, opt.Boot.Options())
-			if st.Diff.Hi < 0 {
-				a.CostStages = append(a.CostStages, st.Name)
-			}
-		}
-		sets = append(sets, figure.HistogramSet{Name: fmt.Sprintf("%s (%s steps)", st.Name, markdown.Steps(st.Step))})
-	}
-	a.Stages = stages
-	late := stages[len(stages)-1]
-	a.Degrades = late.Ratio.Lo > 1
+	return stages
+}
 
-	// Accuracy on fresh states.
+// stageStats fills a stage's intervals: the visits' total variation from
+// the early stage's histograms, the model's error on old and new states
+// and their ratio, and (with PPO runs) both returns and their difference.
+func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64, opt Options) error {
+	tv := make([]float64, len(runs))
+	for i := range runs {
+		if len(hists[i]) != len(early[i]) {
+			return fmt.Errorf("run %s: state-visit histograms of %d and %d dimensions", runs[i].Name, len(early[i]), len(hists[i]))
+		}
+		for j := range hists[i] {
+			tv[i] += analysis.TotalVariation(hists[i][j], early[i][j]) / float64(len(hists[i]))
+		}
+	}
+	at := analysis.Point{AtStep: true, Step: st.Step}
+	label := fmt.Sprintf("shift/%g", st.Step)
+	st.TV = analysis.IQMInterval(tv, opt.Boot, label+"/tv")
+	old, err := analysis.RunValues(runs, "model_mse_old", at)
+	if err != nil {
+		return fmt.Errorf("distribution shift: %w", err)
+	}
+	nw, err := analysis.RunValues(runs, "model_mse_new", at)
+	if err != nil {
+		return fmt.Errorf("distribution shift: %w", err)
+	}
+	ratio := make([]float64, len(runs))
+	for i := range ratio {
+		ratio[i] = nw[i] / old[i]
+	}
+	st.Old = analysis.IQMInterval(old, opt.Boot, label+"/old")
+	st.New = analysis.IQMInterval(nw, opt.Boot, label+"/new")
+	st.Ratio = analysis.IQMInterval(ratio, opt.Boot, label+"/ratio")
+	if len(ppo) == 0 {
+		return nil
+	}
+	dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
+	if err != nil {
+		return err
+	}
+	pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
+	if err != nil {
+		return err
+	}
+	st.Dyna = analysis.IQMInterval(dy, opt.Boot, label+"/dyna")
+	st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
+	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, analysis.IQM, opt.Boot.Options())
+	return nil
+}
+
+// compare finds the evaluations at which Dyna-PPO is clearly behind or
+// ahead of PPO.
+func (res *ShiftResult) compare(runs, ppo []*analysis.Run, opt Options) error {
+	g, err := analysis.AlignGrid(append(append([]*analysis.Run{}, runs...), ppo...), analysis.EvalReturn, format.NoIndex)
+	if err != nil {
+		return err
+	}
+	res.Evals = g.Steps
+	for _, step := range g.Steps {
+		at := analysis.Point{AtStep: true, Step: step}
+		dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
+		if err != nil {
+			return err
+		}
+		pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
+		if err != nil {
+			return err
+		}
+		d := stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, analysis.IQM, opt.Boot.Options())
+		switch side(d, 0) {
+		case -1:
+			res.BehindSteps = append(res.BehindSteps, step)
+		case 1:
+			res.AheadSteps = append(res.AheadSteps, step)
+		}
+	}
+	return nil
+}
+
+// visits turns each stage's mean histogram per dimension into samples for
+// the histogram figure (bin numbers as edges when none were recorded).
+func (res *ShiftResult) visits(hists [][][][]float64, edges [][]float64) {
+	dims := len(hists[0][0])
+	for s, st := range res.Stages {
+		set := figure.HistogramSet{Name: fmt.Sprintf("%s (%s steps)", st.Name, markdown.Steps(st.Step)), Values: make([][]float64, dims)}
+		for j := range dims {
+			m := meanHist(hists[s], j)
+			res.Bins = max(res.Bins, len(m))
+			set.Values[j] = analysis.BinSamples(m, edgesFor(edges, j, len(m)), histSamples)
+		}
+		res.Visits = append(res.Visits, set)
+	}
+}
+
+// dimLabels returns the panel labels of dims observation dimensions: the
+// environment's names (lib/env), else "dim j" (a bridged environment).
+func dimLabels(r *analysis.Run, dims int) []string {
+	names := env.ObsNames(envOf(r))
+	var out []string
+	for j := range dims {
+		if j < len(names) && len(names) == dims {
+			out = append(out, names[j])
+		} else {
+			out = append(out, fmt.Sprintf("dim %d", j))
+		}
+	}
+	return out
+}
+
+// render writes the section: its two answers, the stages table and the
+// two figures.
+func (res *ShiftResult) render(r *markdown.Report, opt Options) (string, error) {
+	const title = "4. Distribution shift"
+	sec := r.Section(title)
+	stages := res.Stages
+	late := stages[len(stages)-1]
 	var ratios, tvs []string
 	for _, st := range stages[1:] {
 		ratios = append(ratios, fmt.Sprintf("%s at %s (%s steps)", answerCI(st.Ratio, opt), st.Name, markdown.Steps(st.Step)))
@@ -120,58 +247,54 @@ func shift(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (stri
 			strings.Join(ratios, " and "), verdict, strings.Join(tvs, ", "))
 	}
 	sec.Answer("Does the model's accuracy degrade on fresh states as the policy's state distribution shifts?", ans)
-
-	// Cost against benefit.
-	if len(ppo) > 0 {
-		g, err := analysis.AlignGrid(append(append([]*analysis.Run{}, runs...), ppo...), analysis.EvalReturn, format.NoIndex)
-		if err != nil {
-			return "", err
-		}
-		for _, step := range g.Steps {
-			at := analysis.Point{AtStep: true, Step: step}
-			dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
-			if err != nil {
-				return "", err
-			}
-			pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
-			if err != nil {
-				return "", err
-			}
-			d := stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, analysis.IQM, opt.Boot.Options())
-			switch side(d, 0) {
-			case -1:
-				a.BehindSteps = append(a.BehindSteps, step)
-			case 1:
-				a.AheadSteps = append(a.AheadSteps, step)
-			}
-		}
-		var per []string
-		for _, st := range stages {
-			per = append(per, fmt.Sprintf("%s (%s steps) %s", st.Name, markdown.Steps(st.Step), answerCI(st.Diff, opt)))
-		}
-		ans := "Dyna-PPO's IQM return minus PPO's is " + strings.Join(per, ", ") + ". "
-		if len(a.CostStages) > 0 {
-			ans += fmt.Sprintf("**The model's cost outweighs its benefit %s** (the interval lies below 0 there). ", strings.Join(a.CostStages, " and "))
-		} else {
-			ans += "**At no stage does the model's cost clearly outweigh its benefit** (no interval lies below 0). "
-		}
-		all := "nowhere"
-		if len(a.BehindSteps) > 0 {
-			all = "at " + stepRanges(a.BehindSteps, g.Steps) + " real steps"
-		}
-		ahead := "nowhere"
-		if len(a.AheadSteps) > 0 {
-			ahead = "at " + stepRanges(a.AheadSteps, g.Steps) + " real steps"
-		}
-		ans += fmt.Sprintf("Over all %d evaluations, Dyna-PPO is clearly behind PPO %s and clearly ahead %s.", len(g.Steps), all, ahead)
-		sec.Answer("When does the model's cost outweigh its benefit: how does Dyna-PPO compare with PPO early, mid and late in training?", ans)
+	if res.HasPPO {
+		sec.Answer("When does the model's cost outweigh its benefit: how does Dyna-PPO compare with PPO early, mid and late in training?", res.costAnswer(opt))
 	} else {
 		sec.Text("There are no PPO runs (variant ppo), so Dyna-PPO is not compared with PPO here; `make level2-shift` runs them.")
 	}
-	t := &markdown.Table{Title: "Stages of training", Columns: []string{"stage", "real steps", "TV from early", "model MSE old", "model MSE new", "new/old", lvl + " CI", "Dyna-PPO return", "PPO return", "Dyna − PPO", "CI"}}
-	for _, st := range stages {
+	sec.Table(res.table(opt))
+	caption := "State-visit histograms of the current policy's held-out states early, mid and late in training, one panel per state dimension: the mean over Dyna-PPO runs of each bin's fraction, as densities."
+	if !res.EdgesFound {
+		caption += " The runs' bin edges were not found, so the x axes are bin numbers."
+	}
+	if err := sec.Figure("state-visits", caption, func(p string) error {
+		return figure.Histograms(p, res.Dims, res.Visits, figure.HistogramOptions{Bins: res.Bins, Cols: 2})
+	}); err != nil {
+		return "", err
+	}
+	err := sec.Figure("model-mse-old-new", fmt.Sprintf("One-step model error (model_mse_delta) on the first checkpoint's states (old) and on the current policy's (new) against real steps: IQM over Dyna-PPO runs with %s bootstrap bands.", opt.Boot.Level()), func(p string) error {
+		return analysis.CurvesFigure(p, res.MSE, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
+	})
+	return title, err
+}
+
+// costAnswer words Dyna-PPO against PPO per stage and over evaluations.
+func (res *ShiftResult) costAnswer(opt Options) string {
+	var per []string
+	for _, st := range res.Stages {
+		per = append(per, fmt.Sprintf("%s (%s steps) %s", st.Name, markdown.Steps(st.Step), answerCI(st.Diff, opt)))
+	}
+	ans := "Dyna-PPO's IQM return minus PPO's is " + strings.Join(per, ", ") + ". "
+	if len(res.CostStages) > 0 {
+		ans += fmt.Sprintf("**The model's cost outweighs its benefit %s** (the interval lies below 0 there). ", strings.Join(res.CostStages, " and "))
+	} else {
+		ans += "**At no stage does the model's cost clearly outweigh its benefit** (no interval lies below 0). "
+	}
+	where := func(steps []float64) string {
+		if len(steps) == 0 {
+			return "nowhere"
+		}
+		return "at " + stepRanges(steps, res.Evals) + " real steps"
+	}
+	return ans + fmt.Sprintf("Over all %d evaluations, Dyna-PPO is clearly behind PPO %s and clearly ahead %s.", len(res.Evals), where(res.BehindSteps), where(res.AheadSteps))
+}
+
+// table is the stages table.
+func (res *ShiftResult) table(opt Options) *markdown.Table {
+	t := &markdown.Table{Title: "Stages of training", Columns: []string{"stage", "real steps", "TV from early", "model MSE old", "model MSE new", "new/old", opt.Boot.Level() + " CI", "Dyna-PPO return", "PPO return", "Dyna − PPO", "CI"}}
+	for _, st := range res.Stages {
 		row := []string{st.Name, markdown.Steps(st.Step), markdown.Num(st.TV.Point), markdown.Num(st.Old.Point), markdown.Num(st.New.Point), markdown.Num(st.Ratio.Point), markdown.CI(st.Ratio)}
-		if len(ppo) > 0 {
+		if res.HasPPO {
 			row = append(row, markdown.Num(st.Dyna.Point), markdown.Num(st.PPO.Point), markdown.Num(st.Diff.Point), markdown.CI(st.Diff))
 		} else {
 			row = append(row, markdown.Num(st.Dyna.Point), "–", "–", "–")
@@ -180,61 +303,7 @@ func shift(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (stri
 	}
 	t.Notes = []string{"All values are IQMs over runs. Old states: held-out states of the first checkpoint's policy; new states: the current policy's, so the two are the same states early. " +
 		"Each run contributes its last value at or before the stage's step; the difference resamples Dyna-PPO's and PPO's runs independently."}
-	sec.Table(t)
-
-	// Figures: visits per dimension at each stage, and old against new error.
-	dims := len(hists[0][0])
-	names := env.ObsNames(envOf(runs[0])) // nil for a bridged environment: "dim j"
-	var dimLabels []string
-	for j := range dims {
-		if j < len(names) && len(names) == dims {
-			dimLabels = append(dimLabels, names[j])
-		} else {
-			dimLabels = append(dimLabels, fmt.Sprintf("dim %d", j))
-		}
-	}
-	bins := 0
-	for s := range stages {
-		sets[s].Values = make([][]float64, dims)
-		for j := range dims {
-			m := meanHist(hists[s], j)
-			bins = max(bins, len(m))
-			e := edgesFor(edges, j, len(m))
-			sets[s].Values[j] = analysis.BinSamples(m, e, histSamples)
-		}
-	}
-	caption := ("State-visit histograms of the current policy's held-out states early, mid and late in training, one panel per state dimension: the mean over Dyna-PPO runs of each bin's fraction, as densities.")
-	if edges == nil {
-		caption += " The runs' bin edges were not found, so the x axes are bin numbers."
-	}
-	if err := sec.Figure("state-visits", caption, func(p string) error {
-		return figure.Histograms(p, dimLabels, sets, figure.HistogramOptions{Bins: bins, Cols: 2})
-	}); err != nil {
-		return "", err
-	}
-	dynaSet, err := set.Select([]string{Dyna})
-	if err != nil {
-		return "", err
-	}
-	var curves []analysis.Curve
-	for _, m := range []struct{ metric, name string }{{"model_mse_old", "old states"}, {"model_mse_new", "new states"}} {
-		c, _, err := analysis.Curves(dynaSet, analysis.CurveOptions{Metric: m.metric, Index: format.NoIndex}, opt.Boot)
-		if err != nil {
-			return "", err
-		}
-		c[0].Variant = m.name
-		curves = append(curves, c[0])
-	}
-	logY := true
-	for _, c := range curves {
-		for _, iv := range c.Est {
-			logY = logY && iv.Lo > 0
-		}
-	}
-	err = sec.Figure("model-mse-old-new", fmt.Sprintf("One-step model error (model_mse_delta) on the first checkpoint's states (old) and on the current policy's (new) against real steps: IQM over Dyna-PPO runs with %s bootstrap bands.", lvl), func(p string) error {
-		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: logY})
-	})
-	return title, err
+	return t
 }
 
 // meanHist returns the mean over runs of dimension j's histogram.
