@@ -27,7 +27,7 @@ func VariantScores(s *Set, metric string, p Point, norm *Normalization) ([]Score
 			return nil, fmt.Errorf("variant %s: %w", v, err)
 		}
 		if norm != nil {
-			if x, err = norm.Apply(x, tasks); err != nil {
+			if x, err = norm.apply(x, tasks); err != nil {
 				return nil, fmt.Errorf("variant %s: %w", v, err)
 			}
 		}
@@ -197,7 +197,7 @@ func Curves(s *Set, opt CurveOptions, b Bootstrap) ([]Curve, Grid, error) {
 	tasks := s.Tasks()
 	var out []Curve
 	for _, v := range variants {
-		x, err := g.CurveScores(s.Of(v), tasks, opt.Metric, opt.Index)
+		x, err := g.curveScores(s.Of(v), tasks, opt.Metric, opt.Index)
 		if err != nil {
 			return nil, Grid{}, fmt.Errorf("variant %s: %w", v, err)
 		}
@@ -368,8 +368,8 @@ type StepsTo struct {
 	stats.StepsEstimate
 }
 
-// EvalCurves returns the runs' eval_return curves.
-func EvalCurves(runs []*Run) ([]stats.Curve, error) {
+// evalCurves returns the runs' eval_return curves.
+func evalCurves(runs []*Run) ([]stats.Curve, error) {
 	if err := CheckMetric(runs, EvalReturn); err != nil {
 		return nil, err
 	}
@@ -390,7 +390,7 @@ func StepsToThreshold(s *Set, threshold float64, b Bootstrap) ([]StepsTo, error)
 	}
 	var out []StepsTo
 	for _, v := range s.Variants() {
-		c, err := EvalCurves(s.Of(v))
+		c, err := evalCurves(s.Of(v))
 		if err != nil {
 			return nil, err
 		}
@@ -408,11 +408,11 @@ func StepsDifference(s *Set, a, bv string, threshold float64, b Bootstrap) (stat
 	if err != nil {
 		return stats.Interval{}, err
 	}
-	ca, err := EvalCurves(s.Of(a))
+	ca, err := evalCurves(s.Of(a))
 	if err != nil {
 		return stats.Interval{}, err
 	}
-	cb, err := EvalCurves(s.Of(bv))
+	cb, err := evalCurves(s.Of(bv))
 	if err != nil {
 		return stats.Interval{}, err
 	}
@@ -425,7 +425,7 @@ func StepsDifference(s *Set, a, bv string, threshold float64, b Bootstrap) (stat
 
 // budget is the largest eval step of any run.
 func budget(runs []*Run) (float64, error) {
-	c, err := EvalCurves(runs)
+	c, err := evalCurves(runs)
 	if err != nil {
 		return 0, err
 	}

@@ -166,8 +166,8 @@ func (n Normalization) For(task string) (lo, hi float64) {
 	return n.Min, n.Max
 }
 
-// Apply returns x normalised per task.
-func (n Normalization) Apply(x [][]float64, tasks []string) ([][]float64, error) {
+// apply returns x normalised per task.
+func (n Normalization) apply(x [][]float64, tasks []string) ([][]float64, error) {
 	lo, hi := make([]float64, len(tasks)), make([]float64, len(tasks))
 	for j, t := range tasks {
 		lo[j], hi[j] = n.For(t)
@@ -262,10 +262,10 @@ func (g Grid) Sample(r *Run, metric string, index int64) []float64 {
 	return out
 }
 
-// CurveScores returns the [run][task][point] scores of the runs' curves on
+// curveScores returns the [run][task][point] scores of the runs' curves on
 // the grid, as stats.SampleEfficiency takes them, with tasks as in
 // ScoreMatrix.
-func (g Grid) CurveScores(runs []*Run, tasks []string, metric string, index int64) ([][][]float64, error) {
+func (g Grid) curveScores(runs []*Run, tasks []string, metric string, index int64) ([][][]float64, error) {
 	byTask := make([][][]float64, len(tasks))
 	for _, r := range runs {
 		if j := slices.Index(tasks, r.Task); j >= 0 {
