@@ -110,6 +110,17 @@
 // learned termination head, bounds from the data, histogram ranges from
 // the data.
 //
+// # Gymnasium's own environments
+//
+// Make("gym:ID") (or "gym:ID{kwargs}", GymID) starts gymbridge.py,
+// embedded in the binary, in the Python that DYNAGO_PYTHON names and
+// steps Gymnasium's environment over a binary pipe protocol (MakeGym).
+// A bridged environment is Seeded: FirstReset gives episode k of a run
+// reset(seed=S+k) (S+2³²+k for evaluation); State is its seed and the
+// actions since its reset, and SetState replays them; Err and Close
+// report and end the Python process. docs/GYMNASIUM.md describes it for
+// users; gymtest and testdata/gymstub let tests run it without Gymnasium.
+//
 // # Adding an environment
 //
 // One file with the type (Env, plus whichever of Symmetric, Terminator,
