@@ -47,3 +47,4 @@ include $(ROOT)/pipelines/run.mk
 -include $(ROOT)/pipelines/level3.mk
 -include $(ROOT)/pipelines/slurm.mk
 -include $(ROOT)/pipelines/sweep.mk
+-include $(ROOT)/pipelines/dynastudy.mk

@@ -43,13 +43,21 @@ type Rollout struct {
 	HorizonTerminal  bool              // mark the horizon's last step terminated (the course) instead of truncated
 	Gate             float64           // keep steps with var_delta < Gate and cut the rollout at the first other; +Inf disables
 	Noise            float64           // std of Gaussian noise added to predicted state change and reward, raw units
-	Low, High        []float64         // continuous action bounds the model's input is clipped to; nil: none
+	// Penalty λ is MOPO's reward penalty: each imagined reward becomes
+	// r̂ − λ·u with u = √var_delta, the members' standard deviation of the
+	// predicted state change (normalised targets, root mean square over
+	// dimensions). MOPO's u is the largest predicted standard deviation of
+	// probabilistic members; the disagreement of the members is the
+	// estimate every ensemble here has (0 for one member). 0 disables.
+	Penalty   float64
+	Low, High []float64 // continuous action bounds the model's input is clipped to; nil: none
 }
 
 // Stats summarises one imagination.
 type Stats struct {
 	Simulated    int     // model steps taken, including steps cut by the gate
 	Kept         int     // steps written
+	MeanPenalty  float64 // mean λ·u taken off the kept steps' rewards (NaN if none)
 	MeanVarDelta float64 // mean var_delta over the kept steps (NaN if none)
 }
 
@@ -100,7 +108,7 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 		md             = make([]float64, nb*d)
 		mr, mt, vd, vr = make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb)
 		st             Stats
-		sumVar         float64
+		sumVar, sumPen float64
 	)
 	for b := range alive {
 		alive[b] = b
@@ -163,6 +171,11 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 			if r.Noise > 0 {
 				s.reward += r.Noise * rng.NormFloat64()
 			}
+			if r.Penalty > 0 {
+				pen := r.Penalty * math.Sqrt(vd[i])
+				s.reward -= pen
+				sumPen += pen
+			}
 			switch r.Termination {
 			case dynamics.TermModel:
 				s.terminated = term > 0.5
@@ -184,9 +197,10 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 		}
 		alive = next
 	}
-	st.MeanVarDelta = math.NaN()
+	st.MeanVarDelta, st.MeanPenalty = math.NaN(), math.NaN()
 	if st.Kept > 0 {
 		st.MeanVarDelta = sumVar / float64(st.Kept)
+		st.MeanPenalty = sumPen / float64(st.Kept)
 	}
 	out := format.NewTransitions(d, ad, c.Discrete, st.Kept)
 	for b, steps := range rolls {

@@ -217,3 +217,35 @@ func TestTrajectorySampling(t *testing.T) {
 		})
 	}
 }
+
+// TestPenalty checks MOPO's reward penalty against the same rollouts
+// without it: every row is the same except its reward, which is lower by
+// λ·√var_delta (the penalty draws no random numbers, so the rollouts
+// match step for step); with one member var_delta is 0 and nothing changes.
+func TestPenalty(t *testing.T) {
+	tr := randomData(t, 400, 1)
+	for _, m := range []int{3, 1} {
+		model := fitted(t, tr, "course", m, 2)
+		r := Rollout{Batches: 8, Horizon: 5, Propagation: PropRandom, Termination: dynamics.TermCourse, Gate: math.Inf(1)}
+		run := func(penalty float64) (*format.Transitions, Stats) {
+			r.Penalty = penalty
+			return Imagine(model, fakePolicy{}, tr, r, rand.New(rand.NewPCG(3, 1)), rand.New(rand.NewPCG(3, 2)))
+		}
+		plain, _ := run(0)
+		pen, st := run(2)
+		if plain.Len() != pen.Len() || plain.Len() == 0 {
+			t.Fatalf("%d members: %d rows with the penalty, %d without", m, pen.Len(), plain.Len())
+		}
+		sum := 0.0
+		for i := range plain.Len() {
+			want := plain.Reward[i] - 2*math.Sqrt(plain.VarDelta[i])
+			if pen.Reward[i] != want || pen.NextObs[i*4] != plain.NextObs[i*4] || pen.Terminated[i] != plain.Terminated[i] {
+				t.Fatalf("%d members, row %d: reward %v, want %v (next obs %v vs %v)", m, i, pen.Reward[i], want, pen.NextObs[i*4], plain.NextObs[i*4])
+			}
+			sum += plain.Reward[i] - pen.Reward[i]
+		}
+		if mean := sum / float64(plain.Len()); math.Abs(st.MeanPenalty-mean) > 1e-12 || (m == 3) != (mean > 0) {
+			t.Errorf("%d members: mean penalty %v, rewards lower by %v on average", m, st.MeanPenalty, mean)
+		}
+	}
+}

@@ -28,6 +28,7 @@ type Hyper struct {
 	ValueClip         float64 // clip V around its pre-update value (CleanRL clip_vloss uses the clip range)
 	NormAdv           bool    // normalise advantages
 	NormAdvBatch      bool    // ... once over the update's rows with the population std, not per minibatch with the unbiased std
+	NormAdvSplit      bool    // ... real and imagined rows each over their own mean and std
 	Anneal            bool    // learning rates × (1 − progress)
 	AnnealClip        bool    // surrogate clip range × (1 − progress)
 	TotalSteps        int64   // real-step budget, the denominator of progress under --real-steps

@@ -186,3 +186,59 @@ func TestValueLossScale(t *testing.T) {
 		}
 	}
 }
+
+// TestNormAdvSplit checks separate normalisation of real and imagined
+// rows: with NormAdvSplit each kind has mean 0 and variance 1 (population
+// over the update with NormAdvBatch, unbiased within the minibatch
+// without); without it only all rows together do, and the real rows alone
+// (advantages of another scale than the imagined ones) do not.
+func TestNormAdvSplit(t *testing.T) {
+	moments := func(a []float64, imag []bool, group bool, ddof int) (mean, variance float64) {
+		k := 0
+		for i, v := range a {
+			if imag[i] == group {
+				mean += v
+				k++
+			}
+		}
+		mean /= float64(k)
+		for i, v := range a {
+			if imag[i] == group {
+				variance += (v - mean) * (v - mean)
+			}
+		}
+		return mean, variance / float64(k-ddof)
+	}
+	for _, c := range []struct {
+		name         string
+		batch, split bool
+	}{{"batch split", true, true}, {"minibatch split", false, true}, {"batch joint", true, false}, {"minibatch joint", false, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			h, _ := Preset("tuned")
+			h.NormAdvBatch, h.NormAdvSplit, h.Epochs, h.Minibatch, h.Anneal, h.AnnealClip = c.batch, c.split, 1, 64, false, false
+			e := newCartPole(t)
+			p := newPolicy(t, h, e, 1)
+			d := rollout(t, agent.NewRunner(e, agent.PolicyActor{Policy: p}, 1, agent.StreamCollect), 64)
+			imag := d.Imagined
+			for i := 40; i < 64; i++ {
+				imag[i] = true
+				d.Reward[i] = 10 // imagined rows on another scale
+			}
+			tr := NewTrainer(p, h)
+			if _, err := tr.Update(d, nil, 0, rand.New(rand.NewPCG(1, 2))); err != nil {
+				t.Fatal(err)
+			}
+			a, rows, ddof := tr.adv, imag, 0
+			if !c.batch {
+				a, rows, ddof = tr.mbAdv, tr.mbImag, 1
+			}
+			for _, group := range []bool{false, true} {
+				mean, v := moments(a, rows, group, ddof)
+				normal := math.Abs(mean) < 1e-9 && math.Abs(v-1) < 1e-6
+				if normal != c.split {
+					t.Errorf("imagined=%v rows: mean %v, variance %v; normalised on their own: %v, want %v", group, mean, v, normal, c.split)
+				}
+			}
+		})
+	}
+}

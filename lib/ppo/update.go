@@ -26,6 +26,7 @@ type Stats struct {
 	ApproxKL, ClipFraction         float64
 	ExplainedVariance              float64
 	Minibatches                    int  // optimiser steps taken
+	MVESteps                       int  // model steps taken for value-expansion targets
 	EarlyStop                      bool // stopped by TargetKL
 }
 
@@ -48,8 +49,16 @@ type Trainer struct {
 	bootRows                            []int
 	bootObs, bootVal                    []float64
 
+	// Value expansion (SetMVE): nil model means GAE returns.
+	mve                 Model
+	exp                 Expander
+	mveRows             []int
+	mveR, mveNext, mveY []float64
+	mveDone             []bool
+
 	// Per-minibatch buffers.
 	mbObs, mbAct, mbOld, mbAdv, mbRet, mbVOld []float64
+	mbImag                                    []bool
 	logp, ent, val, dLogp, dEnt, dVal         []float64
 }
 
@@ -93,9 +102,13 @@ func (tr *Trainer) Update(t *format.Transitions, ends []int, progress float64, r
 	}
 	h, p := tr.h, tr.p
 	tr.advantages(t, ends)
-	st := Stats{ExplainedVariance: explainedVariance(tr.ret, tr.value)}
+	var st Stats
+	if tr.mve != nil {
+		st.MVESteps = tr.expand(t, rng)
+	}
+	st.ExplainedVariance = explainedVariance(tr.ret, tr.value)
 	if h.NormAdv && h.NormAdvBatch {
-		normalise(tr.adv, 0)
+		tr.normalise(tr.adv, t.Imagined, 0)
 	}
 	tr.clip = h.Clip
 	if h.AnnealClip {
@@ -146,6 +159,41 @@ epochs:
 	}
 	st.ApproxKL = sum.ApproxKL / float64(sum.Minibatches)
 	return st, nil
+}
+
+// SetMVE makes the critic's targets on real rows model-based value
+// expansions through m with horizon model steps (see Expander) instead of
+// GAE returns; imagined rows keep their GAE returns and the actor's
+// advantages stay GAE's. A nil m turns it off. The expansions sample
+// actions from the rng given to Update, before it shuffles.
+func (tr *Trainer) SetMVE(m Model, horizon int) {
+	tr.mve = m
+	tr.exp.Horizon, tr.exp.Gamma = horizon, tr.h.Gamma
+}
+
+// expand replaces the returns of t's real rows by value expansions and
+// returns the model steps taken.
+func (tr *Trainer) expand(t *format.Transitions, rng *rand.Rand) int {
+	d := t.ObsDim
+	tr.mveRows = tr.mveRows[:0]
+	tr.mveR, tr.mveNext = tr.mveR[:0], tr.mveNext[:0]
+	tr.mveDone = tr.mveDone[:0]
+	for i := range t.Len() {
+		if t.Imagined[i] {
+			continue
+		}
+		tr.mveRows = append(tr.mveRows, i)
+		tr.mveR = append(tr.mveR, t.Reward[i])
+		tr.mveNext = append(tr.mveNext, t.NextObs[i*d:(i+1)*d]...)
+		tr.mveDone = append(tr.mveDone, t.Terminated[i])
+	}
+	k := len(tr.mveRows)
+	tr.mveY = grow(tr.mveY, k)
+	steps := tr.exp.Targets(tr.p, tr.mve, tr.mveR, tr.mveNext, tr.mveDone, k, d, tr.p.ActDim(), rng, tr.mveY)
+	for j, i := range tr.mveRows {
+		tr.ret[i] = tr.mveY[j]
+	}
+	return steps
 }
 
 // load checks t against the policy and converts the actions to float64.
@@ -238,13 +286,18 @@ func (tr *Trainer) minibatch(t *format.Transitions, mb []int) (s Stats, stop boo
 	m, d, ad := len(mb), t.ObsDim, p.ActDim()
 	tr.mbObs, tr.mbAct = grow(tr.mbObs, m*d), grow(tr.mbAct, m*ad)
 	tr.mbOld, tr.mbAdv, tr.mbRet, tr.mbVOld = grow(tr.mbOld, m), grow(tr.mbAdv, m), grow(tr.mbRet, m), grow(tr.mbVOld, m)
+	if cap(tr.mbImag) < m {
+		tr.mbImag = make([]bool, m)
+	}
+	tr.mbImag = tr.mbImag[:m]
 	for j, i := range mb {
 		copy(tr.mbObs[j*d:(j+1)*d], t.Obs[i*d:(i+1)*d])
 		copy(tr.mbAct[j*ad:(j+1)*ad], tr.actions[i*ad:(i+1)*ad])
 		tr.mbOld[j], tr.mbAdv[j], tr.mbRet[j], tr.mbVOld[j] = t.LogProb[i], tr.adv[i], tr.ret[i], tr.value[i]
+		tr.mbImag[j] = t.Imagined[i]
 	}
-	if h.NormAdv && !h.NormAdvBatch && m > 1 {
-		normalise(tr.mbAdv, 1)
+	if h.NormAdv && !h.NormAdvBatch {
+		tr.normalise(tr.mbAdv, tr.mbImag, 1)
 	}
 	s, _ = tr.evalLoss(tr.mbObs, tr.mbAct, tr.mbOld, tr.mbAdv, tr.mbRet, tr.mbVOld)
 	if h.TargetKL > 0 && s.ApproxKL > 1.5*h.TargetKL {
@@ -317,6 +370,50 @@ func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s 
 	s.ApproxKL *= inv
 	s.ClipFraction = float64(clipped) * inv
 	return s, s.PolicyLoss - h.EntCoef*s.Entropy + h.VFCoef*s.ValueLoss
+}
+
+// normalise normalises the advantages a (imagined[i] tells whether row i
+// is imagined) with ddof as normaliseGroup: all rows together, or with
+// NormAdvSplit the real rows and the imagined rows each as a group of
+// their own, so that neither kind's scale sets the other's step size.
+func (tr *Trainer) normalise(a []float64, imagined []bool, ddof int) {
+	if !tr.h.NormAdvSplit {
+		if len(a) > ddof {
+			normalise(a, ddof)
+		}
+		return
+	}
+	normaliseGroup(a, imagined, false, ddof)
+	normaliseGroup(a, imagined, true, ddof)
+}
+
+// normaliseGroup normalises, as normalise, the entries a[i] with
+// imagined[i] == group among themselves; a group with at most ddof
+// entries (one row, per minibatch) is left as it is.
+func normaliseGroup(a []float64, imagined []bool, group bool, ddof int) {
+	k, mean := 0, 0.0
+	for i, v := range a {
+		if imagined[i] == group {
+			k++
+			mean += v
+		}
+	}
+	if k <= ddof {
+		return
+	}
+	mean /= float64(k)
+	ss := 0.0
+	for i, v := range a {
+		if imagined[i] == group {
+			ss += (v - mean) * (v - mean)
+		}
+	}
+	std := math.Sqrt(ss / float64(k-ddof))
+	for i, v := range a {
+		if imagined[i] == group {
+			a[i] = (v - mean) / (std + advEps)
+		}
+	}
 }
 
 // normalise sets a to (a − mean)/(std + advEps), std the standard

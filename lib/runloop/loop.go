@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,6 +75,7 @@ type loop struct {
 	iters                  int // iterations run in this call
 	heldoutFirst           string
 	evalFlags, updateFlags []string
+	imagUpdateFlags        []string // updateFlags and the IMAG_* overrides
 }
 
 // Run runs (or resumes) the run in o.Dir: iterations of tool calls until
@@ -99,6 +101,19 @@ func Run(ctx context.Context, o Options) error {
 	l.updateFlags = append([]string{"--preset", l.s.Get("PRESET")}, l.s.args(Update)...)
 	l.updateFlags = append(l.updateFlags, "--total-steps", strconv.FormatInt(l.steps, 10))
 	l.evalFlags = l.s.args(Eval)
+	// The updates with imagined rows: IMAG_* in place of their PPO
+	// variables (a repeated flag's last value counts).
+	l.imagUpdateFlags = slices.Clone(l.updateFlags)
+	for _, o := range [][2]string{{"IMAG_EPOCHS", "--epochs"}, {"IMAG_MINIBATCH", "--minibatch"}, {"IMAG_TARGET_KL", "--target-kl"}} {
+		if x := l.s.Get(o[0]); x != "" {
+			l.imagUpdateFlags = append(l.imagUpdateFlags, o[1], x)
+		}
+	}
+	if l.algo == Dyna {
+		if r := l.s.Int("IMAG_ROUNDS"); r > maxRounds {
+			return fmt.Errorf("IMAG_ROUNDS=%d (--imag-rounds): must be in [1, %d]", r, maxRounds)
+		}
+	}
 
 	if err := l.mkdir(filepath.Join(l.Dir, itersDir)); err != nil {
 		return err
@@ -319,13 +334,22 @@ func (l *loop) collect(ctx context.Context, i int, prev, d string, from int64) e
 func (l *loop) update(ctx context.Context, i int, prev, d string, to int64) error {
 	rs := itoa(to)
 	seed := func(k int) string { return strconv.FormatInt(ToolSeed(l.seed, i, k), 10) }
-	ppoUpdate := func(in string, data []string, out, metrics string, k int) error {
+	ppoUpdate := func(in string, data []string, out, metrics string, k int, flags ...string) error {
 		args := []string{"ppo", "--policy", in}
 		for _, x := range data {
 			args = append(args, "--data", x)
 		}
 		args = append(args, "--out", out, "--metrics", metrics, "--seed", seed(k), "--real-steps", rs)
-		return l.tool(ctx, append(args, l.updateFlags...)...)
+		args = append(args, l.updateFlags...)
+		return l.tool(ctx, append(args, flags...)...)
+	}
+	// MVE_HORIZON: the real rows' value targets expand through the
+	// previous iteration's model (none in the first iteration).
+	var mve []string
+	if h := l.s.Get("MVE_HORIZON"); h != "" && l.algo == Dyna {
+		if m := filepath.Join(prev, "model.arrow"); exists(m) {
+			mve = []string{"--mve-model", m, "--mve-horizon", h}
+		}
 	}
 	real := filepath.Join(d, "real.arrow")
 	if l.algo == PPO || l.s.Get("MODEL") == "off" {
@@ -335,7 +359,7 @@ func (l *loop) update(ctx context.Context, i int, prev, d string, to int64) erro
 	course := l.algo == Dyna && l.s.Get("DYNA_ORDER") == "course"
 	if course {
 		out := filepath.Join(d, "policy-real.arrow")
-		if err := ppoUpdate(policyIn, []string{real}, out, filepath.Join(d, "ppo-real.metrics.arrow"), kPPOReal); err != nil {
+		if err := ppoUpdate(policyIn, []string{real}, out, filepath.Join(d, "ppo-real.metrics.arrow"), kPPOReal, mve...); err != nil {
 			return err
 		}
 		policyIn = out
@@ -359,16 +383,36 @@ func (l *loop) update(ctx context.Context, i int, prev, d string, to int64) erro
 	if l.algo == MPC {
 		return nil
 	}
-	args = []string{"imagine", "--model", filepath.Join(d, "model.arrow"), "--policy", policyIn, "--data", filepath.Join(d, "buffer.arrow"),
-		"--out", filepath.Join(d, "imagined.arrow"), "--metrics", filepath.Join(d, "imagine.metrics.arrow"), "--seed", seed(kImagine), "--real-steps", rs}
-	if err := l.tool(ctx, append(args, l.s.args(Imagine)...)...); err != nil {
-		return err
+	// IMAG_ROUNDS > 1: imagine and update again with the policy the last
+	// round made, several trust-region steps per real rollout. Round r's
+	// files are suffixed -r (r >= 2); the last round writes policy.arrow.
+	rounds := int(l.s.Int("IMAG_ROUNDS"))
+	for r := 1; r <= rounds; r++ {
+		sfx, kImag, kUpd := "", kImagine, kPPO
+		if r > 1 {
+			sfx, kImag, kUpd = "-"+strconv.Itoa(r), 2*r+1, 2*r+2
+		}
+		imagined := filepath.Join(d, "imagined"+sfx+".arrow")
+		args = []string{"imagine", "--model", filepath.Join(d, "model.arrow"), "--policy", policyIn, "--data", filepath.Join(d, "buffer.arrow"),
+			"--out", imagined, "--metrics", filepath.Join(d, "imagine"+sfx+".metrics.arrow"), "--seed", seed(kImag), "--real-steps", rs}
+		if err := l.tool(ctx, append(args, l.s.args(Imagine)...)...); err != nil {
+			return err
+		}
+		data, flags := []string{imagined}, l.imagUpdateFlags[len(l.updateFlags):]
+		if !course {
+			data = []string{real, imagined}
+			flags = append(slices.Clone(flags), mve...)
+		}
+		out := filepath.Join(d, "policy.arrow")
+		if r < rounds {
+			out = filepath.Join(d, "policy-imag"+strconv.Itoa(r)+".arrow")
+		}
+		if err := ppoUpdate(policyIn, data, out, filepath.Join(d, "ppo"+sfx+".metrics.arrow"), kUpd, flags...); err != nil {
+			return err
+		}
+		policyIn = out
 	}
-	data := []string{filepath.Join(d, "imagined.arrow")}
-	if !course {
-		data = []string{real, filepath.Join(d, "imagined.arrow")}
-	}
-	return ppoUpdate(policyIn, data, filepath.Join(d, "policy.arrow"), filepath.Join(d, "ppo.metrics.arrow"), kPPO)
+	return nil
 }
 
 // evalAt evaluates at b real steps the policy (mpc: the planner with the
@@ -525,9 +569,18 @@ func isCheckpoint(dir string) bool {
 // bulky are the files of a superseded iteration that nothing reads later;
 // one without evaluation loses its policy and model too.
 var (
-	bulky      = []string{"real.arrow", "buffer.arrow", "imagined.arrow", "state.json", "policy-real.arrow"}
+	bulky      = append([]string{"real.arrow", "buffer.arrow", "imagined.arrow", "state.json", "policy-real.arrow"}, roundFiles()...)
 	bulkyPlain = append(append([]string{}, bulky...), "policy.arrow", "model.arrow")
 )
+
+// roundFiles are the imagined data and policies of IMAG_ROUNDS' rounds.
+func roundFiles() []string {
+	var b []string
+	for r := 1; r <= maxRounds; r++ {
+		b = append(b, fmt.Sprintf("imagined-%d.arrow", r), fmt.Sprintf("policy-imag%d.arrow", r))
+	}
+	return b
+}
 
 // supersede (KEEP=checkpoints) tidies finished iteration i once iteration
 // i+1 is finished. An iteration without evaluation keeps only its metrics

@@ -6,8 +6,9 @@ package runloop
 //
 //   - ToolSeed(seed, i, k) = seed·1,000,003 + 16·i + k is the --seed of the
 //     k-th tool of iteration i (k: 0 collect, 1 PPO on real data, 2
-//     fitmodel, 3 imagine, 4 PPO on imagined data). Iteration 0's
-//     ppo --init takes seed itself.
+//     fitmodel, 3 imagine, 4 PPO on imagined data; with IMAG_ROUNDS,
+//     round r >= 2 imagines with 2r+1 and updates with 2r+2, up to 13
+//     and 14 for the sixth). Iteration 0's ppo --init takes seed itself.
 //   - EvalSeed(seed, b) = 1,000,000,007 + seed·100,003 + b is the --seed
 //     of the evaluation at b real steps; its held-out collection (for
 //     model evaluation) takes EvalSeed + 1.
@@ -30,3 +31,7 @@ const (
 	kImagine = 3
 	kPPO     = 4
 )
+
+// maxRounds bounds IMAG_ROUNDS so that round r's seeds 2r+1 and 2r+2 stay
+// below 16.
+const maxRounds = 6

@@ -193,6 +193,13 @@ var Vars = []*Var{
 	{Name: "HORIZON_TERMINAL", Algos: dyna, Kind: Bool, Role: Imagine, ToolFlag: "horizon-terminal", Default: konst("0")},
 	{Name: "GATE_VARIANCE", Algos: dyna, Kind: Float, Inf: true, Role: Imagine, ToolFlag: "gate-variance", Default: konst("inf")},
 	{Name: "NOISE_SIGMA", Algos: dyna, Kind: Float, Role: Imagine, ToolFlag: "noise-sigma", Default: konst("0")},
+	{Name: "REWARD_PENALTY", Algos: dyna, Kind: Float, Role: Imagine, ToolFlag: "reward-penalty", Usage: "MOPO's penalty λ: imagined rewards r̂ − λ·√var_delta", Default: konst("0")},
+	{Name: "NORM_ADV_SPLIT", Algos: dyna, Kind: Bool, Role: Update, ToolFlag: "norm-adv-split", Usage: "normalise real and imagined rows' advantages separately", Default: konst("0")},
+	{Name: "IMAG_EPOCHS", Algos: dyna, Kind: Int, Min: 1, Usage: "EPOCHS of the updates with imagined rows (default: EPOCHS)"},
+	{Name: "IMAG_MINIBATCH", Algos: dyna, Kind: Int, Min: 1, Usage: "MINIBATCH of the updates with imagined rows (default: MINIBATCH)"},
+	{Name: "IMAG_TARGET_KL", Algos: dyna, Kind: Float, Usage: "TARGET_KL of the updates with imagined rows (default: TARGET_KL)"},
+	{Name: "IMAG_ROUNDS", Algos: dyna, Kind: Int, Min: 1, Usage: "imagine-and-update rounds per iteration, at most 6, each imagining with the policy the last round made", Default: konst("1")},
+	{Name: "MVE_HORIZON", Algos: dyna, Kind: Int, Usage: "model-based value expansion of the real rows' value targets through the previous iteration's model, H model steps (ppo --mve-model --mve-horizon; default off)"},
 	{Name: "EVAL_MODEL", Algos: dyna, Kind: Bool, Usage: "evaluate the model at every evaluation (evalmodel)", Default: konst("0")},
 	{Name: "HELDOUT_STEPS", Algos: dyna, Kind: Int, Min: 1, Usage: "held-out real steps per model evaluation", Default: konst("500")},
 

@@ -45,13 +45,18 @@ it terminated as the course does.
 ends the rollout at the first step that is not (the step before it is
 marked truncated). --noise-sigma S adds Gaussian noise of standard
 deviation S, in raw units, to each predicted state-change component and to
-the reward. Continuous actions are clipped to the action space before they
+the reward. --reward-penalty LAMBDA is MOPO's uncertainty penalty: each
+imagined reward becomes r̂ − λ·√var_delta, the members' disagreement
+standing for MOPO's predicted standard deviation (0 with one member).
+Continuous actions are clipped to the action space before they
 reach the model (the environment clips them too); the file records the
 sampled action. The policy samples from PCG(seed, 1); start states, members,
 trajectory samples, noise and coin flips come from PCG(seed, 2).
 
-Metrics: imagined_steps, imagined_kept_fraction (kept / simulated steps),
-imagined_var_delta (mean over kept steps), imagined_rollouts.
+Metrics: imagined_steps, imagined_simulated_steps (model steps, gated
+ones included), imagined_kept_fraction (kept / simulated steps),
+imagined_var_delta (mean over kept steps), imagined_rollouts and, with
+--reward-penalty, imagined_penalty (mean λ·√var_delta over kept steps).
 
 Examples:
 
@@ -88,6 +93,7 @@ func New() *cli.App {
 			&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
 			&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
 			&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
+			&cli.Float64Flag{Name: "reward-penalty", Usage: "MOPO's penalty `LAMBDA`: rewards r̂ − λ·√var_delta (0: off)"},
 			tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
 		},
 		Action: run,
@@ -109,6 +115,7 @@ func parse(c *cli.Context) (*options, error) {
 			Propagation: c.String("propagation"), Termination: dynamics.TermMode(c.String("termination")),
 			HorizonTerminal: c.Bool("horizon-terminal"),
 			Gate:            c.Float64("gate-variance"), Noise: c.Float64("noise-sigma"),
+			Penalty: c.Float64("reward-penalty"),
 		},
 	}
 	if err := tool.NoArgs(c); err != nil {
@@ -142,6 +149,8 @@ func parse(c *cli.Context) (*options, error) {
 		return nil, tool.Usagef("--gate-variance %g: must be > 0", r.Gate)
 	case !(r.Noise >= 0) || math.IsInf(r.Noise, 1):
 		return nil, tool.Usagef("--noise-sigma %g: must be finite and >= 0", r.Noise)
+	case !(r.Penalty >= 0) || math.IsInf(r.Penalty, 1):
+		return nil, tool.Usagef("--reward-penalty %g: must be finite and >= 0", r.Penalty)
 	}
 	return o, nil
 }
@@ -203,6 +212,10 @@ func run(c *cli.Context) error {
 	row("imagined_rollouts", float64(o.roll.Batches))
 	row("imagined_kept_fraction", float64(st.Kept)/float64(st.Simulated))
 	row("imagined_var_delta", st.MeanVarDelta)
+	row("imagined_simulated_steps", float64(st.Simulated))
+	if o.roll.Penalty > 0 {
+		row("imagined_penalty", st.MeanPenalty)
+	}
 	return format.WriteMetrics(o.metrics, m)
 }
 

@@ -117,7 +117,7 @@ func TestFlagErrors(t *testing.T) {
 	base := []string{"imagine", "--model", "m", "--policy", "p", "--data", "d", "--out", "o", "--seed", "0"}
 	for _, tc := range []struct{ flag, value string }{
 		{"--propagation", "best"}, {"--termination", "never"}, {"--horizon", "0"},
-		{"--batches", "-1"}, {"--gate-variance", "0"}, {"--noise-sigma", "-1"},
+		{"--batches", "-1"}, {"--gate-variance", "0"}, {"--noise-sigma", "-1"}, {"--reward-penalty", "-1"},
 	} {
 		var out, errb bytes.Buffer
 		code := tool.Run(New(), append(base, tc.flag, tc.value), &out, &errb)

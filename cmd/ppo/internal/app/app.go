@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/ppo"
@@ -29,7 +30,16 @@ policy_loss, value_loss, entropy, approx_kl, clip_fraction and
 explained_variance to --metrics, tagged with --real-steps. With no
 transitions at all (gated imagination that kept no step) the policy is
 written unchanged and only ppo_rows = 0 is recorded. Hyperparameters come from --preset and are overridden by
-the flags given. Minibatches are shuffled with PCG(seed, real-steps).
+the flags given.
+
+--mve-model turns on model-based value expansion (MVE, Feinberg et al.
+2018) for the critic: the value target of each real row (s, a, r, s') is
+r + γ(1−terminated)·G_H(s'), where G_H rolls the policy (sampled actions)
+--mve-horizon H steps through the model (the members' mean; the
+environment's termination rule on each predicted observation ends it)
+and adds γ^k·V at its end; H = 0 is the one-step TD target. Imagined rows
+keep their GAE returns, and the actor's advantages are GAE's. The model
+steps taken are recorded as mve_model_steps. Minibatches are shuffled with PCG(seed, real-steps).
 
 Examples:
 
@@ -76,12 +86,15 @@ func New() *cli.App {
 			&cli.Float64Flag{Name: "value-clip", Usage: "value clipping range (0: off)"},
 			&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages (--norm-adv=false to disable)"},
 			&cli.BoolFlag{Name: "norm-adv-batch", Usage: "normalise advantages once per update with the population std, not per minibatch with the unbiased std"},
+			&cli.BoolFlag{Name: "norm-adv-split", Usage: "normalise the advantages of real and imagined rows (the imagined column) each over their own rows"},
 			&cli.BoolFlag{Name: "clip-per-network", Usage: "clip the actor's and the critic's gradient norms separately"},
 			&cli.BoolFlag{Name: "clip-real-only", Usage: "clip no gradients in updates with imagined rows"},
 			&cli.BoolFlag{Name: "anneal", Usage: "anneal learning rates linearly to 0 (--anneal=false to disable)"},
 			&cli.BoolFlag{Name: "anneal-clip", Usage: "anneal the surrogate clip range linearly to 0 (--anneal-clip=false to disable)"},
 			&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal and --anneal-clip"},
 			&cli.Float64Flag{Name: "target-kl", Usage: "early-stop KL (0: off)"},
+			&cli.StringFlag{Name: "mve-model", Usage: "dynamics model `FILE` (fitmodel --out): the critic's targets on real rows become model-based value expansions"},
+			&cli.IntFlag{Name: "mve-horizon", Value: 3, Usage: "model steps `H` after the real one in a value expansion, in [0, 1000]"},
 		},
 		Action: run,
 	}
@@ -114,7 +127,7 @@ func hyper(c *cli.Context) (ppo.Hyper, error) {
 		h.TotalSteps = c.Int64("total-steps")
 	}
 	bools := map[string]*bool{
-		"norm-adv": &h.NormAdv, "norm-adv-batch": &h.NormAdvBatch, "clip-per-network": &h.ClipPerNetwork,
+		"norm-adv": &h.NormAdv, "norm-adv-batch": &h.NormAdvBatch, "norm-adv-split": &h.NormAdvSplit, "clip-per-network": &h.ClipPerNetwork,
 		"clip-real-only": &h.ClipRealOnly, "anneal": &h.Anneal, "anneal-clip": &h.AnnealClip,
 	}
 	for name, dst := range bools {
@@ -255,6 +268,13 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		return format.WriteMetrics(c.String("metrics"), m)
 	}
 	tr := ppo.NewTrainer(p, h)
+	if path := c.String("mve-model"); path != "" {
+		m, err := mveModel(c, path, p, t.Meta["env"])
+		if err != nil {
+			return err
+		}
+		tr.SetMVE(m, c.Int("mve-horizon"))
+	}
 	st, err := tr.Update(t, ends, progress, rand.New(rand.NewPCG(uint64(seed), uint64(realSteps))))
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
@@ -274,5 +294,43 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		}
 		m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: kv.name, Index: format.NoIndex, Value: kv.v})
 	}
+	if c.String("mve-model") != "" {
+		m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "mve_model_steps", Index: format.NoIndex, Value: float64(st.MVESteps)})
+	}
 	return format.WriteMetrics(c.String("metrics"), m)
+}
+
+// mveModel loads the value-expansion model and matches it to the policy
+// and the data's environment (its termination rule and action bounds).
+func mveModel(c *cli.Context, path string, p *agent.Policy, envID string) (*ppo.EnsembleModel, error) {
+	if h := c.Int("mve-horizon"); h < 0 || h > 1000 {
+		return nil, tool.Usagef("--mve-horizon %d: must be in [0, 1000]", h)
+	}
+	model, err := dynamics.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	mc := &model.Config
+	switch {
+	case mc.ObsDim != p.ObsDim() || mc.Discrete != p.Discrete() || (!mc.Discrete && mc.ActDim != p.ActDim()):
+		return nil, fmt.Errorf("--mve-model %s (obs_dim %d, act_dim %d, discrete %v) does not fit the policy (obs_dim %d, act_dim %d, discrete %v)",
+			path, mc.ObsDim, mc.ActDim, mc.Discrete, p.ObsDim(), p.ActDim(), p.Discrete())
+	case envID == "":
+		return nil, fmt.Errorf("--mve-model: the --data files have no \"env\" metadata, needed for the termination rule")
+	}
+	// The termination rule first: only Go environments have one, and
+	// making one of those starts nothing.
+	term, err := dynamics.TerminalFor(envID)
+	if err != nil {
+		return nil, fmt.Errorf("--mve-model: %w", err)
+	}
+	e, err := env.Make(envID)
+	if err != nil {
+		return nil, fmt.Errorf("--mve-model: %w", err)
+	}
+	m := &ppo.EnsembleModel{E: model, Terminal: term}
+	if as := e.ActionSpace(); !as.Discrete {
+		m.Low, m.High = as.Low, as.High
+	}
+	return m, nil
 }

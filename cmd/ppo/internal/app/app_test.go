@@ -2,11 +2,13 @@ package app
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
@@ -196,5 +198,79 @@ func TestNoTransitions(t *testing.T) {
 	}
 	if len(m.Rows) != 1 || m.Rows[0].Metric != "ppo_rows" || m.Rows[0].Value != 0 || m.Rows[0].RealSteps != 300 {
 		t.Errorf("metrics %+v, want one ppo_rows = 0 row at 300 real steps", m.Rows)
+	}
+}
+
+// TestMVE runs an update with model-based value expansion: it records the
+// model steps it took (at most H per real row, at least one per row that
+// did not terminate), and an out-of-range horizon or a model of another
+// environment is refused.
+func TestMVE(t *testing.T) {
+	t.Chdir(t.TempDir())
+	mustRun(t, "--init", "--env", "CartPole-v1", "--preset", "tuned", "--seed", "0", "--out", "p.arrow")
+	collect(t, "p.arrow", "t.arrow", 256)
+	writeModel(t, "CartPole-v1", "model.arrow", "t.arrow")
+	writeModel(t, "Acrobot-v1", "acrobot.arrow", "")
+	mustRun(t, "--preset", "tuned", "--policy", "p.arrow", "--data", "t.arrow", "--out", "q.arrow", "--metrics", "m.arrow",
+		"--seed", "0", "--real-steps", "256", "--mve-model", "model.arrow", "--mve-horizon", "3")
+	m, err := format.ReadMetrics("m.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := format.ReadTransitions("t.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := 0
+	for _, term := range tr.Terminated {
+		if !term {
+			live++
+		}
+	}
+	i := slices.IndexFunc(m.Rows, func(r format.MetricRow) bool { return r.Metric == "mve_model_steps" })
+	if i < 0 || m.Rows[i].Value < float64(live) || m.Rows[i].Value > float64(3*live) {
+		t.Errorf("mve_model_steps row %d of %+v; want in [%d, %d]", i, m.Rows, live, 3*live)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--mve-model", "model.arrow", "--mve-horizon", "-1"}, 2},
+		{[]string{"--mve-model", "acrobot.arrow"}, 1},
+		{[]string{"--mve-model", "missing.arrow"}, 1},
+	} {
+		args := append([]string{"--preset", "tuned", "--policy", "p.arrow", "--data", "t.arrow", "--out", "r.arrow", "--metrics", "n.arrow", "--seed", "0"}, c.args...)
+		if code, msg := runPPO(t, args...); code != c.code || strings.Count(msg, "\n") != 1 {
+			t.Errorf("ppo %v: exit %d, want %d: %q", c.args, code, c.code, msg)
+		}
+	}
+}
+
+// writeModel saves an untrained course dynamics model for envID,
+// normalised on the transitions in data when given.
+func writeModel(t *testing.T, envID, out, data string) {
+	t.Helper()
+	c, _ := dynamics.Preset("course")
+	e, _ := env.Make(envID)
+	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
+		t.Fatal(err)
+	}
+	model, err := dynamics.New(c, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data != "" {
+		tr, err := format.ReadTransitions(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dynamics.NewDataset(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		model.SetNorm(d)
+	}
+	if err := model.Save(out, format.Meta{"env": envID}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -28,7 +28,7 @@ computed from the runs, with figures beside it in fig/ (.png and .svg).
 Example:
 
    $ ` + Level1Example,
-		Commands: []*cli.Command{level1Command(), level2Command(), level3Command()},
+		Commands: []*cli.Command{level1Command(), level2Command(), level3Command(), dynaStudyCommand()},
 	}
 	app.Action = tool.NoSubcommand(app)
 	for _, c := range app.Commands {

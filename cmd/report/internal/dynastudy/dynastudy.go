@@ -1,0 +1,378 @@
+// Package dynastudy composes the Dyna-PPO study's report (issue 18): how
+// many real steps each Dyna-PPO variant needs to reach a return threshold
+// against tuned PPO, the probability that it gets there sooner, its
+// sample-efficiency curve and the model rows it spends per real step.
+// Every number comes from the runs through lib/analysis and lib/stats.
+package dynastudy
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/stats"
+)
+
+// Options configures Build.
+type Options struct {
+	Runs, Out string // the runs' parent directory; the report's path
+	Boot      analysis.Bootstrap
+	Baseline  string  // the variant every other is compared with (tuned PPO)
+	Threshold float64 // eval_return to reach
+	// Ratio and Prob are the goal: IQM steps at most Ratio × the
+	// baseline's with P(sooner) at least Prob.
+	Ratio, Prob float64
+	Describe    string // optional file of "variant<TAB>what it changes and why" lines
+	Command     string // the command that made the report, recorded in it
+}
+
+// Row is one variant's answers.
+type Row struct {
+	Variant string
+	Steps   analysis.StepsTo
+	// Ratio is the variant's IQM steps over the baseline's; Sooner is
+	// P(a run of the variant reaches the threshold in fewer steps than a
+	// run of the baseline), ties counting one half, with its interval.
+	Ratio  float64
+	Sooner stats.Interval
+	// ModelRows is the IQM over runs of model predictions (imagined and
+	// value-expansion steps) per real step; NaN for a variant without a model.
+	ModelRows float64
+	Goal      bool // Ratio <= Options.Ratio and Sooner.Point >= Options.Prob
+	Describe  string
+	Changes   string // settings that differ from the baseline's runs
+}
+
+// Result is the report's numbers.
+type Result struct {
+	Baseline string
+	Budget   float64 // real steps that count for a run that never reaches
+	Rows     []Row   // the baseline first, then the others by IQM steps
+	Best     string  // the variant with the fewest IQM steps other than the baseline
+}
+
+// Build computes the study's answers, draws its figure beside opt.Out and
+// returns the report (not yet written) and its numbers.
+func Build(opt Options) (*markdown.Report, *Result, error) {
+	set, err := analysis.Load([]string{filepath.Join(opt.Runs, "*", "metrics.arrow")}, analysis.LoadOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !slices.Contains(set.Variants(), opt.Baseline) {
+		return nil, nil, fmt.Errorf("--baseline %q: no runs of that variant (variants: %s)", opt.Baseline, strings.Join(set.Variants(), ", "))
+	}
+	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+		return nil, nil, err
+	}
+	desc, err := readDescribe(opt.Describe)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := compute(set, desc, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := render(set, res, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, res, nil
+}
+
+func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, error) {
+	st, err := analysis.StepsToThreshold(set, opt.Threshold, opt.Boot)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Baseline: opt.Baseline}
+	var base analysis.StepsTo
+	for _, s := range st {
+		if s.Variant == opt.Baseline {
+			base = s
+		}
+	}
+	baseSettings, err := variantSettings(set.Of(opt.Baseline))
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range st {
+		res.Budget = max(res.Budget, budgetOf(set.Of(s.Variant)))
+		row := Row{Variant: s.Variant, Steps: s, Ratio: s.Point / base.Point, Describe: desc[s.Variant]}
+		// P(sooner): fewer steps is better, so compare negated steps; a
+		// run that never reaches counts as the budget (a tie between two
+		// such runs counts one half).
+		x, y := negCensored(s.Steps), negCensored(base.Steps)
+		row.Sooner = stats.ProbabilityOfImprovementInterval(opt.Boot.Rand("sooner/"+s.Variant), x, y, opt.Boot.Options())
+		row.Goal = s.Variant != opt.Baseline && row.Ratio <= opt.Ratio && row.Sooner.Point >= opt.Prob
+		if row.ModelRows, err = modelRows(set.Of(s.Variant)); err != nil {
+			return nil, err
+		}
+		vs, err := variantSettings(set.Of(s.Variant))
+		if err != nil {
+			return nil, err
+		}
+		row.Changes = diff(baseSettings, vs)
+		res.Rows = append(res.Rows, row)
+	}
+	slices.SortStableFunc(res.Rows, func(a, b Row) int {
+		switch {
+		case a.Variant == opt.Baseline:
+			return -1
+		case b.Variant == opt.Baseline:
+			return 1
+		}
+		return cmpFloat(a.Steps.Point, b.Steps.Point)
+	})
+	if len(res.Rows) > 1 {
+		res.Best = res.Rows[1].Variant
+	}
+	return res, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// budgetOf is the largest evaluation step of the runs.
+func budgetOf(runs []*analysis.Run) float64 {
+	b := 0.0
+	for _, r := range runs {
+		steps, _ := r.Series(analysis.EvalReturn, format.NoIndex)
+		for _, s := range steps {
+			b = max(b, s)
+		}
+	}
+	return b
+}
+
+// negCensored returns −steps as a one-task score matrix (higher is
+// better); a run that never reached counts as later than any run that did
+// and ties with any other that did not.
+func negCensored(steps []float64) [][]float64 {
+	x := make([][]float64, len(steps))
+	for i, v := range steps {
+		if math.IsInf(v, 1) {
+			v = math.MaxFloat64
+		}
+		x[i] = []float64{-v}
+	}
+	return x
+}
+
+// Metrics counted as model predictions.
+const (
+	metricSimulated = "imagined_simulated_steps" // imagine: model steps taken, gated ones included
+	metricKept      = "imagined_steps"           // imagine: steps written (older files: no simulated count)
+	metricMVE       = "mve_model_steps"          // ppo --mve-model: model steps for value targets
+)
+
+// modelRows returns the IQM over runs of model predictions per real step:
+// the sum of the run's imagined (simulated, else kept) and value-expansion
+// model steps over its last real-step count. NaN when no run used a model.
+func modelRows(runs []*analysis.Run) (float64, error) {
+	var per []float64
+	for _, r := range runs {
+		sim, kept, mve, last := 0.0, 0.0, 0.0, 0.0
+		has := false
+		for _, row := range r.Rows {
+			last = max(last, float64(row.RealSteps))
+			switch row.Metric {
+			case metricSimulated:
+				sim += row.Value
+				has = true
+			case metricKept:
+				kept += row.Value
+				has = true
+			case metricMVE:
+				mve += row.Value
+				has = true
+			}
+		}
+		if !has || last == 0 {
+			continue
+		}
+		if sim == 0 {
+			sim = kept
+		}
+		per = append(per, (sim+mve)/last)
+	}
+	if len(per) == 0 {
+		return math.NaN(), nil
+	}
+	return stats.IQMOf(per), nil
+}
+
+// variantSettings returns the settings the runs of a variant share (a
+// setting that differs between runs, like SEED and OUT, is left out).
+func variantSettings(runs []*analysis.Run) (map[string]string, error) {
+	var out map[string]string
+	for _, r := range runs {
+		s, err := analysis.Settings(r)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = s
+			continue
+		}
+		for k, v := range out {
+			if s[k] != v {
+				delete(out, k)
+			}
+		}
+	}
+	for _, k := range []string{"SEED", "OUT", "VARIANT"} {
+		delete(out, k)
+	}
+	return out, nil
+}
+
+// diff lists the settings of v that the baseline b lacks or sets otherwise.
+func diff(b, v map[string]string) string {
+	var keys []string
+	for k := range v {
+		if b[k] != v[k] {
+			keys = append(keys, k)
+		}
+	}
+	for k := range b {
+		if _, ok := v[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%s", k, v[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// readDescribe reads "variant<TAB>text" lines; "" gives an empty map.
+func readDescribe(path string) (map[string]string, error) {
+	out := map[string]string{}
+	if path == "" {
+		return out, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--describe: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v, text, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("--describe %s:%d: want \"variant<TAB>text\"", path, n)
+		}
+		out[strings.TrimSpace(v)] = strings.TrimSpace(text)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--describe %s: %w", path, err)
+	}
+	return out, nil
+}
+
+func render(set *analysis.Set, res *Result, opt Options) (*markdown.Report, error) {
+	r := markdown.NewReport("Dyna-PPO study: which use of the model saves real steps?", opt.Out)
+	lvl := opt.Boot.Level()
+	r.Intro = []string{fmt.Sprintf("Every variant against `%s` (the baseline), from the metrics files in `%s`: real steps until the "+
+		"mean evaluation return first reaches **%s**. IQM is the interquartile mean over runs; a run that never reaches the "+
+		"threshold counts as the budget (%s real steps), so a variant with such runs has a lower bound for its steps. "+
+		"Intervals are %s", res.Baseline, opt.Runs, markdown.Num(opt.Threshold), markdown.Steps(res.Budget),
+		strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+
+	sec := r.Section("1. Steps to the threshold")
+	var base Row
+	for _, row := range res.Rows {
+		if row.Variant == res.Baseline {
+			base = row
+		}
+	}
+	goal := []string{}
+	for _, row := range res.Rows {
+		if row.Goal {
+			goal = append(goal, "`"+row.Variant+"`")
+		}
+	}
+	q := fmt.Sprintf("Does a variant reach %s in at most %s× the baseline's IQM steps, with P(reaches sooner) ≥ %s?",
+		markdown.Num(opt.Threshold), markdown.Num(opt.Ratio), markdown.Num(opt.Prob))
+	var ans string
+	if len(goal) > 0 {
+		ans = fmt.Sprintf("**Yes**: %s.", strings.Join(goal, ", "))
+	} else {
+		ans = "**No variant does.**"
+	}
+	if res.Best != "" {
+		b := res.Rows[1]
+		ans += fmt.Sprintf(" The fewest IQM steps: `%s`, %s real steps (%s CI %s to %s; %s of runs reach), %s× the baseline's %s, "+
+			"P(sooner) = %s (CI %s).", b.Variant, markdown.Steps(b.Steps.Point), lvl, markdown.Steps(b.Steps.Lo), markdown.Steps(b.Steps.Hi),
+			markdown.Pct(b.Steps.Reached), markdown.Num(b.Ratio), markdown.Steps(base.Steps.Point), markdown.Num(b.Sooner.Point), markdown.CI(b.Sooner))
+	}
+	sec.Answer(q, ans)
+	t := &markdown.Table{Title: "Real steps to a return of " + markdown.Num(opt.Threshold),
+		Columns: []string{"variant", "runs", "reached", "IQM steps", "CI", "× baseline", "P(sooner)", "CI", "model rows / real step"}}
+	for _, row := range res.Rows {
+		mr := "-"
+		if !math.IsNaN(row.ModelRows) {
+			mr = markdown.Num(row.ModelRows)
+		}
+		t.Add(row.Variant, fmt.Sprint(len(row.Steps.Steps)), markdown.Pct(row.Steps.Reached), markdown.Steps(row.Steps.Point),
+			markdown.CI(row.Steps.Interval), markdown.Num(row.Ratio), markdown.Num(row.Sooner.Point), markdown.CI(row.Sooner), mr)
+	}
+	sec.Table(t)
+	sec.Text("Steps are those of the first evaluation at or above the threshold, exact to the evaluation interval. " +
+		"P(sooner) is the probability that a random run of the variant reaches the threshold in fewer real steps than a random run " +
+		"of the baseline (ties, including two runs that never reach, count one half), with runs of both resampled independently. " +
+		"Model rows are the model's predictions (imagined steps, gated ones included, and value-expansion steps) per real step, " +
+		"IQM over runs.")
+
+	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	if err != nil {
+		return nil, err
+	}
+	thr := opt.Threshold
+	caption := "IQM evaluation return against real steps, with bootstrap bands; the dashed line is the threshold. " + g.Note()
+	if err := sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
+		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+	}); err != nil {
+		return nil, err
+	}
+
+	sec = r.Section("2. The variants")
+	var items []string
+	for _, row := range res.Rows {
+		s := "`" + row.Variant + "`"
+		if row.Describe != "" {
+			s += ": " + row.Describe
+		}
+		if row.Changes != "" && row.Variant != res.Baseline {
+			s += " (settings against the baseline: `" + row.Changes + "`)"
+		}
+		items = append(items, s)
+	}
+	sec.Bullets(items...)
+
+	sec = r.Section("Commands")
+	sec.Text("The report was made by:")
+	sec.Code(opt.Command)
+	return r, nil
+}

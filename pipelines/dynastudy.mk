@@ -1,0 +1,85 @@
+# The Dyna-PPO study (issue 18): tuned PPO and Dyna-PPO variants, each a
+# documented technique set by make variables of the run (flags of the
+# tools), on DS_SEEDS seeds, then DIR/report.md (bin/report dyna-study).
+#
+#   make dyna-study      ENV=CartPole-v1 OUT=DIR [DS_SEEDS="0 1 2"] [DS_VARIANTS="ppo-tuned dyna-tuned"] [STEPS=N]
+#   make dyna-study-report ENV=... OUT=DIR   the report of whatever runs DIR holds
+#
+# Each run lives in DIR/<variant>-s<seed>/; finished runs are reused and an
+# interrupted run continues, so the study can be continued in a later
+# session (or grown: more seeds, more variants). STEPS defaults to the
+# environment's budget below; it is also the horizon of tuned PPO's
+# learning-rate and clip annealing, so every variant of a study shares it.
+
+DS_SEEDS ?= 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
+JOBS ?= $(shell nproc)
+DS_REPORT_FLAGS ?=
+
+# Budgets (real steps) and thresholds (evaluation return) per environment.
+DS_STEPS_CartPole-v1 = 50000
+DS_STEPS_Acrobot-v1 = 50000
+DS_STEPS_Pendulum-v1 = 100000
+DS_THRESHOLD_CartPole-v1 = 475
+DS_THRESHOLD_Acrobot-v1 = -100
+DS_THRESHOLD_Pendulum-v1 = -200
+DS_STEPS = $(if $(filter command line,$(origin STEPS)),$(STEPS),$(DS_STEPS_$(ENV)))
+DS_THRESHOLD = $(DS_THRESHOLD_$(ENV))
+
+# The variants: DS_<name> holds the run's variables, DS_WHY_<name> the
+# report's line on what it changes and why.
+DS_VARIANTS ?= ppo-tuned dyna-tuned dyna-joint dyna-joint-split dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
+
+DS_ppo-tuned = ALGO=ppo PRESET=tuned
+DS_WHY_ppo-tuned = the baseline: tuned PPO (rl-baselines3-zoo's CartPole settings, one environment × 256 steps)
+DS_dyna-tuned = ALGO=dyna PRESET=tuned
+DS_WHY_dyna-tuned = tuned Dyna-PPO as it stands: tuned PPO's update on the real rollout, then one on 32 imagined rollouts of up to 10 steps
+DS_dyna-joint = ALGO=dyna PRESET=tuned DYNA_ORDER=joint
+DS_WHY_dyna-joint = real and imagined rows in one update with one advantage normalisation (the control for dyna-joint-split)
+DS_dyna-joint-split = ALGO=dyna PRESET=tuned DYNA_ORDER=joint NORM_ADV_SPLIT=1
+DS_WHY_dyna-joint-split = one update on real and imagined rows, advantages normalised per kind (ppo --norm-adv-split), so imagined rows' scale cannot swamp the real rows'
+DS_dyna-mbpo = ALGO=dyna PRESET=tuned IMAG_BATCHES=400 HORIZON=2 IMAG_EPOCHS=40 IMAG_TARGET_KL=0.02
+DS_WHY_dyna-mbpo = MBPO's branched rollouts: many short rollouts (400 × 2 steps) from the recent real states, a large imagined:real ratio, and more epochs on the imagined data, stopped by a KL target
+DS_dyna-rounds = ALGO=dyna PRESET=tuned IMAG_ROUNDS=3
+DS_WHY_dyna-rounds = three imagine-and-update rounds per real rollout, each imagining with the policy the last round made: more trust-region steps per real step
+DS_dyna-mopo = ALGO=dyna PRESET=tuned ENSEMBLE=3 REWARD_PENALTY=20
+DS_WHY_dyna-mopo = MOPO's uncertainty penalty r̂ − λ·σ (σ the 3 members' disagreement on the state change, λ = 20): imagined steps the members disagree on pay less
+DS_dyna-ts = ALGO=dyna PRESET=tuned ENSEMBLE=5 PROPAGATION=random
+DS_WHY_dyna-ts = trajectory sampling (TS1) over 5 members: each imagined step from a random member instead of one model
+DS_dyna-mve = ALGO=dyna PRESET=tuned MVE_HORIZON=3
+DS_WHY_dyna-mve = model-based value expansion: the critic's targets on real rows are 3 model steps plus V (ppo --mve-model), lower-variance targets where the model is accurate
+DS_dyna-mirror = ALGO=dyna PRESET=tuned MODEL_MIRROR=1
+DS_WHY_dyna-mirror = the environment's symmetry, the prior the MPC preset uses: the model is fitted on the buffer and its mirror image
+
+ifneq ($(filter dyna-study%,$(MAKECMDGOALS)),)
+# ds_rule VARIANT SEED: the run DIR/VARIANT-sSEED (the run's variables are
+# cleared from the environment first, as in level3.mk, so that its preset's
+# "?=" values hold).
+define ds_rule
+$(OUT)/$(1)-s$(2)/done:
+	@env $$(addprefix -u ,$$(RUN_VAR_NAMES)) $$(MAKE) --no-print-directory run-only ENV=$(ENV) SEED=$(2) STEPS=$(DS_STEPS) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(DS_$(1))
+	@echo "dyna-study: $(1) seed $(2) done" >&2
+endef
+$(foreach v,$(DS_VARIANTS),$(foreach s,$(DS_SEEDS),$(eval $(call ds_rule,$(v),$(s)))))
+endif
+
+DS_RUNS = $(foreach v,$(DS_VARIANTS),$(foreach s,$(DS_SEEDS),$(OUT)/$(v)-s$(s)/done))
+
+.PHONY: dyna-study dyna-study-runs dyna-study-report
+dyna-study: build
+	@$(if $(DS_STEPS),,echo "dyna-study: ENV=$(ENV): no budget (set STEPS=N)" >&2; exit 2)
+	@$(if $(DS_THRESHOLD),,echo "dyna-study: ENV=$(ENV): no threshold (known: CartPole-v1, Acrobot-v1, Pendulum-v1)" >&2; exit 2)
+	@$(MAKE) --no-print-directory -j$(JOBS) dyna-study-runs
+	@$(MAKE) --no-print-directory dyna-study-report
+
+dyna-study-runs: $(DS_RUNS)
+
+dyna-study-report:
+	@mkdir -p $(OUT)
+	$(file >$(OUT)/variants.tsv,$(foreach v,$(DS_VARIANTS),$(v)	$(DS_WHY_$(v))$(newline)))
+	$(BIN)/report dyna-study --runs $(OUT) --out $(OUT)/report.md --baseline ppo-tuned --threshold $(DS_THRESHOLD) --describe $(OUT)/variants.tsv $(DS_REPORT_FLAGS)
+	@echo "dyna-study: report in $(OUT)/report.md" >&2
+
+define newline
+
+
+endef
