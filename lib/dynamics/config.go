@@ -24,8 +24,8 @@ type Config struct {
 	Members       int           // ensemble size M
 	Probabilistic bool          // mean and log-variance heads trained by Gaussian NLL; else MSE
 	Normalize     bool          // standardise inputs and targets with buffer statistics
-	MinLogVar     float64       // lower soft bound of the log-variance (normalised targets)
-	MaxLogVar     float64       // upper soft bound of the log-variance
+	MinLogVar     float64       // initial lower soft bound of the log-variance (normalised targets; learned)
+	MaxLogVar     float64       // initial upper soft bound of the log-variance (learned)
 	TermWeight    float64       // weight of the termination BCE; 0 leaves the head untrained
 	// TermPosWeight weights the terminal rows of the termination BCE
 	// (PyTorch's BCEWithLogitsLoss pos_weight): terminations are rare, one
@@ -59,7 +59,8 @@ type Config struct {
 // imagined rollouts by a coin flip, not by the model).
 //
 // tuned is the MBPO/PETS-style model: 2×200 ReLU, 5 probabilistic members
-// with log-variance softly bounded to [-10, 0.5], normalised inputs and
+// with log-variance softly bounded by learned bounds starting at [-10,
+// 0.5] (PETS), normalised inputs and
 // targets, a trained termination head, Adam lr 1e-3, minibatch 256, clip 1.0.
 func Preset(name string) (Config, error) {
 	switch name {

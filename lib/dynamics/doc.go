@@ -9,8 +9,10 @@
 // discrete space (Config.NumActions wide) and raw for a continuous one.
 // The output is Δs = s' - s, the reward and a termination logit; a
 // probabilistic model (Config.Probabilistic) adds a log-variance for each
-// of Δs and r, softly bounded to (MinLogVar, MaxLogVar) as in PETS, and is
-// trained by Gaussian NLL; a deterministic one by MSE (the course's model).
+// of Δs and r, softly bounded as in PETS by per-member learned bounds
+// (max_logvar, min_logvar; initialised to MaxLogVar and MinLogVar and
+// trained with the PETS penalty 0.01·(Σ max − Σ min)), and is trained by
+// Gaussian NLL; a deterministic one by MSE (the course's model).
 // The termination head is trained by binary cross-entropy on the
 // terminated flag (truncation is not termination) with weight TermWeight;
 // 0 leaves it untrained (the course). TermPosWeight weights the terminal
@@ -50,7 +52,8 @@
 // # Files
 //
 // Weights and FromWeights (Save, Load) store every member's parameters and
-// Adam moments and step count (nn.Export under "m<k>."), the normalisation
+// Adam moments and step count (nn.Export under "m<k>."; a probabilistic
+// member's bounds are m<k>.max_logvar and m<k>.min_logvar), the normalisation
 // ("norm.*" tensors) and the Config in metadata ("model_*" keys, floats in
 // shortest round-trip form): fitting, saving, loading and fitting again is
 // bit-identical to fitting twice in one process.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/dynago/dynago/lib/nn"
 )
@@ -26,6 +27,15 @@ type member struct {
 	net  *nn.MLP
 	opt  *nn.Adam
 	pred *nn.Tape // prediction tape; training uses the net's own tape
+
+	// A probabilistic member's learned soft bounds of the log-variance
+	// (PETS): "max_logvar" and "min_logvar", ObsDim+1 values each (the
+	// state change's, then the reward's), initialised to Config's
+	// MaxLogVar and MinLogVar and trained with the network (nil for a
+	// deterministic member).
+	maxLV, minLV *nn.Param
+	params       []*nn.Param // the network's parameters and the bounds
+	bounds       logVarBounds
 }
 
 // Norm holds the standardisation of inputs and targets: the network sees
@@ -83,9 +93,17 @@ func newEnsemble(c Config) (*Ensemble, error) {
 	sizes = append(sizes, c.OutDim())
 	for k := 0; k < c.Members; k++ {
 		net := nn.NewMLP(sizes, c.Activation)
-		opt := nn.NewAdam()
-		opt.AddGroup("model", net.Params(), nn.DefaultAdam(c.LR))
-		e.members = append(e.members, &member{net: net, opt: opt, pred: net.NewTape()})
+		m := &member{net: net, pred: net.NewTape(), params: net.Params()}
+		if c.Probabilistic {
+			m.maxLV, m.minLV = nn.NewParam("max_logvar", c.ObsDim+1), nn.NewParam("min_logvar", c.ObsDim+1)
+			fill(m.maxLV.Data, c.MaxLogVar)
+			fill(m.minLV.Data, c.MinLogVar)
+			m.params = append(slices.Clip(m.params), m.maxLV, m.minLV)
+			m.bounds = logVarBounds{lo: m.minLV.Data, hi: m.maxLV.Data, gLo: m.minLV.Grad, gHi: m.maxLV.Grad}
+		}
+		m.opt = nn.NewAdam()
+		m.opt.AddGroup("model", m.params, nn.DefaultAdam(c.LR))
+		e.members = append(e.members, m)
 	}
 	return e, nil
 }
@@ -210,7 +228,8 @@ func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, t
 	}
 	e.in = grow(e.in, n*c.InDim())
 	e.encode(e.in, obs, act, n)
-	out := e.members[k].pred.Forward(e.in, n)
+	mb := e.members[k]
+	out := mb.pred.Forward(e.in, n)
 	nm := &e.Norm
 	for i := 0; i < n; i++ {
 		o := out[i*w : (i+1)*w]
@@ -225,7 +244,7 @@ func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, t
 		for j := 0; j <= d; j++ {
 			v := 0.0
 			if c.Probabilistic {
-				lv, _ := boundLogVar(o[olv+j], c.MinLogVar, c.MaxLogVar)
+				lv, _ := boundLogVar(o[olv+j], mb.minLV.Data[j], mb.maxLV.Data[j])
 				v = math.Exp(lv)
 			}
 			if j < d {

@@ -168,14 +168,23 @@ func (t *trainer) step(d *Dataset, idx []int) Loss {
 	n := len(idx)
 	t.gather(d, idx)
 	out := t.m.net.Forward(t.x[:n*c.InDim()], n)
-	l := batchLoss(c, out, n, t.td[:n*c.ObsDim], t.tr[:n], t.tt[:n], t.g[:n*c.OutDim()])
-	t.m.net.ZeroGrad()
+	nn.ZeroGrad(t.m.params)
+	l := batchLoss(c, out, n, t.td[:n*c.ObsDim], t.tr[:n], t.tt[:n], t.g[:n*c.OutDim()], t.m.boundsOrNil())
 	t.m.net.Backward(t.g[:n*c.OutDim()])
 	if c.ClipNorm > 0 {
 		nn.ClipGradNorm(t.m.net.Params(), c.ClipNorm)
 	}
 	t.m.opt.Step()
 	return l
+}
+
+// boundsOrNil returns the member's learned bounds, nil for a
+// deterministic member.
+func (m *member) boundsOrNil() *logVarBounds {
+	if m.maxLV == nil {
+		return nil
+	}
+	return &m.bounds
 }
 
 // eval returns the loss over rows idx, in chunks of the batch size.
@@ -188,7 +197,7 @@ func (t *trainer) eval(d *Dataset, idx []int) Loss {
 		n := len(chunk)
 		t.gather(d, chunk)
 		out := t.m.net.Forward(t.x[:n*c.InDim()], n)
-		l.add(batchLoss(c, out, n, t.td[:n*c.ObsDim], t.tr[:n], t.tt[:n], nil), float64(n)/float64(len(idx)))
+		l.add(batchLoss(c, out, n, t.td[:n*c.ObsDim], t.tr[:n], t.tt[:n], nil, t.m.boundsOrNil()), float64(n)/float64(len(idx)))
 	}
 	return l
 }
@@ -232,7 +241,7 @@ func (e *Ensemble) fitMember(m *member, d *Dataset, train, hold []int, opt FitOp
 			}
 			h := t.eval(d, hold).Total(c.TermWeight)
 			if best == nil || h < bestLoss {
-				best, bestLoss, since = snapshot(best, m.net), h, 0
+				best, bestLoss, since = snapshot(best, m.params), h, 0
 				f.Best = ep
 				continue
 			}
@@ -243,7 +252,7 @@ func (e *Ensemble) fitMember(m *member, d *Dataset, train, hold []int, opt FitOp
 			}
 		}
 		if best != nil {
-			restore(m.net, best)
+			restore(m.params, best)
 		}
 	}
 	if len(hold) > 0 {
@@ -252,16 +261,16 @@ func (e *Ensemble) fitMember(m *member, d *Dataset, train, hold []int, opt FitOp
 	return f
 }
 
-func snapshot(dst []float64, net *nn.MLP) []float64 {
+func snapshot(dst []float64, params []*nn.Param) []float64 {
 	dst = dst[:0]
-	for _, p := range net.Params() {
+	for _, p := range params {
 		dst = append(dst, p.Data...)
 	}
 	return dst
 }
 
-func restore(net *nn.MLP, src []float64) {
-	for _, p := range net.Params() {
+func restore(params []*nn.Param, src []float64) {
+	for _, p := range params {
 		src = src[copy(p.Data, src):]
 	}
 }

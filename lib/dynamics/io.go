@@ -88,7 +88,7 @@ func (e *Ensemble) Weights(meta format.Meta) *format.Weights {
 		vec(tensorReward, []float64{nm.RewardMean, nm.RewardStd}),
 	}
 	for k, mb := range e.members {
-		ts = append(ts, nn.Export(memberPrefix(k), mb.net.Params(), mb.opt)...)
+		ts = append(ts, nn.Export(memberPrefix(k), mb.params, mb.opt)...)
 	}
 	return &format.Weights{Tensors: ts, Meta: m}
 }
@@ -127,7 +127,7 @@ func FromWeights(w *format.Weights) (*Ensemble, error) {
 	r := byName[tensorReward]
 	nm.RewardMean, nm.RewardStd = r[0], r[1]
 	for k, mb := range e.members {
-		if err := nn.Import(w.Tensors, memberPrefix(k), mb.net.Params(), mb.opt); err != nil {
+		if err := nn.Import(w.Tensors, memberPrefix(k), mb.params, mb.opt); err != nil {
 			return nil, fmt.Errorf("dynamics: weights: member %d: %w", k, err)
 		}
 	}

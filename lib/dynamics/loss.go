@@ -16,11 +16,25 @@ import (
 type Loss struct {
 	Delta, Reward, Term float64
 	MSEDelta, MSEReward float64
+	// Bounds is PETS' penalty on learned log-variance bounds,
+	// BoundsPenalty·(Σ max − Σ min) (0 for a deterministic model).
+	Bounds float64
 }
+
+// BoundsPenalty is the weight of the learned log-variance bounds' width in
+// the loss (PETS, mbrl-lib: 0.01).
+const BoundsPenalty = 0.01
 
 // Total is the objective minimised in training.
 func (l Loss) Total(termWeight float64) float64 {
-	return l.Delta + l.Reward + termWeight*l.Term
+	return l.Delta + l.Reward + termWeight*l.Term + l.Bounds
+}
+
+// logVarBounds are a probabilistic member's learned soft bounds of the
+// log-variance (ObsDim+1 values each: the state change's, then the
+// reward's) and, in training, the gradients batchLoss adds into.
+type logVarBounds struct {
+	lo, hi, gLo, gHi []float64
 }
 
 func (l *Loss) add(o Loss, w float64) {
@@ -29,13 +43,17 @@ func (l *Loss) add(o Loss, w float64) {
 	l.Term += w * o.Term
 	l.MSEDelta += w * o.MSEDelta
 	l.MSEReward += w * o.MSEReward
+	l.Bounds += w * o.Bounds
 }
 
 // batchLoss evaluates the loss of n rows of network output out (n×OutDim,
 // layout in Config.OutDim) against normalised targets delta (n×ObsDim),
 // reward and term (n each, term 0 or 1). If grad is not nil it is set to
-// dLoss.Total/dout (n×OutDim).
-func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []float64) Loss {
+// dLoss.Total/dout (n×OutDim). A probabilistic model's log-variances are
+// bounded by b (learned bounds; with grad, their gradients are added into
+// b.gLo and b.gHi) or, when b is nil, by Config's fixed MinLogVar and
+// MaxLogVar.
+func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []float64, b *logVarBounds) Loss {
 	d, w := c.ObsDim, c.OutDim()
 	var l Loss
 	nd, nf := float64(n*d), float64(n)
@@ -70,8 +88,12 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 				}
 				continue
 			}
-			k := d + 2 + j // raw log-variance of target j
-			lv, dlv := boundLogVar(o[k], c.MinLogVar, c.MaxLogVar)
+			k := c.OutLogVar() + j // raw log-variance of target j
+			lo, hi := c.MinLogVar, c.MaxLogVar
+			if b != nil {
+				lo, hi = b.lo[j], b.hi[j]
+			}
+			lv, dlv, dhi, dlo := boundLogVarBounds(o[k], lo, hi)
 			iv := math.Exp(-lv)
 			nll := 0.5 * (e*e*iv + lv) * scale
 			if j < d {
@@ -81,7 +103,12 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 			}
 			if g != nil {
 				g[j] = e * iv * scale
-				g[k] = 0.5 * (1 - e*e*iv) * scale * dlv
+				dl := 0.5 * (1 - e*e*iv) * scale
+				g[k] = dl * dlv
+				if b != nil {
+					b.gHi[j] += dl * dhi
+					b.gLo[j] += dl * dlo
+				}
 			}
 		}
 		// Weighted BCE: w·y·nn.Softplus(-z) + (1-y)·nn.Softplus(z), with
@@ -95,6 +122,15 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 			g[d+1] = c.TermWeight * (-w*y*nn.Sigmoid(-z) + (1-y)*nn.Sigmoid(z)) / nf
 		}
 	}
+	if c.Probabilistic && b != nil {
+		for j := range b.lo {
+			l.Bounds += BoundsPenalty * (b.hi[j] - b.lo[j])
+			if grad != nil {
+				b.gHi[j] += BoundsPenalty
+				b.gLo[j] -= BoundsPenalty
+			}
+		}
+	}
 	return l
 }
 
@@ -103,8 +139,16 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 // bounds: v = hi - softplus(hi - raw), then lo + softplus(v - lo). It
 // returns the value and its derivative with respect to raw.
 func boundLogVar(raw, lo, hi float64) (lv, dlv float64) {
+	lv, dlv, _, _ = boundLogVarBounds(raw, lo, hi)
+	return lv, dlv
+}
+
+// boundLogVarBounds is boundLogVar with the derivatives with respect to
+// the bounds hi and lo as well, for learned bounds (PETS).
+func boundLogVarBounds(raw, lo, hi float64) (lv, dRaw, dHi, dLo float64) {
 	v := hi - nn.Softplus(hi-raw)
-	dv := nn.Sigmoid(hi - raw)
+	s1 := nn.Sigmoid(hi - raw) // dv/draw; dv/dhi = 1 - s1
 	lv = lo + nn.Softplus(v-lo)
-	return lv, dv * nn.Sigmoid(v-lo)
+	s2 := nn.Sigmoid(v - lo) // dlv/dv; dlv/dlo = 1 - s2
+	return lv, s2 * s1, s2 * (1 - s1), 1 - s2
 }
