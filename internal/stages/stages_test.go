@@ -1,12 +1,14 @@
 package stages
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dynago/dynago/lib/env"
@@ -20,23 +22,50 @@ func root() string {
 	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
 
-// tools builds the commands the stages run into a temporary directory.
+// built is the directory the tools are built into once per test binary
+// (TestMain removes it); buildErr is the build's failure.
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built != "" {
+		os.RemoveAll(filepath.Dir(built))
+	}
+	os.Exit(code)
+}
+
+// tools builds the commands the stages run, once, and returns their
+// directory.
 func tools(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the tools")
 	}
-	bin := filepath.Join(t.TempDir(), "bin")
-	args := []string{"build", "-o", bin + string(filepath.Separator)}
-	for _, c := range []string{"collect", "fitmodel", "ppo", "imagine", "evalmodel", "run"} {
-		args = append(args, "./cmd/"+c)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stages")
+		if err != nil {
+			buildErr = err.Error()
+			return
+		}
+		built = filepath.Join(dir, "bin")
+		args := []string{"build", "-o", built + string(filepath.Separator)}
+		for _, c := range []string{"collect", "fitmodel", "ppo", "imagine", "evalmodel", "run"} {
+			args = append(args, "./cmd/"+c)
+		}
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Sprintf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != "" {
+		t.Fatal(buildErr)
 	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return built
 }
 
 // stage is one tool invocation; {dir} in an argument is the run's
