@@ -338,7 +338,7 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load policy: %w", err)
 	}
-	p, err := fromMeta(w.Meta)
+	p, err := fromMeta(w.Meta, w.Tensors)
 	if err != nil {
 		return nil, fmt.Errorf("load policy %s: %w", path, err)
 	}
@@ -351,8 +351,10 @@ func Load(path string) (*Policy, error) {
 	return p, nil
 }
 
-// fromMeta builds a zero policy from the architecture keys.
-func fromMeta(m format.Meta) (*Policy, error) {
+// fromMeta builds a zero policy from the architecture keys, after checking
+// them against the tensors ts: nothing is allocated for a network the
+// file does not hold.
+func fromMeta(m format.Meta, ts []format.Tensor) (*Policy, error) {
 	atoi := func(key string) (int, error) {
 		s, ok := m[key]
 		if !ok {
@@ -406,6 +408,19 @@ func fromMeta(m format.Meta) (*Policy, error) {
 	}
 	if obsDim < 1 || obsDim > maxWidth || (discrete && (n < 1 || n > maxWidth)) || (!discrete && (actDim < 1 || actDim > maxWidth)) {
 		return nil, fmt.Errorf("metadata: dimensions out of range (obs %d, actions %d, act dim %d)", obsDim, n, actDim)
+	}
+	out := n
+	if !discrete {
+		out = actDim
+	}
+	idx := nn.Index(ts)
+	sizes := append(append([]int{obsDim}, cfg.Hidden...), out)
+	if err := nn.CheckMLP(idx, "actor.", sizes); err != nil {
+		return nil, err
+	}
+	sizes[len(sizes)-1] = 1
+	if err := nn.CheckMLP(idx, "critic.", sizes); err != nil {
+		return nil, err
 	}
 	return build(cfg, obsDim, discrete, n, start, actDim), nil
 }

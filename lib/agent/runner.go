@@ -194,7 +194,7 @@ func randomAction(dst []float64, s env.Space, rng *rand.Rand) {
 		if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 			dst[i] = rng.NormFloat64()
 		} else {
-			dst[i] = lo + (hi-lo)*rng.Float64()
+			dst[i] = lo + float64((hi-lo)*rng.Float64())
 		}
 	}
 }

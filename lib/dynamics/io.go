@@ -101,6 +101,19 @@ func FromWeights(w *format.Weights) (*Ensemble, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The metadata's sizes are checked against the tensors before
+	// anything is allocated: a file claiming 10^12 members or hidden
+	// units is an error, not an out-of-memory crash.
+	idx := nn.Index(w.Tensors)
+	if c.Members > len(w.Tensors) {
+		return nil, fmt.Errorf("dynamics: weights: metadata claims %d members, the file holds %d tensors", c.Members, len(w.Tensors))
+	}
+	sizes := append(append([]int{c.InDim()}, c.Hidden...), c.OutDim())
+	for k := range c.Members {
+		if err := nn.CheckMLP(idx, memberPrefix(k), sizes); err != nil {
+			return nil, fmt.Errorf("dynamics: weights: member %d: %w", k, err)
+		}
+	}
 	e, err := newEnsemble(c)
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func (e *mountainCarContinuous) stepSingle(a float32, clipped bool, force, power
 	pos, vel := float32(e.pos), float32(e.vel)
 	gterm := float64(0.0025 * math.Cos(float64(3*pos)))
 	if clipped {
-		vel += float32(force*power - gterm)
+		vel += float32(float64(force*power) - gterm)
 	} else {
 		vel += float32(a*float32(power)) - float32(gterm)
 	}

@@ -121,7 +121,7 @@ func (g *Group) update() {
 			x := data[i]
 			gr := grad[i]
 			if wd != 0 {
-				gr = gr + wd*x
+				gr = gr + float64(wd*x)
 			}
 			if w1 < 0.5 {
 				m[i] = m[i] + float64(w1*(gr-m[i]))
@@ -145,7 +145,7 @@ func ClipGradNorm(params []*Param, max float64) float64 {
 	ss := 0.0
 	for _, p := range params {
 		for _, g := range p.Grad {
-			ss += g * g
+			ss += float64(g * g)
 		}
 	}
 	total := math.Sqrt(ss)

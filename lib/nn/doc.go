@@ -81,6 +81,18 @@
 // order as its Go counterpart (kernel.go, tanh.go, adam.go, mlp.go), so
 // results do not depend on which one runs: TestGemmNTBits, TestSmallKBits,
 // TestTanhVector, TestTanhGradBits and TestAdamStepBits check this bit for
-// bit. tanh is this package's own, within 4 ulps of math.Tanh. A row's
-// outputs have the same bits whatever the batch it is evaluated in.
+// bit, and TestGoFallbackBits switches the kernels off on a machine that
+// has them and requires the Go code's bits. tanh is this package's own,
+// within 4 ulps of math.Tanh. A row's outputs have the same bits whatever
+// the batch it is evaluated in.
+//
+// # Same bits on every build
+//
+// Go may fuse x*y + z into one fused multiply-add where the target has
+// one (GOAMD64=v3, arm64), which rounds once where the kernels and a v1
+// build round twice. Every product that meets an addition is therefore
+// written float64(x*y) (an explicit conversion rounds and stops the
+// fusion), and a fused multiply-add that is meant is written math.FMA,
+// which is exact on every machine. .ci/run runs the bit tests under
+// GOAMD64=v1, GOAMD64=v3 and -tags purego and cross-builds for arm64.
 package nn

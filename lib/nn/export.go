@@ -153,3 +153,46 @@ func containsInt(s []int, v int) bool {
 	}
 	return false
 }
+
+// Index maps the tensors' names to them, for CheckMLP.
+func Index(ts []format.Tensor) map[string]*format.Tensor {
+	byName := make(map[string]*format.Tensor, len(ts))
+	for i := range ts {
+		byName[ts[i].Name] = &ts[i]
+	}
+	return byName
+}
+
+// CheckMLP reports an error unless the tensors idx (Index of a weights
+// file) hold, under prefix, the parameters of an MLP with layer widths
+// sizes, as Export writes them. It allocates nothing, so readers call it
+// before NewMLP with the widths a file's metadata claims: a file that
+// claims a larger network than it holds is an error, not an allocation
+// sized by an untrusted header.
+func CheckMLP(idx map[string]*format.Tensor, prefix string, sizes []int) error {
+	if len(sizes) < 2 {
+		return fmt.Errorf("nn: %d layer widths, need at least 2", len(sizes))
+	}
+	for l := 0; l+1 < len(sizes); l++ {
+		in, out := sizes[l], sizes[l+1]
+		if in < 1 || out < 1 {
+			return fmt.Errorf("nn: layer %d is %d×%d: widths must be positive", l, out, in)
+		}
+		for _, want := range []struct {
+			name  string
+			shape []int
+		}{
+			{fmt.Sprintf("%sl%d.W", prefix, l), []int{out, in}},
+			{fmt.Sprintf("%sl%d.b", prefix, l), []int{out}},
+		} {
+			t, ok := idx[want.name]
+			switch {
+			case !ok:
+				return fmt.Errorf("nn: no tensor %q for layer %d of the %d-layer network %v the metadata describes", want.name, l, len(sizes)-1, sizes)
+			case !sameShape(t.Shape, want.shape):
+				return fmt.Errorf("nn: tensor %q has shape %v, the metadata's network %v needs %v", want.name, t.Shape, sizes, want.shape)
+			}
+		}
+	}
+	return nil
+}

@@ -40,7 +40,7 @@ func (c Categorical) Entropy() float64 {
 	h := 0.0
 	for _, v := range c {
 		if p := math.Exp(v - lse); p > 0 { // 0 log 0 = 0, also for -Inf logits
-			h -= p * (v - lse)
+			h -= float64(p * (v - lse))
 		}
 	}
 	return h
@@ -52,7 +52,7 @@ func (c Categorical) LogProbEntropy(a int) (logp, h float64) {
 	lse := c.logSumExp()
 	for _, v := range c {
 		if p := math.Exp(v - lse); p > 0 {
-			h -= p * (v - lse)
+			h -= float64(p * (v - lse))
 		}
 	}
 	return c[a] - lse, h
@@ -67,15 +67,15 @@ func (c Categorical) PolicyGrad(dst []float64, a int, dLogp, dEntropy float64) {
 	h := 0.0
 	for i, v := range c {
 		p := math.Exp(v - lse)
-		dst[i] -= dLogp * p
+		dst[i] -= float64(dLogp * p)
 		if p > 0 {
-			h -= p * (v - lse)
+			h -= float64(p * (v - lse))
 		}
 	}
 	dst[a] += dLogp
 	for i, v := range c {
 		if p := math.Exp(v - lse); p > 0 {
-			dst[i] -= dEntropy * p * (v - lse + h)
+			dst[i] -= float64(dEntropy * p * (v - lse + h))
 		}
 	}
 }
@@ -117,7 +117,7 @@ func (c Categorical) LogProbGrad(dst []float64, a int, scale float64) {
 	lse := c.logSumExp()
 	dst = dst[:len(c)]
 	for i, v := range c {
-		dst[i] -= scale * math.Exp(v-lse)
+		dst[i] -= float64(scale * math.Exp(v-lse))
 	}
 	dst[a] += scale
 }
@@ -130,7 +130,7 @@ func (c Categorical) EntropyGrad(dst []float64, scale float64) {
 	dst = dst[:len(c)]
 	for i, v := range c {
 		if p := math.Exp(v - lse); p > 0 {
-			dst[i] -= scale * p * (v - lse + h)
+			dst[i] -= float64(scale * p * (v - lse + h))
 		}
 	}
 }
@@ -172,7 +172,7 @@ func (g *DiagGaussian) LogProb(mean, x []float64) float64 {
 	lp := 0.0
 	for i, ls := range g.LogStd.Data {
 		z := (x[i] - mean[i]) * math.Exp(-ls)
-		lp -= 0.5*z*z + ls + halfLog2Pi
+		lp -= float64(0.5*z*z) + ls + halfLog2Pi
 	}
 	return lp
 }
@@ -192,7 +192,7 @@ func (g *DiagGaussian) Sample(dst, mean []float64, rng *rand.Rand) {
 	g.check(dst, "dst")
 	g.check(mean, "mean")
 	for i, ls := range g.LogStd.Data {
-		dst[i] = mean[i] + math.Exp(ls)*rng.NormFloat64()
+		dst[i] = mean[i] + float64(math.Exp(ls)*rng.NormFloat64())
 	}
 }
 
@@ -213,10 +213,10 @@ func (g *DiagGaussian) LogProbGrad(dMean, dLogStd, mean, x []float64, scale floa
 		inv := math.Exp(-ls)
 		z := (x[i] - mean[i]) * inv
 		if dMean != nil {
-			dMean[i] += scale * z * inv
+			dMean[i] += float64(scale * z * inv)
 		}
 		if dLogStd != nil {
-			dLogStd[i] += scale * (z*z - 1)
+			dLogStd[i] += float64(scale * (float64(z*z) - 1))
 		}
 	}
 }
@@ -238,7 +238,7 @@ func MSE(pred, target []float64) float64 {
 	s := 0.0
 	for i, p := range pred {
 		d := p - target[i]
-		s += d * d
+		s += float64(d * d)
 	}
 	return s / float64(len(pred))
 }
@@ -250,7 +250,7 @@ func MSEGrad(dst, pred, target []float64, scale float64) {
 	}
 	c := 2 * scale / float64(len(pred))
 	for i, p := range pred {
-		dst[i] += c * (p - target[i])
+		dst[i] += float64(c * (p - target[i]))
 	}
 }
 
@@ -347,7 +347,7 @@ func (g *GaussNLL) NLL(mean, rawLogVar, target []float64) float64 {
 	for i, mu := range mean {
 		lv, _, _, _ := g.bound(rawLogVar[i], i%dim)
 		d := target[i] - mu
-		s += d*d*math.Exp(-lv) + lv
+		s += float64(d*d*math.Exp(-lv)) + lv
 	}
 	return 0.5*s/float64(len(mean)) + halfLog2Pi
 }
@@ -363,10 +363,10 @@ func (g *GaussNLL) NLLGrad(dMean, dRawLogVar, mean, rawLogVar, target []float64,
 		lv, dRaw, dMax, dMin := g.bound(rawLogVar[i], j)
 		d := target[i] - mu
 		iv := math.Exp(-lv)
-		dMean[i] -= c * d * iv
-		dlv := c * 0.5 * (1 - d*d*iv)
-		dRawLogVar[i] += dlv * dRaw
-		gmax[j] += dlv * dMax
-		gmin[j] += dlv * dMin
+		dMean[i] -= float64(c * d * iv)
+		dlv := c * 0.5 * (1 - float64(d*d*iv))
+		dRawLogVar[i] += float64(dlv * dRaw)
+		gmax[j] += float64(dlv * dMax)
+		gmin[j] += float64(dlv * dMin)
 	}
 }

@@ -69,7 +69,7 @@ func gemmNT(c, a, b []float64, m, p, k int, add bool) {
 			case 1:
 				a0 := ai[0]
 				for j := range ci {
-					ci[j] = put(ci[j], a0*b[j], add) // = math.FMA(a0, b[j], 0)
+					ci[j] = put(ci[j], float64(a0*b[j]), add) // = math.FMA(a0, b[j], 0)
 				}
 			case 2:
 				a0, a1 := ai[0], ai[1]
@@ -153,7 +153,7 @@ func gemmSmallK(c, a, bt []float64, m, p, k int, add bool) {
 			var v float64
 			switch k {
 			case 1:
-				v = ai[0] * bt[j]
+				v = float64(ai[0] * bt[j])
 			case 2:
 				v = math.FMA(ai[1], bt[p+j], ai[0]*bt[j])
 			case 4:
@@ -166,10 +166,12 @@ func gemmSmallK(c, a, bt []float64, m, p, k int, add bool) {
 	}
 }
 
-// put returns v, or old + v if add is true.
+// put returns v, or old + v if add is true. v is rounded first (the
+// explicit conversion), so a caller's product v = a·b is not fused with
+// the addition into an FMA (GOAMD64=v3, arm64): the kernels round it.
 func put(old, v float64, add bool) float64 {
 	if add {
-		return v + old
+		return float64(v) + old
 	}
 	return v
 }

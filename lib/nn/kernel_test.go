@@ -148,10 +148,12 @@ func TestAdamStepBits(t *testing.T) {
 		bc1 := 1 - math.Pow(cfg.Beta1, float64(step))
 		bc2 := 1 - math.Pow(cfg.Beta2, float64(step))
 		for i, gr := range p.Grad {
-			m[i] = m[i] + (1-cfg.Beta1)*(gr-m[i])
-			v[i] = v[i]*cfg.Beta2 + (1-cfg.Beta2)*gr*gr
+			// Every product rounded (float64), so the compiler cannot
+			// fuse it into an FMA (GOAMD64=v3, arm64).
+			m[i] = m[i] + float64((1-cfg.Beta1)*(gr-m[i]))
+			v[i] = float64(v[i]*cfg.Beta2) + float64((1-cfg.Beta2)*gr*gr)
 			denom := math.Sqrt(v[i])/math.Sqrt(bc2) + cfg.Eps
-			x[i] = x[i] + -(cfg.LR/bc1)*(m[i]/denom)
+			x[i] = x[i] + float64(-(cfg.LR/bc1)*(m[i]/denom))
 			if x[i] != p.Data[i] {
 				t.Fatalf("step %d, element %d: Step gives %v, scalar update %v", step, i, p.Data[i], x[i])
 			}
@@ -190,7 +192,7 @@ func TestTanhGradBits(t *testing.T) {
 		got := append([]float64(nil), g...)
 		activateGrad(Tanh, got, h)
 		for i := range n {
-			want := g[i] * (1 - h[i]*h[i])
+			want := g[i] * (1 - float64(h[i]*h[i]))
 			if math.Float64bits(got[i]) != math.Float64bits(want) {
 				t.Fatalf("n=%d: g[%d] = %v, want %v", n, i, got[i], want)
 			}

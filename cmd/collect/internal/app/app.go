@@ -111,6 +111,10 @@ func parse(c *cli.Context) (*options, error) {
 	if err := parsePlanner(c, o); err != nil {
 		return nil, err
 	}
+	// --state is read and rewritten: an output like --out and --metrics.
+	if err := tool.CheckFlagPaths(c, []string{"out", "metrics", "state"}, []string{"policy", "model", "value-policy"}); err != nil {
+		return nil, err
+	}
 	if o.eval {
 		switch {
 		case o.policy == "" && o.plan.name == "":

@@ -53,6 +53,13 @@ func run(c *cli.Context) error {
 	if len(files) == 0 {
 		return tool.Usagef("no input files: name one or more metrics files")
 	}
+	var ins []tool.Path
+	for _, f := range files {
+		ins = append(ins, tool.Path{Flag: "input", Path: f})
+	}
+	if err := tool.CheckPaths(tool.FlagPaths(c, "out"), ins); err != nil {
+		return err
+	}
 	settings := ""
 	if p := c.String("run-settings"); p != "" {
 		b, err := os.ReadFile(p)
@@ -101,8 +108,6 @@ func run(c *cli.Context) error {
 	if settings != "" {
 		meta["run_settings"] = settings
 	}
-	if err := format.WriteMetrics(c.String("out"), &format.Metrics{Rows: rows, Meta: meta}); err != nil {
-		return fmt.Errorf("write %s: %w", c.String("out"), err)
-	}
-	return nil
+	// WriteMetrics names the file in its errors ("write PATH: ...").
+	return format.WriteMetrics(c.String("out"), &format.Metrics{Rows: rows, Meta: meta})
 }

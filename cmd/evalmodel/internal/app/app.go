@@ -185,6 +185,13 @@ func parse(c *cli.Context) (*options, error) {
 		o.hist = append(o.hist, modeleval.Set{Label: label})
 		o.histFiles = append(o.histFiles, file)
 	}
+	ins := tool.FlagPaths(c, "model", "data", "old", "new")
+	for i, f := range o.histFiles {
+		ins = append(ins, tool.Path{Flag: "--hist " + o.hist[i].Label, Path: f})
+	}
+	if err := tool.CheckPaths(tool.FlagPaths(c, "metrics"), ins); err != nil {
+		return nil, err
+	}
 	if s := c.String("hist-range"); s != "" {
 		rs, err := modeleval.ParseRanges(s)
 		if err != nil {

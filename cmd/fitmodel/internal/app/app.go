@@ -137,6 +137,13 @@ func parse(c *cli.Context) (*options, error) {
 	if err := tool.NoArgs(c); err != nil {
 		return nil, err
 	}
+	// --warm-start may be --out: the model is updated in place.
+	if err := tool.CheckFlagPaths(c, []string{"out", "metrics", "buffer-out"}, []string{"data"}); err != nil {
+		return nil, err
+	}
+	if err := tool.CheckPaths(tool.FlagPaths(c, "metrics", "buffer-out"), tool.FlagPaths(c, "warm-start")); err != nil {
+		return nil, err
+	}
 	var err error
 	if o.seed, err = tool.Seed(c); err != nil {
 		return nil, err

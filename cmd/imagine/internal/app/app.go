@@ -121,6 +121,9 @@ func parse(c *cli.Context) (*options, error) {
 	if err := tool.NoArgs(c); err != nil {
 		return nil, err
 	}
+	if err := tool.CheckFlagPaths(c, []string{"out", "metrics"}, []string{"model", "policy", "data"}); err != nil {
+		return nil, err
+	}
 	var err error
 	if o.seed, err = tool.Seed(c); err != nil {
 		return nil, err

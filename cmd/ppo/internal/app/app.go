@@ -174,6 +174,13 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// --out may be --policy: the policy is updated in place.
+	if err := tool.CheckFlagPaths(c, []string{"out", "metrics"}, []string{"data"}); err != nil {
+		return err
+	}
+	if err := tool.CheckPaths(tool.FlagPaths(c, "metrics"), tool.FlagPaths(c, "policy")); err != nil {
+		return err
+	}
 	meta := format.Meta(tool.Provenance(c))
 	meta["seed"] = strconv.FormatInt(seed, 10)
 	if c.Bool("init") {
