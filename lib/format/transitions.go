@@ -258,6 +258,30 @@ func (t *Transitions) check() error {
 	return nil
 }
 
+// MaxAbs bounds the values of the observation, action and reward columns:
+// Gymnasium's observations are float32, so a larger magnitude is no
+// observation (and would overflow the squares and sums of the tools that
+// read it, failing far from the cause). Readers and writers reject it,
+// naming column and row.
+const MaxAbs = math.MaxFloat32
+
+// checkMagnitude rejects values beyond ±MaxAbs in obs, next_obs, reward
+// and a continuous action.
+func (t *Transitions) checkMagnitude() error {
+	for _, c := range []struct {
+		name string
+		x    []float64
+		dim  int
+	}{{"obs", t.Obs, t.ObsDim}, {"next_obs", t.NextObs, t.ObsDim}, {"reward", t.Reward, 1}, {"action", t.ActionVec, t.ActDim}} {
+		for i, v := range c.x {
+			if math.Abs(v) > MaxAbs {
+				return fmt.Errorf("column %s row %d: %g is beyond the float32 range (±%g)", c.name, i/c.dim, v, MaxAbs)
+			}
+		}
+	}
+	return nil
+}
+
 var transitionsCols = [...]string{"episode", "step", "obs", "action", "reward", "next_obs",
 	"terminated", "truncated", "logp", "value", "imagined", "var_delta", "var_reward"}
 
@@ -295,6 +319,9 @@ func encodeTransitions(mem memory.Allocator, t *Transitions) ([]byte, error) {
 		if err := checkFinite(c.name, c.x, c.dim); err != nil {
 			return nil, err
 		}
+	}
+	if err := t.checkMagnitude(); err != nil {
+		return nil, err
 	}
 	n := t.Len()
 	opt := map[string][]float64{"logp": fillNaN(t.LogProb, n), "value": fillNaN(t.Value, n),
@@ -385,6 +412,9 @@ func decodeTransitions(name string, data []byte, mem memory.Allocator) (*Transit
 	}
 	if err := decode(name, data, KindTransitions, mem, onSchema, onBatch); err != nil {
 		return nil, err
+	}
+	if err := t.checkMagnitude(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return t, nil
 }

@@ -222,18 +222,33 @@ func run(c *cli.Context) error {
 	return format.WriteMetrics(o.metrics, m)
 }
 
+// actionKind names an action space's kind for messages.
+func actionKind(discrete bool) string {
+	if discrete {
+		return "discrete"
+	}
+	return "continuous"
+}
+
 // check matches model, policy and data and sets the environment-dependent
 // parts of the rollout (termination rule, action bounds).
 func (o *options) check(model *dynamics.Ensemble, pol imagine.Policy, buf *format.Transitions, envID string) error {
 	c := &model.Config
 	switch {
-	case pol.ObsDim() != c.ObsDim || pol.Discrete() != c.Discrete:
-		return fmt.Errorf("policy %s (obs_dim %d, discrete %v) does not fit model %s (obs_dim %d, discrete %v)",
-			o.policy, pol.ObsDim(), pol.Discrete(), o.model, c.ObsDim, c.Discrete)
+	case pol.ObsDim() != c.ObsDim:
+		return fmt.Errorf("policy %s has obs_dim %d, model %s has %d", o.policy, pol.ObsDim(), o.model, c.ObsDim)
+	case pol.Discrete() != c.Discrete:
+		return fmt.Errorf("policy %s has %s actions, model %s %s ones", o.policy, actionKind(pol.Discrete()), o.model, actionKind(c.Discrete))
 	case !c.Discrete && pol.ActDim() != c.ActDim:
 		return fmt.Errorf("policy %s has %d action components, model %s has %d", o.policy, pol.ActDim(), o.model, c.ActDim)
-	case buf.ObsDim != c.ObsDim || buf.Discrete != c.Discrete:
-		return fmt.Errorf("data %s (obs_dim %d) does not fit model %s (obs_dim %d)", o.data, buf.ObsDim, o.model, c.ObsDim)
+	case buf.ObsDim != c.ObsDim:
+		return fmt.Errorf("data %s has obs_dim %d, model %s has %d", o.data, buf.ObsDim, o.model, c.ObsDim)
+	case buf.Discrete != c.Discrete:
+		return fmt.Errorf("data %s has %s actions, model %s %s ones", o.data, actionKind(buf.Discrete), o.model, actionKind(c.Discrete))
+	case !c.Discrete && buf.ActDim != c.ActDim:
+		return fmt.Errorf("data %s has %d action components, model %s has %d", o.data, buf.ActDim, o.model, c.ActDim)
+	case o.envID != "" && buf.Meta["env"] != "" && buf.Meta["env"] != o.envID:
+		return fmt.Errorf("data %s is from %s, --env is %s", o.data, buf.Meta["env"], o.envID)
 	case o.roll.Termination == dynamics.TermModel && c.TermWeight == 0:
 		// An untrained head ends rollouts at random: refuse rather than mislead.
 		return fmt.Errorf("--termination model: model %s has no trained termination head (termination weight 0, as in the course preset); use --termination env or course", o.model)
