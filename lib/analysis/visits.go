@@ -49,7 +49,7 @@ func VisitHistogram(r *Run, label string, step int64) ([][]float64, error) {
 // VisitEdges returns the bin edges evalmodel recorded for its histograms
 // (metadata hist_edges_d<j>), read from the first model-evaluation file
 // iters/*/evalmodel-*.metrics.arrow in the run's directory, as
-// pipelines/run.sh leaves it: edges[j] has bins+1 values. It returns nil
+// the run loop (lib/runloop) leaves it: edges[j] has bins+1 values. It returns nil
 // when there is no such file (the run's metrics do not carry them).
 func VisitEdges(r *Run) ([][]float64, error) {
 	files, err := filepath.Glob(filepath.Join(filepath.Dir(r.Path), "iters", "*", "evalmodel-*.metrics.arrow"))

@@ -587,7 +587,7 @@ func roundFiles() []string {
 // files and done. A checkpoint (one with an evaluation) gathers its rows
 // and those of the iterations without evaluation right before it into
 // iteration.metrics.arrow, removes those iterations, and keeps its
-// policy, model and held-out data. Safe to repeat after an interruption:
+// policy, model, held-out data and model-evaluation files. Safe to repeat after an interruption:
 // iterations before a gathered checkpoint are removed, not gathered again.
 func (l *loop) supersede(i int) error { return l.tidy(i, false) }
 
@@ -638,7 +638,10 @@ func (l *loop) tidy(i int, last bool) error {
 		return err
 	}
 	for _, f := range own {
-		if filepath.Base(f) != iterMetrics {
+		// The model evaluations stay: their schema metadata holds the
+		// histogram edges that the reports read (analysis.VisitEdges);
+		// metricsOf takes their rows from iteration.metrics.arrow only.
+		if b := filepath.Base(f); b != iterMetrics && !strings.HasPrefix(b, "evalmodel-") {
 			if err := l.remove(f); err != nil {
 				return err
 			}

@@ -283,6 +283,22 @@ func TestKeepSameRows(t *testing.T) {
 		if keep != runloop.KeepCheckpoints {
 			continue
 		}
+		// The model evaluations stay at their checkpoints: the reports read
+		// the histogram edges from their metadata (analysis.VisitEdges).
+		evs, _ := filepath.Glob(filepath.Join(dir, "iters", "*", "evalmodel-*.metrics.arrow"))
+		held, _ := filepath.Glob(filepath.Join(dir, "iters", "*", "heldout-*.arrow"))
+		if len(evs) == 0 || len(evs) != len(held) {
+			t.Errorf("checkpoints kept %d model-evaluation files for %d held-out sets", len(evs), len(held))
+		}
+		for _, f := range evs {
+			m, err := format.ReadMetrics(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Meta["hist_edges_d0"] == "" {
+				t.Errorf("%s: no histogram edges in its metadata", f)
+			}
+		}
 		iters, _ := os.ReadDir(filepath.Join(dir, "iters"))
 		for i, e := range iters[:len(iters)-1] {
 			fs, _ := filepath.Glob(filepath.Join(dir, "iters", e.Name(), "*"))

@@ -53,7 +53,7 @@ const (
 	BudgetPre    = "dyna-budget-"
 	BufferPre    = "dyna-buf"
 	NoisePre     = "dyna-noise"
-	VisitsLabel  = "visits" // evalmodel --hist label of pipelines/run.sh
+	VisitsLabel  = "visits" // evalmodel --hist label of the run loop (lib/runloop)
 	balancedName = "balanced"
 )
 
