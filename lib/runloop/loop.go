@@ -501,12 +501,14 @@ func (l *loop) progress(metrics string, b int64) {
 	el := time.Since(l.start)
 	eta := ""
 	if done := b - l.startSteps; done > 0 && b < l.steps {
-		eta = ", ETA " + fmtDur(time.Duration(float64(el)*float64(l.steps-b)/float64(done)))
+		eta = ", ETA " + FormatDuration(time.Duration(float64(el)*float64(l.steps-b)/float64(done)))
 	}
-	fmt.Fprintf(l.Progress, "run %s: %d/%d steps, return %s, %s%s\n", l.Name, b, l.steps, ret, fmtDur(el), eta)
+	fmt.Fprintf(l.Progress, "run %s: %d/%d steps, return %s, %s%s\n", l.Name, b, l.steps, ret, FormatDuration(el), eta)
 }
 
-func fmtDur(d time.Duration) string {
+// FormatDuration writes a duration for progress lines: seconds with one
+// decimal under a minute, whole minutes under an hour, then hours.
+func FormatDuration(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return fmt.Sprintf("%.1f s", d.Seconds())

@@ -210,22 +210,12 @@ func experimentLine(log string, total int, out string, start time.Time) (string,
 			}
 		}
 	}
-	line := fmt.Sprintf("[%d/%d] %s %s in %s", k, total, name, ret, dur(time.Since(start)))
+	line := fmt.Sprintf("[%d/%d] %s %s in %s", k, total, name, ret, runloop.FormatDuration(time.Since(start)))
 	if k < total {
 		el := time.Since(begun)
-		line += ", ETA " + dur(time.Duration(float64(el)/float64(k)*float64(total-k)))
+		line += ", ETA " + runloop.FormatDuration(time.Duration(float64(el)/float64(k)*float64(total-k)))
 	}
 	return line, nil
-}
-
-func dur(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%.0f min", d.Minutes())
-	}
-	return fmt.Sprintf("%.1f h", d.Hours())
 }
 
 // printScript runs the first iterations in a temporary directory and
