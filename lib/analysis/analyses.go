@@ -465,13 +465,13 @@ func GrowthRate(k, e []float64) (float64, error) {
 			return 0, fmt.Errorf("growth rate: E_%s = %s is not positive", markdown.Num(k[i]), markdown.Num(e[i]))
 		}
 		x, y := k[i], math.Log(e[i])
-		sx, sy, sxx, sxy, n = sx+x, sy+y, sxx+x*x, sxy+x*y, n+1
+		sx, sy, sxx, sxy, n = sx+x, sy+y, sxx+float64(x*x), sxy+float64(x*y), n+1
 	}
-	d := n*sxx - sx*sx
+	d := float64(n*sxx) - float64(sx*sx)
 	if n < 2 || d == 0 {
 		return 0, fmt.Errorf("growth rate: need at least two distinct k, have %d", int(n))
 	}
-	return math.Exp((n*sxy - sx*sy) / d), nil
+	return math.Exp((float64(n*sxy) - float64(sx*sy)) / d), nil
 }
 
 // Profiles returns each variant's performance profile (the fraction of

@@ -83,7 +83,7 @@ func trapezoidMean(x, y []float64) float64 {
 	}
 	var a float64
 	for i := 1; i < len(x); i++ {
-		a += (x[i] - x[i-1]) * (y[i] + y[i-1]) / 2
+		a += float64((x[i] - x[i-1]) * (y[i] + y[i-1]) / 2)
 	}
 	return a / (x[len(x)-1] - x[0])
 }

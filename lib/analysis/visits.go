@@ -110,7 +110,7 @@ func BinSamples(frac, edges []float64, n int) []float64 {
 		c := int(math.Round(f * float64(n)))
 		w := (edges[b+1] - edges[b]) / float64(max(c, 1))
 		for i := range c {
-			out = append(out, edges[b]+(float64(i)+0.5)*w)
+			out = append(out, edges[b]+float64((float64(i)+0.5)*w))
 		}
 	}
 	return out

@@ -159,7 +159,7 @@ func meanStd(mean, std, x []float64, n, dim int) {
 	for i := 0; i < n; i++ {
 		for j := 0; j < dim; j++ {
 			d := x[i*dim+j] - mean[j]
-			std[j] += d * d
+			std[j] += float64(d * d)
 		}
 	}
 	for j := range std {
@@ -234,9 +234,9 @@ func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, t
 	for i := 0; i < n; i++ {
 		o := out[i*w : (i+1)*w]
 		for j := 0; j < d; j++ {
-			delta[i*d+j] = o[OutDelta+j]*nm.DeltaStd[j] + nm.DeltaMean[j]
+			delta[i*d+j] = float64(o[OutDelta+j]*nm.DeltaStd[j]) + nm.DeltaMean[j]
 		}
-		reward[i] = o[or]*nm.RewardStd + nm.RewardMean
+		reward[i] = float64(o[or]*nm.RewardStd) + nm.RewardMean
 		termProb[i] = nn.Sigmoid(o[ot])
 		if deltaVar == nil {
 			continue
@@ -299,7 +299,7 @@ func (e *Ensemble) Spread(delta, reward, termProb []float64, n int, meanDelta, m
 			ss := 0.0
 			for k := 0; k < m; k++ {
 				x := delta[(k*n+i)*d+j] - mu
-				ss += x * x
+				ss += float64(x * x)
 			}
 			if meanDelta != nil {
 				meanDelta[i*d+j] = mu
@@ -318,7 +318,7 @@ func (e *Ensemble) Spread(delta, reward, termProb []float64, n int, meanDelta, m
 		ss := 0.0
 		for k := 0; k < m; k++ {
 			x := reward[k*n+i] - mr
-			ss += x * x
+			ss += float64(x * x)
 		}
 		if meanReward != nil {
 			meanReward[i] = mr

@@ -27,7 +27,7 @@ const BoundsPenalty = 0.01
 
 // Total is the objective minimised in training.
 func (l Loss) Total(termWeight float64) float64 {
-	return l.Delta + l.Reward + termWeight*l.Term + l.Bounds
+	return l.Delta + l.Reward + float64(termWeight*l.Term) + l.Bounds
 }
 
 // logVarBounds are a probabilistic member's learned soft bounds of the
@@ -38,12 +38,12 @@ type logVarBounds struct {
 }
 
 func (l *Loss) add(o Loss, w float64) {
-	l.Delta += w * o.Delta
-	l.Reward += w * o.Reward
-	l.Term += w * o.Term
-	l.MSEDelta += w * o.MSEDelta
-	l.MSEReward += w * o.MSEReward
-	l.Bounds += w * o.Bounds
+	l.Delta += float64(w * o.Delta)
+	l.Reward += float64(w * o.Reward)
+	l.Term += float64(w * o.Term)
+	l.MSEDelta += float64(w * o.MSEDelta)
+	l.MSEReward += float64(w * o.MSEReward)
+	l.Bounds += float64(w * o.Bounds)
 }
 
 // batchLoss evaluates the loss of n rows of network output out (n×OutDim,
@@ -71,7 +71,7 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 				y, scale = reward[i], 1/nf
 			}
 			e := o[j] - y
-			se := e * e * scale
+			se := float64(e * e * scale)
 			if j < d {
 				l.MSEDelta += se
 			} else {
@@ -95,7 +95,7 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 			}
 			lv, dlv, dhi, dlo := boundLogVarBounds(o[k], lo, hi)
 			iv := math.Exp(-lv)
-			nll := 0.5 * (e*e*iv + lv) * scale
+			nll := float64(0.5 * (float64(e*e*iv) + lv) * scale)
 			if j < d {
 				l.Delta += nll
 			} else {
@@ -103,11 +103,11 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 			}
 			if g != nil {
 				g[j] = e * iv * scale
-				dl := 0.5 * (1 - e*e*iv) * scale
+				dl := 0.5 * (1 - float64(e*e*iv)) * scale
 				g[k] = dl * dlv
 				if b != nil {
-					b.gHi[j] += dl * dhi
-					b.gLo[j] += dl * dlo
+					b.gHi[j] += float64(dl * dhi)
+					b.gLo[j] += float64(dl * dlo)
 				}
 			}
 		}
@@ -117,14 +117,14 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 		if c.TermPosWeight > 0 {
 			w = c.TermPosWeight
 		}
-		l.Term += (w*y*nn.Softplus(-z) + (1-y)*nn.Softplus(z)) / nf
+		l.Term += float64((float64(w*y*nn.Softplus(-z)) + float64((1-y)*nn.Softplus(z))) / nf)
 		if g != nil {
-			g[d+1] = c.TermWeight * (-w*y*nn.Sigmoid(-z) + (1-y)*nn.Sigmoid(z)) / nf
+			g[d+1] = c.TermWeight * (float64(-w*y*nn.Sigmoid(-z)) + float64((1-y)*nn.Sigmoid(z))) / nf
 		}
 	}
 	if c.Probabilistic && b != nil {
 		for j := range b.lo {
-			l.Bounds += BoundsPenalty * (b.hi[j] - b.lo[j])
+			l.Bounds += float64(BoundsPenalty * (b.hi[j] - b.lo[j]))
 			if grad != nil {
 				b.gHi[j] += BoundsPenalty
 				b.gLo[j] -= BoundsPenalty

@@ -179,7 +179,7 @@ func bound(x, m, M float64) float64 {
 // cos(θ1+θ2) = cos θ1 cos θ2 - sin θ1 sin θ2.
 func (e *acrobot) TerminalObs(o []float64) bool {
 	c1, s1, c2, s2 := o[0], o[1], o[2], o[3]
-	return -c1-(c1*c2-s1*s2) > 1.0
+	return -c1-(float64(c1*c2)-float64(s1*s2)) > 1.0
 }
 
 // ReturnBounds: reward -1 per step (0 on the terminal one) for at most 500

@@ -58,7 +58,7 @@ func IntervalEstimates(path string, variants []string, panels []Panel, opt Inter
 		p.Y.Tick.Marker = rowTicks(labels)
 		row[k] = p
 	}
-	w, h := opt.size(vg.Length(len(panels))*1.9*vg.Inch+0.8*vg.Inch, 2.2*vg.Inch)
+	w, h := opt.size(vg.Length(vg.Length(len(panels))*1.9*vg.Inch)+0.8*vg.Inch, 2.2*vg.Inch)
 	return save(path, w, h, func(c draw.Canvas) {
 		if opt.Title != "" {
 			c = drawTitle(c, opt.Title)
@@ -102,7 +102,7 @@ func ProbabilityOfImprovement(path string, pairs []Comparison, opt Options) erro
 	p.Y.Tick.Marker = rowTicks(labels)
 	p.X.Min, p.X.Max = 0, 1 // probabilities; 0.5 sits in the middle
 	p.Add(plotter.NewGrid())
-	w, h := opt.size(DefaultWidth, 0.9*vg.Inch+vg.Length(len(pairs))*0.35*vg.Inch)
+	w, h := opt.size(DefaultWidth, 0.9*vg.Inch+vg.Length(vg.Length(len(pairs))*0.35*vg.Inch))
 	return save(path, w, h, func(c draw.Canvas) { p.Draw(c) })
 }
 

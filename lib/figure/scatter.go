@@ -162,7 +162,7 @@ func Histograms(path string, dims []string, sets []HistogramSet, opt HistogramOp
 		p.Y.Min = 0
 		grid[d/cols][d%cols] = p
 	}
-	w, h := opt.size(vg.Length(cols)*2*vg.Inch+0.8*vg.Inch, vg.Length(rows)*1.7*vg.Inch)
+	w, h := opt.size(vg.Length(vg.Length(cols)*2*vg.Inch)+0.8*vg.Inch, vg.Length(rows)*1.7*vg.Inch)
 	return save(path, w, h, func(c draw.Canvas) {
 		if opt.Title != "" {
 			c = drawTitle(c, opt.Title)
@@ -202,7 +202,7 @@ func histogramOutline(v []float64, lo, hi float64, bins int) plotter.XYs {
 	norm := 1 / (float64(max(len(v), 1)) * width)
 	xy := plotter.XYs{{X: lo, Y: 0}}
 	for b, c := range count {
-		x0 := lo + float64(b)*width
+		x0 := lo + float64(float64(b)*width)
 		xy = append(xy, plotter.XY{X: x0, Y: c * norm}, plotter.XY{X: x0 + width, Y: c * norm})
 	}
 	return append(xy, plotter.XY{X: hi, Y: 0})

@@ -158,21 +158,21 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 			}
 			if sample {
 				for j := range s.next {
-					s.next[j] += math.Sqrt(pdv[(k*n+i)*d+j]) * rng.NormFloat64()
+					s.next[j] += float64(math.Sqrt(pdv[(k*n+i)*d+j]) * rng.NormFloat64())
 				}
-				reward += math.Sqrt(prv[k*n+i]) * rng.NormFloat64()
+				reward += float64(math.Sqrt(prv[k*n+i]) * rng.NormFloat64())
 			}
 			for j := range s.next {
 				if r.Noise > 0 {
-					s.next[j] += r.Noise * rng.NormFloat64()
+					s.next[j] += float64(r.Noise * rng.NormFloat64())
 				}
 			}
 			s.reward = reward
 			if r.Noise > 0 {
-				s.reward += r.Noise * rng.NormFloat64()
+				s.reward += float64(r.Noise * rng.NormFloat64())
 			}
 			if r.Penalty > 0 {
-				pen := r.Penalty * math.Sqrt(vd[i])
+				pen := float64(r.Penalty * math.Sqrt(vd[i]))
 				s.reward -= pen
 				sumPen += pen
 			}

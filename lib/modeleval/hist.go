@@ -102,7 +102,7 @@ func ParseRanges(s string) ([]Range, error) {
 func Edges(r Range, bins int) []float64 {
 	e := make([]float64, bins+1)
 	for b := range e {
-		e[b] = (r.Lo*float64(bins-b) + r.Hi*float64(b)) / float64(bins)
+		e[b] = (float64(r.Lo*float64(bins-b)) + float64(r.Hi*float64(b))) / float64(bins)
 	}
 	return e
 }

@@ -131,7 +131,7 @@ func (p *prediction) run(m *model, obs, act []float64, n int) {
 	for k := range nm {
 		for i, v := range p.all[k*n*d : (k+1)*n*d] {
 			x := v - delta[i]
-			vd[i] += x * x
+			vd[i] += float64(x * x)
 		}
 	}
 	for i := range vd {

@@ -38,13 +38,13 @@ func oneStep(m *model, t *format.Transitions, varBins int) ([]format.MetricRow, 
 	for i := range n {
 		for j := range d {
 			x := p.delta[i*d+j] - (t.NextObs[i*d+j] - t.Obs[i*d+j])
-			sqDim[j] += x * x
+			sqDim[j] += float64(x * x)
 			absDim[j] += math.Abs(x)
 			y := t.Obs[i*d+j] + p.delta[i*d+j] - t.NextObs[i*d+j]
-			sqNext += y * y
+			sqNext += float64(y * y)
 		}
 		x := p.reward[i] - t.Reward[i]
-		sqRew += x * x
+		sqRew += float64(x * x)
 		absRew += math.Abs(x)
 	}
 	fn := float64(n)
@@ -79,7 +79,7 @@ func calibration(r *rows, m *model, t *format.Transitions, p *prediction, bins i
 			x := p.delta[i*d+j] - (t.NextObs[i*d+j] - t.Obs[i*d+j])
 			s2 := m.deltaStd[j] * m.deltaStd[j]
 			vRaw[i] += p.varDelta[i*d+j]
-			eRaw[i] += x * x
+			eRaw[i] += float64(x * x)
 			v[i] += p.varDelta[i*d+j] / s2
 			e[i] += x * x / s2
 		}
@@ -154,7 +154,7 @@ func oldNew(m *model, old, new *format.Transitions) ([]format.MetricRow, error) 
 		sq := 0.0
 		for i := range n * d {
 			x := p.delta[i] - (s.t.NextObs[i] - s.t.Obs[i])
-			sq += x * x
+			sq += float64(x * x)
 		}
 		r.add("model_mse_"+s.name, format.NoIndex, sq/float64(n*d))
 	}

@@ -84,7 +84,7 @@ func openLoop(m *model, t *format.Transitions, maxK, starts int, rng *rand.Rand)
 			for j := range d {
 				state[s*d+j] += p.delta[s*d+j]
 				x := state[s*d+j] - want[j]
-				sq += x * x
+				sq += float64(x * x)
 				sqNorm += x * x / scale[j]
 			}
 		}
@@ -130,7 +130,7 @@ func stateVariance(t *format.Transitions) []float64 {
 	for i := range n {
 		for j := range d {
 			x := t.Obs[i*d+j] - mu[j]
-			v[j] += x * x
+			v[j] += float64(x * x)
 		}
 	}
 	for j := range v {

@@ -316,7 +316,7 @@ func (c *CEM) sample(rng *rand.Rand) {
 			// mbrl-lib's constraint: two std either side stay in bounds.
 			sd = min(sd, (mu-lo)/2, (hi-mu)/2)
 			for i := 0; i < k; i++ {
-				seq[i*ad+j] = min(max(mu+sd*truncNorm(rng), lo), hi)
+				seq[i*ad+j] = min(max(mu+float64(sd*truncNorm(rng)), lo), hi)
 			}
 		}
 	}
@@ -365,14 +365,14 @@ func (c *CEM) evaluate(obs []float64) error {
 				// probability were 1, so that ending early never
 				// escapes the penalty.
 				for i, w := range surv {
-					ret[i] -= disc * lambda * (1 - w)
+					ret[i] -= float64(disc * lambda * (1 - w))
 				}
 			}
 			n := c.predictAlive(m, s, act, surv)
 			c.rows += n
 			for r := 0; r < n; r++ {
 				i := c.alive[r]
-				ret[i] += disc * surv[i] * (c.reward[r] - lambda*c.term[r])
+				ret[i] += float64(disc * surv[i] * (c.reward[r] - float64(lambda*c.term[r])))
 				si := s[i*d : (i+1)*d]
 				for j, v := range c.delta[r*d : (r+1)*d] {
 					si[j] += v
@@ -395,9 +395,9 @@ func (c *CEM) evaluate(obs []float64) error {
 					q := 0.0
 					for j, v := range s[i*d : (i+1)*d] {
 						z := (v - c.dataMean[j]) * c.dataInv[j]
-						q += z * z
+						q += float64(z * z)
 					}
-					ret[i] -= disc * beta * -math.Expm1(-q/2)
+					ret[i] -= float64(disc * beta * -math.Expm1(-q/2))
 				}
 			}
 		}
@@ -406,7 +406,7 @@ func (c *CEM) evaluate(obs []float64) error {
 	if c.cfg.Value != nil {
 		c.cfg.Value(c.states, mm*k, c.val)
 		for r, v := range c.val {
-			c.ret[r] += disc * c.surv[r] * v
+			c.ret[r] += float64(disc * c.surv[r] * v)
 		}
 	}
 	for i := 0; i < k; i++ {
@@ -470,7 +470,7 @@ func (c *CEM) Observe(obs, action, next []float64) {
 	}
 	for j := range c.offset {
 		e := (next[j] - obs[j]) - mean[j]/float64(c.members)
-		c.offset[j] = (1-a)*c.offset[j] + a*e
+		c.offset[j] = float64((1-a)*c.offset[j]) + float64(a*e)
 	}
 }
 
@@ -495,9 +495,9 @@ func (c *CEM) objective(i int) float64 {
 	ss := 0.0
 	for m := 0; m < mm; m++ {
 		x := c.ret[m*k+i] - mu
-		ss += x * x
+		ss += float64(x * x)
 	}
-	return mu - c.cfg.Kappa*math.Sqrt(ss/float64(mm))
+	return mu - float64(c.cfg.Kappa*math.Sqrt(ss/float64(mm)))
 }
 
 // refit moves every step's distribution toward the elites' statistics.
@@ -524,11 +524,11 @@ func (c *CEM) refit() {
 			ss := 0.0
 			for _, i := range elites {
 				x := seq[i*ad+j] - mu
-				ss += x * x
+				ss += float64(x * x)
 			}
 			p := t*ad + j
-			c.mean[p] = a*c.mean[p] + (1-a)*mu
-			v := a*c.std[p]*c.std[p] + (1-a)*ss/fe
+			c.mean[p] = float64(a*c.mean[p]) + float64((1-a)*mu)
+			v := float64(a*c.std[p]*c.std[p]) + float64((1-a)*ss/fe)
 			c.std[p] = max(math.Sqrt(v), c.cfg.MinStd*(c.high[j]-c.low[j]))
 		}
 	}
@@ -542,9 +542,9 @@ func refitCategorical(p, counts []float64, alpha, floor float64) {
 	for _, v := range counts {
 		n += v
 	}
-	lift := 1 - float64(len(p))*floor
+	lift := 1 - float64(float64(len(p))*floor)
 	for a := range p {
-		p[a] = lift*(alpha*p[a]+(1-alpha)*counts[a]/n) + floor
+		p[a] = float64(lift*(float64(alpha*p[a])+float64((1-alpha)*counts[a]/n))) + floor
 	}
 }
 

@@ -106,7 +106,7 @@ func foldInput(ly *layer, mean, std []float64) {
 func foldOutput(ly *layer, nm *dynamics.Norm, d int) {
 	scale := func(i int, s, m float64) {
 		floats.Scale(s, ly.wt[i*ly.in:(i+1)*ly.in])
-		ly.b[i] = ly.b[i]*s + m
+		ly.b[i] = float64(ly.b[i]*s) + m
 	}
 	for i := 0; i < d; i++ {
 		scale(i, nm.DeltaStd[i], nm.DeltaMean[i])

@@ -44,8 +44,8 @@ func GAE(adv, ret, reward, value, nextValue []float64, cont []bool, gamma, lambd
 		} else {
 			last = 0
 		}
-		delta := reward[i] + gamma*next - value[i]
-		last = delta + gamma*lambda*last
+		delta := reward[i] + float64(gamma*next) - value[i]
+		last = delta + float64(gamma*lambda*last)
 		adv[i] = last
 		ret[i] = last + value[i]
 	}

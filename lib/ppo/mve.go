@@ -109,7 +109,7 @@ func (e *Expander) Targets(p ValuePolicy, m Model, r, nextObs []float64, done []
 		steps += k
 		alive := 0
 		for j, i := range e.rows {
-			y[i] += e.disc[i] * e.rew[j]
+			y[i] += float64(e.disc[i] * e.rew[j])
 			if e.term[j] {
 				continue
 			}
@@ -123,7 +123,7 @@ func (e *Expander) Targets(p ValuePolicy, m Model, r, nextObs []float64, done []
 	if k := len(e.rows); k > 0 {
 		p.Value(e.x[:k*d], k, e.val[:k])
 		for j, i := range e.rows {
-			y[i] += e.disc[i] * e.val[j]
+			y[i] += float64(e.disc[i] * e.val[j])
 		}
 	}
 	return steps

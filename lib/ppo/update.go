@@ -369,7 +369,7 @@ func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s 
 	s.Entropy *= inv
 	s.ApproxKL *= inv
 	s.ClipFraction = float64(clipped) * inv
-	return s, s.PolicyLoss - h.EntCoef*s.Entropy + h.VFCoef*s.ValueLoss
+	return s, s.PolicyLoss - float64(h.EntCoef*s.Entropy) + float64(h.VFCoef*s.ValueLoss)
 }
 
 // normalise normalises the advantages a (imagined[i] tells whether row i
@@ -405,7 +405,7 @@ func normaliseGroup(a []float64, imagined []bool, group bool, ddof int) {
 	ss := 0.0
 	for i, v := range a {
 		if imagined[i] == group {
-			ss += (v - mean) * (v - mean)
+			ss += float64((v - mean) * (v - mean))
 		}
 	}
 	std := math.Sqrt(ss / float64(k-ddof))
@@ -425,10 +425,10 @@ func normalise(a []float64, ddof int) {
 	for _, v := range a {
 		mean += v
 	}
-	mean /= float64(len(a))
+	mean = float64(mean / float64(len(a))) // a power-of-two length becomes a product
 	ss := 0.0
 	for _, v := range a {
-		ss += (v - mean) * (v - mean)
+		ss += float64((v - mean) * (v - mean))
 	}
 	std := math.Sqrt(ss / float64(len(a)-ddof))
 	for i, v := range a {
@@ -448,9 +448,9 @@ func explainedVariance(y, pred []float64) float64 {
 	mr /= n
 	vy, vr := 0.0, 0.0
 	for i, v := range y {
-		vy += (v - my) * (v - my)
+		vy += float64((v - my) * (v - my))
 		r := v - pred[i] - mr
-		vr += r * r
+		vr += float64(r * r)
 	}
 	if vy == 0 {
 		return math.NaN()

@@ -145,7 +145,7 @@ func bootstrap(reps int, confidence float64, point []float64, resample func(out 
 		}
 	}
 	iv := make([]Interval, k)
-	alpha := (1 - confidence) / 2
+	alpha := float64((1 - confidence) / 2) // /2 becomes a product
 	for s := range k {
 		col := slices.DeleteFunc(results[s*reps:(s+1)*reps], math.IsNaN)
 		if len(col) == 0 {
@@ -214,7 +214,7 @@ func resampleInto[T any](rnd *rand.Rand, dst, src []T) {
 // between order statistics (numpy.percentile's default, which RLiable's
 // percentile intervals use through arch).
 func percentile(a []float64, q float64) float64 {
-	pos := q * float64(len(a)-1)
+	pos := float64(q * float64(len(a)-1))
 	i := int(math.Floor(pos))
 	if i >= len(a)-1 {
 		return a[len(a)-1]
@@ -223,7 +223,7 @@ func percentile(a []float64, q float64) float64 {
 	if f == 0 {
 		return a[i]
 	}
-	return a[i] + f*(a[i+1]-a[i])
+	return a[i] + float64(f*(a[i+1]-a[i]))
 }
 
 // IntervalEstimates returns, for each metric, its value on x and a

@@ -38,7 +38,7 @@ func PearsonInterval(x, y []float64, confidence float64) (Interval, error) {
 		return Interval{}, fmt.Errorf("%w: pearson interval needs 4 points, have %d", ErrTooFewPoints, n)
 	}
 	z := math.Atanh(r)
-	h := distuv.UnitNormal.Quantile(1-(1-confidence)/2) / math.Sqrt(float64(n-3))
+	h := distuv.UnitNormal.Quantile(1-float64((1-confidence)/2)) / math.Sqrt(float64(n-3))
 	return Interval{Point: r, Lo: math.Tanh(z - h), Hi: math.Tanh(z + h)}, nil
 }
 
@@ -72,7 +72,7 @@ func ranks(v []float64) []float64 {
 		for j+1 < len(idx) && v[idx[j+1]] == v[idx[i]] {
 			j++
 		}
-		avg := float64(i+j)/2 + 1
+		avg := float64(float64(i+j)/2) + 1
 		for k := i; k <= j; k++ {
 			r[idx[k]] = avg
 		}

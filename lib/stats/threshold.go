@@ -28,7 +28,7 @@ func StepsToThreshold(c Curve, threshold float64, interpolate bool) float64 {
 			return c.Steps[i]
 		}
 		s0, v0 := c.Steps[i-1], c.Values[i-1]
-		return s0 + (threshold-v0)/(v-v0)*(c.Steps[i]-s0)
+		return s0 + float64((threshold-v0)/(v-v0)*(c.Steps[i]-s0))
 	}
 	return math.Inf(1)
 }

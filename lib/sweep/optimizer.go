@@ -72,15 +72,15 @@ func (p Param) sample(rng *rand.Rand) Value {
 		return Value{Text: p.Choices[i], Num: float64(i)}
 	case p.Kind == Int && p.Log:
 		lo, hi := math.Log(p.Low), math.Log(p.High+1)
-		v := int64(math.Exp(lo + rng.Float64()*(hi-lo)))
+		v := int64(math.Exp(lo + float64(rng.Float64()*(hi-lo))))
 		return intValue(min(max(v, int64(p.Low)), int64(p.High)))
 	case p.Kind == Int:
 		return intValue(int64(p.Low) + rng.Int64N(int64(p.High-p.Low)+1))
 	case p.Log:
 		lo, hi := math.Log(p.Low), math.Log(p.High)
-		return formatFloat(math.Exp(lo + rng.Float64()*(hi-lo)))
+		return formatFloat(math.Exp(lo + float64(rng.Float64()*(hi-lo))))
 	default:
-		return formatFloat(p.Low + rng.Float64()*(p.High-p.Low))
+		return formatFloat(p.Low + float64(rng.Float64()*(p.High-p.Low)))
 	}
 }
 
@@ -123,9 +123,9 @@ func (p Param) points(n int) []Value {
 		if n > 1 {
 			t = float64(i) / float64(n-1)
 		}
-		x := p.Low + t*(p.High-p.Low)
+		x := p.Low + float64(t*(p.High-p.Low))
 		if p.Log {
-			x = math.Exp(math.Log(p.Low) + t*(math.Log(p.High)-math.Log(p.Low)))
+			x = math.Exp(math.Log(p.Low) + float64(t*(math.Log(p.High)-math.Log(p.Low))))
 		}
 		v := formatFloat(x)
 		if p.Kind == Int {

@@ -44,7 +44,7 @@ func Ramp(shift, penalty, penaltyUntil float64) func(float64, int64) float64 {
 }
 
 // DefaultMSE falls from 0.1 to about 0.001 over training.
-func DefaultMSE(s float64) float64 { return 0.1*math.Exp(-s/3000) + 0.001 }
+func DefaultMSE(s float64) float64 { return float64(0.1*math.Exp(-s/3000)) + 0.001 }
 
 // DefaultGrowth is 1.3 until 5,000 steps and 1.1 after.
 func DefaultGrowth(s float64) float64 {
@@ -74,7 +74,7 @@ func Write(dir string, r Run) error {
 			continue
 		}
 		mse := r.MSE(float64(s))
-		rows.Rows = append(rows.Rows, row(s, "model_mse_delta", format.NoIndex, mse*(1+0.01*float64(r.Seed%3))))
+		rows.Rows = append(rows.Rows, row(s, "model_mse_delta", format.NoIndex, mse*(1+float64(0.01*float64(r.Seed%3)))))
 		g := r.Growth(float64(s))
 		for k := int64(1); k <= 20; k++ {
 			rows.Rows = append(rows.Rows, row(s, "model_ek", k, mse*math.Pow(g, float64(k-1))))

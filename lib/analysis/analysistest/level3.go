@@ -145,7 +145,7 @@ func WriteLevel3(dir string, l Level3) error {
 // bins whose error rises geometrically by topRatio from the lowest to the
 // highest.
 func addEnsembleObs(rows *Rows, step, seed int64, corr, topRatio float64) {
-	c := corr + 0.01*float64(seed%3) - 0.01
+	c := corr + float64(0.01*float64(seed%3)) - 0.01
 	rows.Add(step, "model_var_err_corr", format.NoIndex, c)
 	rows.Add(step, "model_var_err_spearman", format.NoIndex, c)
 	v0 := 0.1 * math.Exp(-float64(step)/5000)

@@ -45,7 +45,7 @@ func RunCmd() (string, error) {
 // Level is the eval_return level of a fake run (before the budget factor):
 // 100 - 100(X-0.3)^2 + N + 0.1 SEED, plus 5 if C is "b".
 func Level(x, n, seed float64, c string) float64 {
-	l := 100 - 100*math.Pow(x-0.3, 2) + n + 0.1*seed
+	l := 100 - float64(100*math.Pow(x-0.3, 2)) + n + float64(0.1*seed)
 	if c == "b" {
 		l += 5
 	}

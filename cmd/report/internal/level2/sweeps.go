@@ -316,7 +316,7 @@ func noise(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (stri
 	zero := 0.0
 	for _, p := range pts {
 		if p.Value > 0 {
-			zero = math.Log10(p.Value) - 1
+			zero = float64(math.Log10(p.Value)) - 1
 			break
 		}
 	}
