@@ -151,12 +151,8 @@ func parse(c *cli.Context) (*options, error) {
 	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
 		return nil, err
 	}
-	if o.envID != "" {
-		e, err := tool.Env("--env", o.envID)
-		if err != nil {
-			return nil, err
-		}
-		env.Close(e) //nolint:errcheck // only checked that it starts
+	if err := tool.CheckEnv("--env", o.envID); err != nil {
+		return nil, err
 	}
 	cfg, err := dynamics.Preset(o.preset)
 	if err != nil {
