@@ -27,10 +27,12 @@ DS_THRESHOLD = $(DS_THRESHOLD_$(ENV))
 
 # The variants: DS_<name> holds the run's variables, DS_WHY_<name> the
 # report's line on what it changes and why.
-DS_VARIANTS ?= ppo-tuned dyna-tuned dyna-joint dyna-joint-split dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
+DS_VARIANTS ?= ppo-tuned ppo-mb64 dyna-tuned dyna-joint dyna-joint-split dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
 
 DS_ppo-tuned = ALGO=ppo PRESET=tuned
 DS_WHY_ppo-tuned = the baseline: tuned PPO (rl-baselines3-zoo's CartPole settings, one environment × 256 steps)
+DS_ppo-mb64 = ALGO=ppo PRESET=tuned MINIBATCH=64
+DS_WHY_ppo-mb64 = a control without a model: tuned PPO with minibatches of 64, four times the gradient steps per rollout, so the model's gain can be told from the gain of more updates per real step
 DS_dyna-tuned = ALGO=dyna PRESET=tuned
 DS_WHY_dyna-tuned = tuned Dyna-PPO as it stands: tuned PPO's update on the real rollout, then one on 32 imagined rollouts of up to 10 steps
 DS_dyna-joint = ALGO=dyna PRESET=tuned DYNA_ORDER=joint

@@ -60,12 +60,41 @@ $(call l3_variant,dyna-m$(L3_M)-stress,$(L3_DYNA) ENSEMBLE=$(L3_M) EVAL_MODEL=0 
 $(call l3_variant,dyna-m$(L3_M)-gate$(L3_STRESS_TAU)-stress,$(L3_DYNA) ENSEMBLE=$(L3_M) GATE_VARIANCE=$(L3_STRESS_TAU) EVAL_MODEL=0 $(L3_STRESS))
 $(call l3_variant,mpc,ALGO=mpc PRESET=$(MPC_PRESET) STEPS=$(MPC_STEPS))
 
+# Level 3.3's ablation on equal terms (make level3-mpc): MPC's priors one
+# at a time (each "+X" keeps the preset's X and turns the other two off;
+# mpc above has all three), the CEM action rule, and Dyna-PPO given MPC's
+# priors. MPC runs end at MPC_STEPS, except the variants in
+# L3_ABLATION_LONG, which run to STEPS (evaluated every
+# L3_ABLATION_LONG_EVAL steps: an MPC evaluation plans every step of 5
+# episodes) so that both sides are also compared at STEPS.
+L3_ABLATION_LONG ?= mpc-learned
+L3_ABLATION_LONG_EVAL ?= 3000
+l3_mpc_abl = ALGO=mpc PRESET=$(MPC_PRESET) $(if $(filter $(1),$(L3_ABLATION_LONG)),STEPS=$(STEPS) EVAL_EVERY=$(L3_ABLATION_LONG_EVAL),STEPS=$(MPC_STEPS))
+L3_NO_MIRROR = MODEL_MIRROR=0
+L3_NO_DENSITY = CEM_DENSITY_PENALTY=0
+L3_NO_EXACT = MODEL_EXACT_CONST_REWARD=0
+$(call l3_variant,mpc-learned,$(call l3_mpc_abl,mpc-learned) $(L3_NO_MIRROR) $(L3_NO_DENSITY) $(L3_NO_EXACT))
+$(call l3_variant,mpc-mirror,$(call l3_mpc_abl,mpc-mirror) $(L3_NO_DENSITY) $(L3_NO_EXACT))
+$(call l3_variant,mpc-density,$(call l3_mpc_abl,mpc-density) $(L3_NO_MIRROR) $(L3_NO_EXACT))
+$(call l3_variant,mpc-exact,$(call l3_mpc_abl,mpc-exact) $(L3_NO_MIRROR) $(L3_NO_DENSITY))
+$(call l3_variant,mpc-best,$(call l3_mpc_abl,mpc-best) CEM_ACTION=best)
+# Dyna-PPO with MPC's model: the model settings of MPC_PRESET's file
+# (architecture, loss, terminal weights, exact constant reward, mirror,
+# buffer), each loop keeping its own training rhythm (MPC refits from
+# scratch every MODEL_EVERY steps; Dyna-PPO warm-starts MODEL_UPDATES
+# steps per iteration), and imagined rollouts ended by the learned
+# termination head as MPC's are.
+L3_MPC_MODEL = $(shell sed -n 's/^\(MODEL_[A-Z_]*\|ENSEMBLE\|BUFFER_SIZE\) ?= */\1=/p' $(ROOT)/pipelines/presets/mpc-$(MPC_PRESET).mk | grep -v '^MODEL_\(EVERY\|EPOCHS\|HOLDOUT\|PATIENCE\|WARM\)=')
+$(call l3_variant,dyna-m$(L3_M)-mirror,$(L3_DYNA) ENSEMBLE=$(L3_M) EVAL_MODEL=0 MODEL_MIRROR=1)
+$(call l3_variant,dyna-mpcmodel,ALGO=dyna PRESET=$(L3_PRESET) STEPS=$(STEPS) EVAL_MODEL=0 $(L3_MPC_MODEL) TERMINATION=model)
+
 L3_ENSEMBLE_RUNS = $(foreach m,$(L3_ENSEMBLES),$(call l3_done,dyna-m$(m)))
 L3_GATING_RUNS = $(call l3_done,ppo) $(call l3_done,dyna-m$(L3_M)) \
 	$(foreach t,$(L3_TAUS),$(call l3_done,dyna-m$(L3_M)-gate$(t))) \
 	$(call l3_done,dyna-m1-stress) $(call l3_done,dyna-m$(L3_M)-stress) \
 	$(call l3_done,dyna-m$(L3_M)-gate$(L3_STRESS_TAU)-stress)
-L3_MPC_RUNS = $(call l3_done,mpc) $(call l3_done,dyna-m$(L3_M))
+L3_ABLATION ?= mpc-learned mpc-mirror mpc-density mpc-exact mpc-best dyna-m$(L3_M)-mirror dyna-mpcmodel
+L3_MPC_RUNS = $(call l3_done,mpc) $(call l3_done,dyna-m$(L3_M)) $(foreach v,$(L3_ABLATION),$(call l3_done,$(v)))
 L3_RUNS_level3 = $(L3_ENSEMBLE_RUNS) $(L3_GATING_RUNS) $(L3_MPC_RUNS)
 L3_RUNS_level3-ensemble = $(L3_ENSEMBLE_RUNS)
 L3_RUNS_level3-gating = $(L3_GATING_RUNS)
