@@ -39,7 +39,35 @@ const gatingTitle = "2. Uncertainty-gated imagination: sample efficiency"
 // efficiency is a run's mean eval_return after step 0.
 var efficiency = analysis.MeanOver(analysis.EvalReturn, 0, math.Inf(1))
 
+// GatingResult is the computed gating section: its answers and every
+// figure input, before any prose.
+type GatingResult struct {
+	GatingAnswers
+	Runs   map[string]int   // runs per variant
+	Scale  string           // what var_delta is measured on (varScale)
+	Curves []analysis.Curve // IQM return against real steps: PPO, ungated and gated
+	Grid   analysis.Grid    // the steps of Curves
+	Kept   []analysis.Curve // the gated variants' kept fraction against real steps
+}
+
+// gatingSection computes and renders section 2, or says which target makes
+// its runs.
 func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+	res, err := computeGating(set, cat, m, opt)
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		missing(r, gatingTitle, fmt.Sprintf("no gated Dyna-PPO runs (dyna-m%d-gate<TAU>) with their ungated baseline (dyna-m%d)", m, m), "level3-gating")
+		return nil
+	}
+	a.Gating = &res.GatingAnswers
+	return res.render(r, opt)
+}
+
+// computeGating returns section 2's numbers and figure inputs for the
+// m-member ensemble, nil when its gated or ungated runs are missing.
+func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*GatingResult, error) {
 	ungated, ok := cat.find(m, math.Inf(1), false)
 	var gated []dyna
 	for _, d := range cat.Dyna {
@@ -48,11 +76,10 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 		}
 	}
 	if !ok || len(gated) == 0 {
-		missing(r, gatingTitle, fmt.Sprintf("no gated Dyna-PPO runs (dyna-m%d-gate<TAU>) with their ungated baseline (dyna-m%d)", m, m), "level3-gating")
-		return nil
+		return nil, nil
 	}
-	g := &GatingAnswers{M: m, Ungated: ungated.Name, PPO: cat.PPO}
-	a.Gating = g
+	res := &GatingResult{GatingAnswers: GatingAnswers{M: m, Ungated: ungated.Name, PPO: cat.PPO}, Runs: map[string]int{}}
+	g := &res.GatingAnswers
 	vars := []string{ungated.Name}
 	for _, d := range gated {
 		g.Gated, g.Tau = append(g.Gated, d.Name), append(g.Tau, d.Tau)
@@ -63,12 +90,13 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 	}
 	sub, err := set.Select(vars)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	eff := map[string][]float64{}
 	for _, v := range vars {
+		res.Runs[v] = len(sub.Of(v))
 		if eff[v], err = analysis.PerRun(sub.Of(v), efficiency); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+ungated.Name, eff[ungated.Name])
@@ -91,7 +119,7 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 	}
 	imp, err := analysis.ProbabilityOfImprovement(sc, pairs, opt.Boot)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
 	for i, v := range g.Gated {
@@ -100,9 +128,33 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 		g.POI = append(g.POI, imp[i].P)
 		k, err := analysis.PerRun(sub.Of(v), kept)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		g.Kept = append(g.Kept, analysis.MeanInterval(opt.Boot, "kept/"+v, k))
+	}
+	g.judge()
+	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver("imagined_var_delta", math.Inf(-1), math.Inf(1)))
+	if err != nil {
+		return nil, err
+	}
+	g.UngatedVar = analysis.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
+	if res.Scale, err = varScale(sub.Of(ungated.Name)); err != nil {
+		return nil, err
+	}
+	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+		return nil, err
+	}
+	if res.Kept, err = keptCurves(sub, g.Gated, opt); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// judge sets Best, Helps and Hurts from the gated variants' Eff and
+// EffDiff.
+func (g *GatingAnswers) judge() {
+	g.Best, g.Helps, g.Hurts = 0, nil, nil
+	for i := range g.Eff {
 		if g.Eff[i].Point > g.Eff[g.Best].Point {
 			g.Best = i
 		}
@@ -113,20 +165,16 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 			g.Hurts = append(g.Hurts, g.Tau[i])
 		}
 	}
-	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver("imagined_var_delta", math.Inf(-1), math.Inf(1)))
-	if err != nil {
-		return err
-	}
-	g.UngatedVar = analysis.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
+}
 
+// render writes section 2: the setting, the answer, the table and the two
+// figures.
+func (res *GatingResult) render(r *markdown.Report, opt Options) error {
+	g := &res.GatingAnswers
 	sec := r.Section(gatingTitle)
-	scale, err := varScale(sub.Of(ungated.Name))
-	if err != nil {
-		return err
-	}
 	sec.Text("Gated Dyna-PPO keeps an imagined step only while the ensemble's variance var_delta of its prediction is below τ, and ends the rollout at the first step that is not "+
 		"(`imagine --gate-variance τ`); everything else, including the %d-member ensemble, is as in the ungated variant `%s`. %s "+
-		"For scale: the ungated runs' imagined steps have a mean var_delta of %s.", m, ungated.Name, scale, ivText(g.UngatedVar, opt.Boot))
+		"For scale: the ungated runs' imagined steps have a mean var_delta of %s.", g.M, g.Ungated, res.Scale, ivText(g.UngatedVar, opt.Boot))
 	var parts []string
 	for i, tau := range g.Tau {
 		parts = append(parts, fmt.Sprintf("τ = %s: %s (P(gated > ungated) = %s, CI %s; keeps %s of imagined steps)",
@@ -144,7 +192,7 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 		lead = "**No clear effect**: for every τ the interval of the difference includes 0."
 	}
 	ppoText := ""
-	if cat.PPO != "" {
+	if g.PPO != "" {
 		ppoText = fmt.Sprintf(" For reference, ungated Dyna-PPO's mean return is %s and PPO's %s (Dyna-PPO minus PPO: %s).",
 			ivText(g.UngatedEff, opt.Boot), ivText(g.PPOEff, opt.Boot), ivText(g.UngatedVsPPODiff, opt.Boot))
 	}
@@ -154,48 +202,52 @@ func gatingSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 	sec.Text("A run's sample-efficiency score is its mean evaluation return over all evaluations after step 0 (the area under its learning curve per evaluation), so learning sooner scores higher. " +
 		"Differences resample each variant's runs independently; the kept fraction is each run's mean of imagined_kept_fraction (kept / simulated imagined steps) over iterations.")
 	t := &markdown.Table{Title: "Sample efficiency of gated imagination", Columns: []string{"variant", "τ", "runs", "mean return", "CI", "minus ungated", "CI", "P(> ungated)", "CI", "kept fraction", "CI"}}
-	if cat.PPO != "" {
-		t.Add(cat.PPO, "", fmt.Sprint(len(sub.Of(cat.PPO))), markdown.Num(g.PPOEff.Point), markdown.CI(g.PPOEff), "", "", "", "", "", "")
+	if g.PPO != "" {
+		t.Add(g.PPO, "", fmt.Sprint(res.Runs[g.PPO]), markdown.Num(g.PPOEff.Point), markdown.CI(g.PPOEff), "", "", "", "", "", "")
 	}
-	t.Add(ungated.Name, "∞", fmt.Sprint(len(sub.Of(ungated.Name))), markdown.Num(g.UngatedEff.Point), markdown.CI(g.UngatedEff), "0", "", "", "", "1", "")
+	t.Add(g.Ungated, "∞", fmt.Sprint(res.Runs[g.Ungated]), markdown.Num(g.UngatedEff.Point), markdown.CI(g.UngatedEff), "0", "", "", "", "1", "")
 	for i, v := range g.Gated {
-		t.Add(v, tauText(g.Tau[i]), fmt.Sprint(len(sub.Of(v))), markdown.Num(g.Eff[i].Point), markdown.CI(g.Eff[i]),
+		t.Add(v, tauText(g.Tau[i]), fmt.Sprint(res.Runs[v]), markdown.Num(g.Eff[i].Point), markdown.CI(g.Eff[i]),
 			markdown.Num(g.EffDiff[i].Point), markdown.CI(g.EffDiff[i]), markdown.Num(g.POI[i].Point), markdown.CI(g.POI[i]),
 			markdown.Num(g.Kept[i].Point), markdown.CI(g.Kept[i]))
 	}
 	sec.Table(t)
-	curves, grid, err := analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
-	if err != nil {
+	if err := returnFigure(sec, "gating-sample-efficiency", "IQM evaluation return against real steps for each gate τ, ungated Dyna-PPO (same ensemble) and PPO. "+res.Grid.Note(), res.Curves); err != nil {
 		return err
 	}
-	if err := sec.Figure("gating-sample-efficiency", strings.TrimSpace("IQM evaluation return against real steps for each gate τ, ungated Dyna-PPO (same ensemble) and PPO. "+grid.Note()),
-		func(p string) error {
-			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
-		}); err != nil {
-		return err
-	}
-	return keptFigure(sec, sub, g.Gated, "gating-kept-fraction", "Fraction of simulated imagined steps kept by the gate (imagined_kept_fraction) against real steps, per τ: IQM over runs, each run's last iteration at or before each evaluation step.", opt)
+	return keptFigure(sec, "gating-kept-fraction", "Fraction of simulated imagined steps kept by the gate (imagined_kept_fraction) against real steps, per τ: IQM over runs, each run's last iteration at or before each evaluation step.", res.Kept)
 }
 
-func keptFigure(sec *markdown.Section, set *analysis.Set, gated []string, name, caption string, opt Options) error {
+// returnFigure draws IQM return curves against real steps.
+func returnFigure(sec *markdown.Section, name, caption string, curves []analysis.Curve) error {
+	return sec.Figure(name, strings.TrimSpace(caption), func(p string) error {
+		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
+	})
+}
+
+// keptCurves returns the gated variants' imagined_kept_fraction curves on
+// the steps of their evaluations.
+func keptCurves(set *analysis.Set, gated []string, opt Options) ([]analysis.Curve, error) {
 	sub, err := set.Select(gated)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	eg, err := analysis.AlignGrid(sub.Runs, analysis.EvalReturn, format.NoIndex)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g, err := analysis.SubGrid(eg, sub.Runs, "imagined_kept_fraction")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	kc, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_kept_fraction", Index: format.NoIndex, Grid: &g}, opt.Boot)
-	if err != nil {
-		return err
-	}
+	return kc, err
+}
+
+// keptFigure draws keptCurves' curves.
+func keptFigure(sec *markdown.Section, name, caption string, kept []analysis.Curve) error {
 	return sec.Figure(name, caption, func(p string) error {
-		return analysis.CurvesFigure(p, kc, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
+		return analysis.CurvesFigure(p, kept, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
 	})
 }
 
@@ -223,13 +275,41 @@ type StressAnswers struct {
 	Diverges            []bool // per variant: its Drop's interval lies above 0 and some run collapses
 }
 
+// StressResult is the computed stress section: its answers and every
+// figure input, before any prose.
+type StressResult struct {
+	StressAnswers
+	Runs   map[string]int   // runs per variant
+	Curves []analysis.Curve // IQM return against real steps: the variants and PPO
+	Grid   analysis.Grid    // the steps of Curves
+	Kept   []analysis.Curve // the gated variants' kept fraction against real steps
+}
+
 const (
 	stressTitle = "3. Does gating stabilise learning where ungated Dyna-PPO diverges?"
 	// finalEvals is how many last evaluations a final return averages.
 	finalEvals = 3
 )
 
+// stressSection computes and renders section 3, or says which target makes
+// its runs.
 func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
+	res, err := computeStress(set, cat, m, opt)
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		missing(r, stressTitle, fmt.Sprintf("no stressed gated and ungated Dyna-PPO runs (dyna-m%d-gate<TAU>-stress, dyna-m%d-stress)", m, m), "level3-gating")
+		return nil
+	}
+	a.Stress = &res.StressAnswers
+	return res.render(r, opt)
+}
+
+// computeStress returns section 3's numbers and figure inputs for the
+// m-member ensemble (and the single model), nil when the stressed gated or
+// ungated runs are missing.
+func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*StressResult, error) {
 	var vs []dyna
 	single, hasSingle := cat.find(1, math.Inf(1), true)
 	if hasSingle && m != 1 {
@@ -243,34 +323,23 @@ func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 		}
 	}
 	if !ok || len(gated) == 0 {
-		missing(r, stressTitle, fmt.Sprintf("no stressed gated and ungated Dyna-PPO runs (dyna-m%d-gate<TAU>-stress, dyna-m%d-stress)", m, m), "level3-gating")
-		return nil
+		return nil, nil
 	}
 	vs = append(vs, ungated)
 	vs = append(vs, gated...)
-	s := &StressAnswers{}
-	a.Stress = s
+	res := &StressResult{Runs: map[string]int{}}
+	s := &res.StressAnswers
 	var err error
 	if s.Stress, err = stressDiff(set, cat, ungated, m); err != nil {
-		return err
+		return nil, err
 	}
 	finals := map[string][]float64{}
 	drops := map[string][]float64{}
 	for _, d := range vs {
 		runs := set.Of(d.Name)
-		f, err := analysis.PerRun(runs, func(r *analysis.Run) (float64, error) {
-			return analysis.Point{Final: finalEvals}.Score(r, analysis.EvalReturn)
-		})
+		f, dr, ef, err := stressScores(runs)
 		if err != nil {
-			return err
-		}
-		dr, err := analysis.PerRun(runs, analysis.PeakDrop(analysis.EvalReturn, finalEvals))
-		if err != nil {
-			return err
-		}
-		ef, err := analysis.PerRun(runs, efficiency)
-		if err != nil {
-			return err
+			return nil, err
 		}
 		collapsed := 0
 		for i := range f {
@@ -279,6 +348,7 @@ func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 			}
 		}
 		finals[d.Name], drops[d.Name] = f, dr
+		res.Runs[d.Name] = len(runs)
 		s.Variants = append(s.Variants, d.Name)
 		s.Final = append(s.Final, analysis.MeanInterval(opt.Boot, "final/"+d.Name, f))
 		drop := analysis.MeanInterval(opt.Boot, "drop/"+d.Name, dr)
@@ -294,7 +364,45 @@ func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 		s.FinalDiff, s.DropDiff = append(s.FinalDiff, fd), append(s.DropDiff, dd)
 		s.Stabilises = append(s.Stabilises, dd.Hi < 0 || fd.Lo > 0)
 	}
+	shown := slices.Clone(s.Variants)
+	if cat.PPO != "" {
+		shown = append(shown, cat.PPO)
+	}
+	sub, err := set.Select(shown)
+	if err != nil {
+		return nil, err
+	}
+	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+		return nil, err
+	}
+	if res.Kept, err = keptCurves(set, s.Gated, opt); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
+// stressScores returns each run's final return (the mean of its last
+// finalEvals evaluations), its drop from its best evaluation to that, and
+// its efficiency.
+func stressScores(runs []*analysis.Run) (final, drop, eff []float64, err error) {
+	if final, err = analysis.PerRun(runs, func(r *analysis.Run) (float64, error) {
+		return analysis.Point{Final: finalEvals}.Score(r, analysis.EvalReturn)
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	if drop, err = analysis.PerRun(runs, analysis.PeakDrop(analysis.EvalReturn, finalEvals)); err != nil {
+		return nil, nil, nil, err
+	}
+	if eff, err = analysis.PerRun(runs, efficiency); err != nil {
+		return nil, nil, nil, err
+	}
+	return final, drop, eff, nil
+}
+
+// render writes section 3: the setting, the two answers, the table and the
+// two figures.
+func (res *StressResult) render(r *markdown.Report, opt Options) error {
+	s := &res.StressAnswers
 	sec := r.Section(stressTitle)
 	sec.Text("The stress setting changes %s against the unstressed runs; everything else is as in section 2. "+
 		"A run's final return is the mean of its last %d evaluations; its drop is its best evaluation minus that; it collapses when it ends below half its best.",
@@ -318,29 +426,14 @@ func stressSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, 
 	sec.Answer("Does gating stabilise it?", strings.Join(gp, "; ")+".")
 	t := &markdown.Table{Title: "Learning under stress", Columns: []string{"variant", "runs", "mean return", "CI", "final return", "CI", "drop from best", "CI", "collapsed"}}
 	for i, v := range s.Variants {
-		t.Add(v, fmt.Sprint(len(set.Of(v))), markdown.Num(s.Eff[i].Point), markdown.CI(s.Eff[i]), markdown.Num(s.Final[i].Point), markdown.CI(s.Final[i]),
+		t.Add(v, fmt.Sprint(res.Runs[v]), markdown.Num(s.Eff[i].Point), markdown.CI(s.Eff[i]), markdown.Num(s.Final[i].Point), markdown.CI(s.Final[i]),
 			markdown.Num(s.Drop[i].Point), markdown.CI(s.Drop[i]), markdown.Pct(s.Collapsed[i]))
 	}
 	sec.Table(t)
-	shown := slices.Clone(s.Variants)
-	if cat.PPO != "" {
-		shown = append(shown, cat.PPO)
-	}
-	sub, err := set.Select(shown)
-	if err != nil {
+	if err := returnFigure(sec, "stress-sample-efficiency", "IQM evaluation return against real steps under stress ("+s.Stress+"): single model, ungated and gated ensembles, and PPO (unstressed; it never imagines). "+res.Grid.Note(), res.Curves); err != nil {
 		return err
 	}
-	curves, grid, err := analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
-	if err != nil {
-		return err
-	}
-	if err := sec.Figure("stress-sample-efficiency", strings.TrimSpace("IQM evaluation return against real steps under stress ("+s.Stress+"): single model, ungated and gated ensembles, and PPO (unstressed; it never imagines). "+grid.Note()),
-		func(p string) error {
-			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
-		}); err != nil {
-		return err
-	}
-	return keptFigure(sec, set, s.Gated, "stress-kept-fraction", "Fraction of simulated imagined steps kept by the gate under stress against real steps: IQM over runs.", opt)
+	return keptFigure(sec, "stress-kept-fraction", "Fraction of simulated imagined steps kept by the gate under stress against real steps: IQM over runs.", res.Kept)
 }
 
 // stressDiff describes the settings of the stressed ungated runs that
