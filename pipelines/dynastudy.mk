@@ -19,37 +19,46 @@ DS_REPORT_FLAGS ?=
 DS_STEPS_CartPole-v1 = 50000
 DS_STEPS_Acrobot-v1 = 50000
 DS_STEPS_Pendulum-v1 = 100000
+# Evaluation interval: 1,000 steps, 500 on Acrobot-v1, where tuned PPO
+# reaches its threshold within about 7,000 steps.
+DS_EVAL_EVERY_Acrobot-v1 = 500
 DS_THRESHOLD_CartPole-v1 = 475
 DS_THRESHOLD_Acrobot-v1 = -100
 DS_THRESHOLD_Pendulum-v1 = -200
 DS_STEPS = $(if $(filter command line,$(origin STEPS)),$(STEPS),$(DS_STEPS_$(ENV)))
 DS_THRESHOLD = $(DS_THRESHOLD_$(ENV))
+DS_EVAL_EVERY = $(or $(DS_EVAL_EVERY_$(ENV)),1000)
+# The presets every variant starts from: tuned (rl-zoo's CartPole-v1 PPO,
+# also used on Acrobot-v1), pendulum on Pendulum-v1 (rl-zoo's Pendulum-v1
+# PPO; dyna-pendulum's model learns the reward).
+DS_PRESET_Pendulum-v1 = pendulum
+DS_PRESET = $(or $(DS_PRESET_$(ENV)),tuned)
 
 # The variants: DS_<name> holds the run's variables, DS_WHY_<name> the
 # report's line on what it changes and why.
 DS_VARIANTS ?= ppo-tuned ppo-mb64 dyna-tuned dyna-joint dyna-joint-split dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
 
-DS_ppo-tuned = ALGO=ppo PRESET=tuned
-DS_WHY_ppo-tuned = the baseline: tuned PPO (rl-baselines3-zoo's CartPole settings, one environment × 256 steps)
-DS_ppo-mb64 = ALGO=ppo PRESET=tuned MINIBATCH=64
+DS_ppo-tuned = ALGO=ppo PRESET=$(DS_PRESET)
+DS_WHY_ppo-tuned = the baseline: tuned PPO (rl-baselines3-zoo's CartPole-v1 settings, one environment × 256 steps; its Pendulum-v1 settings on Pendulum)
+DS_ppo-mb64 = ALGO=ppo PRESET=$(DS_PRESET) MINIBATCH=64
 DS_WHY_ppo-mb64 = a control without a model: tuned PPO with minibatches of 64, four times the gradient steps per rollout, so the model's gain can be told from the gain of more updates per real step
-DS_dyna-tuned = ALGO=dyna PRESET=tuned
+DS_dyna-tuned = ALGO=dyna PRESET=$(DS_PRESET)
 DS_WHY_dyna-tuned = tuned Dyna-PPO as it stands: tuned PPO's update on the real rollout, then one on 32 imagined rollouts of up to 10 steps
-DS_dyna-joint = ALGO=dyna PRESET=tuned DYNA_ORDER=joint
+DS_dyna-joint = ALGO=dyna PRESET=$(DS_PRESET) DYNA_ORDER=joint
 DS_WHY_dyna-joint = real and imagined rows in one update with one advantage normalisation (the control for dyna-joint-split)
-DS_dyna-joint-split = ALGO=dyna PRESET=tuned DYNA_ORDER=joint NORM_ADV_SPLIT=1
+DS_dyna-joint-split = ALGO=dyna PRESET=$(DS_PRESET) DYNA_ORDER=joint NORM_ADV_SPLIT=1
 DS_WHY_dyna-joint-split = one update on real and imagined rows, advantages normalised per kind (ppo --norm-adv-split), so imagined rows' scale cannot swamp the real rows'
-DS_dyna-mbpo = ALGO=dyna PRESET=tuned IMAG_BATCHES=400 HORIZON=2 IMAG_EPOCHS=40 IMAG_TARGET_KL=0.02
+DS_dyna-mbpo = ALGO=dyna PRESET=$(DS_PRESET) IMAG_BATCHES=400 HORIZON=2 IMAG_EPOCHS=40 IMAG_TARGET_KL=0.02
 DS_WHY_dyna-mbpo = MBPO's branched rollouts: many short rollouts (400 × 2 steps) from the recent real states, a large imagined:real ratio, and more epochs on the imagined data, stopped by a KL target
-DS_dyna-rounds = ALGO=dyna PRESET=tuned IMAG_ROUNDS=3
+DS_dyna-rounds = ALGO=dyna PRESET=$(DS_PRESET) IMAG_ROUNDS=3
 DS_WHY_dyna-rounds = three imagine-and-update rounds per real rollout, each imagining with the policy the last round made: more trust-region steps per real step
-DS_dyna-mopo = ALGO=dyna PRESET=tuned ENSEMBLE=3 REWARD_PENALTY=20
+DS_dyna-mopo = ALGO=dyna PRESET=$(DS_PRESET) ENSEMBLE=3 REWARD_PENALTY=20
 DS_WHY_dyna-mopo = MOPO's uncertainty penalty r̂ − λ·σ (σ the 3 members' disagreement on the state change, λ = 20): imagined steps the members disagree on pay less
-DS_dyna-ts = ALGO=dyna PRESET=tuned ENSEMBLE=5 PROPAGATION=random
-DS_WHY_dyna-ts = trajectory sampling (TS1) over 5 members: each imagined step from a random member instead of one model
-DS_dyna-mve = ALGO=dyna PRESET=tuned MVE_HORIZON=3
+DS_dyna-ts = ALGO=dyna PRESET=$(DS_PRESET) ENSEMBLE=5 PROPAGATION=random MODEL_PRESET=tuned
+DS_WHY_dyna-ts = trajectory sampling (PETS' TS1) over 5 probabilistic members (the tuned model): each imagined step is drawn from a random member's Gaussian instead of one model's mean
+DS_dyna-mve = ALGO=dyna PRESET=$(DS_PRESET) MVE_HORIZON=3
 DS_WHY_dyna-mve = model-based value expansion: the critic's targets on real rows are 3 model steps plus V (ppo --mve-model), lower-variance targets where the model is accurate
-DS_dyna-mirror = ALGO=dyna PRESET=tuned MODEL_MIRROR=1
+DS_dyna-mirror = ALGO=dyna PRESET=$(DS_PRESET) MODEL_MIRROR=1
 DS_WHY_dyna-mirror = the environment's symmetry, the prior the MPC preset uses: the model is fitted on the buffer and its mirror image
 
 ifneq ($(filter dyna-study%,$(MAKECMDGOALS)),)
@@ -58,7 +67,7 @@ ifneq ($(filter dyna-study%,$(MAKECMDGOALS)),)
 # "?=" values hold).
 define ds_rule
 $(OUT)/$(1)-s$(2)/done:
-	@env $$(addprefix -u ,$$(RUN_VAR_NAMES)) $$(MAKE) --no-print-directory run-only ENV=$(ENV) SEED=$(2) STEPS=$(DS_STEPS) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(DS_$(1))
+	@env $$(addprefix -u ,$$(RUN_VAR_NAMES)) $$(MAKE) --no-print-directory run-only ENV=$(ENV) SEED=$(2) STEPS=$(DS_STEPS) EVAL_EVERY=$(DS_EVAL_EVERY) OUT=$(OUT)/$(1)-s$(2) VARIANT=$(1) $(DS_$(1))
 	@echo "dyna-study: $(1) seed $(2) done" >&2
 endef
 $(foreach v,$(DS_VARIANTS),$(foreach s,$(DS_SEEDS),$(eval $(call ds_rule,$(v),$(s)))))
