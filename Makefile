@@ -48,3 +48,4 @@ include $(ROOT)/pipelines/run.mk
 -include $(ROOT)/pipelines/slurm.mk
 -include $(ROOT)/pipelines/sweep.mk
 -include $(ROOT)/pipelines/dynastudy.mk
+-include $(ROOT)/pipelines/results.mk

@@ -87,7 +87,8 @@ dyna-study-runs: $(DS_RUNS)
 dyna-study-report:
 	@mkdir -p $(OUT)
 	$(file >$(OUT)/variants.tsv,$(foreach v,$(DS_VARIANTS),$(v)	$(DS_WHY_$(v))$(newline)))
-	$(BIN)/report dyna-study --runs $(OUT) --out $(OUT)/report.md --baseline ppo-tuned --threshold $(DS_THRESHOLD) --describe $(OUT)/variants.tsv $(DS_REPORT_FLAGS)
+	$(BIN)/report dyna-study --runs $(OUT) --out $(OUT)/report.md --baseline ppo-tuned --threshold $(DS_THRESHOLD) --describe $(OUT)/variants.tsv $(DS_REPORT_FLAGS) \
+		--regenerate 'make dyna-study ENV=$(ENV) OUT=$(OUT) STEPS=$(DS_STEPS) DS_SEEDS="$(DS_SEEDS)" DS_VARIANTS="$(DS_VARIANTS)"'
 	@echo "dyna-study: report in $(OUT)/report.md" >&2
 
 define newline

@@ -73,5 +73,6 @@ level2-runs-shift: $(L2_SHIFT_RUNS)
 level2-runs-noise: $(L2_NOISE_RUNS)
 
 level2-report:
-	$(BIN)/report level2 --runs $(OUT) --out $(OUT)/report.md
+	$(BIN)/report level2 --runs $(OUT) --out $(OUT)/report.md \
+		--regenerate 'make level2 OUT=$(OUT) L1_PRESET=$(L1_PRESET) STEPS=$(STEPS) SEEDS="$(SEEDS)"'
 	@echo "level2: report in $(OUT)/report.md" >&2

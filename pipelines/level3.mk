@@ -105,7 +105,7 @@ L3_RUNS_level3-mpc = $(L3_MPC_RUNS)
 level3 level3-ensemble level3-gating level3-mpc: build
 	@$(exp_start)
 	@$(MAKE) --no-print-directory -j$(JOBS) $@-runs $(call exp_vars,$(sort $(L3_RUNS_$@)))
-	@$(MAKE) --no-print-directory level3-report
+	@$(MAKE) --no-print-directory level3-report L3_GOAL=$@
 
 level3-runs: level3-ensemble-runs level3-gating-runs level3-mpc-runs
 level3-ensemble-runs: $(L3_ENSEMBLE_RUNS)
@@ -113,5 +113,6 @@ level3-gating-runs: $(L3_GATING_RUNS)
 level3-mpc-runs: $(L3_MPC_RUNS)
 
 level3-report:
-	$(BIN)/report level3 --runs $(OUT) --out $(OUT)/report.md --m $(L3_M) $(L3_REPORT_FLAGS)
+	$(BIN)/report level3 --runs $(OUT) --out $(OUT)/report.md --m $(L3_M) $(L3_REPORT_FLAGS) \
+		--regenerate 'make $(or $(L3_GOAL),level3) ENV=$(ENV) OUT=$(OUT) STEPS=$(STEPS) MPC_PRESET=$(MPC_PRESET) MPC_STEPS=$(MPC_STEPS) SEEDS="$(SEEDS)"'
 	@echo "level3: report in $(OUT)/report.md" >&2

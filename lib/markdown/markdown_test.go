@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/dynago/dynago/lib/figure"
@@ -119,4 +120,52 @@ func TestFiles(t *testing.T) {
 		}
 	}()
 	f.Add(filepath.Join(dir, "sub", "..", "b.csv"), nil)
+}
+
+// TestAnswers writes a report with Meta set and checks its answers.json:
+// every answer with its section, only the main figures that were drawn,
+// and nothing at all without Meta.Report.
+func TestAnswers(t *testing.T) {
+	dir := t.TempDir()
+	r := NewReport("Level 0", filepath.Join(dir, "report.md"))
+	r.Meta = Provenance{Report: "level0", Env: "CartPole-v1", Runs: "runs/l0", Command: "report level0", Tool: "report", ToolVersion: "0.1.0"}
+	s1 := r.Section("1. First")
+	s1.Answer("Q1?", "A1 (95% CI [1, 2]).")
+	s2 := r.Section("2. Second")
+	s2.Text("no answer here")
+	s2.Answer("Q2?", "A2.")
+	draw := func(p string) error {
+		return figure.Lines(p, []figure.Series{{Name: "a", X: []float64{0, 1}, Y: []float64{1, 2}}}, figure.LineOptions{})
+	}
+	for _, n := range []string{"a", "b"} {
+		if err := s2.Figure(n, "Figure "+n+".", draw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.MainFigures("b", "absent", "b")
+	if err := r.Write(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadAnswers(filepath.Join(dir, AnswersFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Answers{
+		Kind: AnswersKind, FormatVersion: AnswersVersion, Report: "level0", Title: "Level 0", Env: "CartPole-v1",
+		Runs: "runs/l0", Command: "report level0", Tool: "report", ToolVersion: "0.1.0",
+		Answers: []QA{{"1. First", "Q1?", "A1 (95% CI [1, 2])."}, {"2. Second", "Q2?", "A2."}},
+		Figures: []Fig{{Name: "b", Caption: "Figure b.", PNG: "fig/b.png", SVG: "fig/b.svg"}},
+	}
+	if !reflect.DeepEqual(a, want) {
+		t.Errorf("answers.json:\n%+v\nwant\n%+v", a, want)
+	}
+
+	plain := NewReport("Plain", filepath.Join(dir, "plain", "report.md"))
+	plain.Section("s").Answer("Q?", "A.")
+	if err := plain.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plain", AnswersFile)); err == nil {
+		t.Error("answers.json written without Meta.Report")
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +20,13 @@ type Report struct {
 	Title string
 	Path  string // the Markdown file
 	Intro []string
+	// Meta, when Meta.Report is set, makes Write also write answers.json
+	// (Answers) beside the report.
+	Meta  Provenance
 	secs  []*Section
 	files Files
+	figs  []Fig    // every figure, in the order drawn
+	main  []string // MainFigures
 }
 
 // Section is a part of a report: blocks rendered in the order added.
@@ -27,6 +34,7 @@ type Section struct {
 	Title  string
 	r      *Report
 	blocks []string
+	qas    []QA
 }
 
 // NewReport returns an empty report to be written to path.
@@ -48,6 +56,7 @@ func (s *Section) Text(format string, args ...any) {
 // and its interval in words.
 func (s *Section) Answer(question, answer string) {
 	s.blocks = append(s.blocks, fmt.Sprintf("**Question.** %s\n\n**Answer.** %s", question, answer))
+	s.qas = append(s.qas, QA{Section: s.Title, Question: question, Answer: answer})
 }
 
 // Bullets appends a list.
@@ -82,6 +91,7 @@ func (s *Section) Figure(name, caption string, draw func(path string) error) err
 		return fmt.Errorf("figure %s: %w", name, err)
 	}
 	rel := FigDir + "/" + name
+	s.r.figs = append(s.r.figs, Fig{Name: name, Caption: caption, PNG: rel + ".png", SVG: rel + ".svg"})
 	s.blocks = append(s.blocks, fmt.Sprintf("![%s](%s.png)\n\n*%s* ([SVG](%s.svg))", name, rel, caption, rel))
 	return nil
 }
@@ -103,14 +113,34 @@ func (r *Report) Markdown(w io.Writer) error {
 	return err
 }
 
-// Write writes the figures, then the report, each atomically. Call it
-// once, after every section is complete.
-func (r *Report) Write() error {
+// Files returns the report's outputs: its figures, answers.json beside
+// the report when Meta.Report is set, then the report.
+func (r *Report) Files() (*Files, error) {
 	var buf bytes.Buffer
 	if err := r.Markdown(&buf); err != nil {
-		return err
+		return nil, err
 	}
 	files := r.files
+	files.paths = slices.Clone(files.paths)
+	files.data = maps.Clone(files.data)
+	if r.Meta.Report != "" {
+		b, err := r.answers().JSON()
+		if err != nil {
+			return nil, err
+		}
+		files.Add(filepath.Join(filepath.Dir(r.Path), AnswersFile), b)
+	}
 	files.Add(r.Path, buf.Bytes())
+	return &files, nil
+}
+
+// Write writes the figures, answers.json (when Meta.Report is set), then
+// the report, each atomically. Call it once, after every section is
+// complete.
+func (r *Report) Write() error {
+	files, err := r.Files()
+	if err != nil {
+		return err
+	}
 	return files.Write()
 }

@@ -28,7 +28,7 @@ computed from the runs, with figures beside it in fig/ (.png and .svg).
 Example:
 
    $ ` + Level1Example,
-		Commands: []*cli.Command{level1Command(), level2Command(), level3Command(), dynaStudyCommand()},
+		Commands: []*cli.Command{level1Command(), level2Command(), level3Command(), dynaStudyCommand(), resultsCommand()},
 	}
 	app.Action = tool.NoSubcommand(app)
 	for _, c := range app.Commands {
@@ -78,7 +78,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("level1: %w", err)
 			}
-			return r.Write()
+			return co.write(r, "level1", "sample-efficiency", "model-ek", "probability-of-improvement")
 		},
 	}
 }

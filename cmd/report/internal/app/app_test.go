@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -58,6 +59,30 @@ func TestExample(t *testing.T) {
 				t.Error(err)
 			}
 		}
+	}
+	a, err := markdown.ReadAnswers("runs/level1/answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Report != "level1" || len(a.Answers) != 5 || a.Command != Level1Example+" --reps 200" || a.Runs != "runs/level1" ||
+		!strings.Contains(a.Answers[0].Answer, "**3,000 real steps sooner**") || len(a.Figures) != 3 || a.Figures[0].Name != "sample-efficiency" {
+		t.Errorf("answers.json: %+v", a)
+	}
+	// report results gathers it into a new RESULTS.md with its figures.
+	if code, _, stderr := run(t, "report results --runs runs --out docs/RESULTS.md"); code != 0 {
+		t.Fatalf("results: exit %d: %s", code, stderr)
+	}
+	res, err := os.ReadFile("docs/RESULTS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# Results\n\n<!-- BEGIN make results -->", "Dyna-PPO reaches it **3,000 real steps sooner**", "](results/level1/sample-efficiency.png)"} {
+		if !strings.Contains(string(res), want) {
+			t.Errorf("RESULTS.md lacks %q:\n%s", want, res)
+		}
+	}
+	if _, err := os.Stat("docs/results/level1/model-ek.svg"); err != nil {
+		t.Error(err)
 	}
 	if t.Failed() {
 		t.Log(report)

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -18,13 +21,14 @@ func commonFlags(own ...cli.Flag) []cli.Flag {
 		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
 		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
 		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+		&cli.StringFlag{Name: "regenerate", Usage: "the `COMMAND` that makes the runs and this report again (make ...), recorded in answers.json"},
 	}, own...)
 }
 
 // common holds the values of commonFlags, checked.
 type common struct {
-	Runs, Out, Command string
-	Boot               analysis.Bootstrap
+	Runs, Out, Command, Regenerate string
+	Boot                           analysis.Bootstrap
 }
 
 // parseCommon reads and checks commonFlags: no positional arguments,
@@ -35,7 +39,7 @@ func parseCommon(c *cli.Context) (common, error) {
 		return common{}, tool.Usagef("unexpected argument %q", c.Args().First())
 	}
 	o := common{
-		Runs: c.String("runs"), Out: c.String("out"), Command: tool.Provenance(c)["args"],
+		Runs: c.String("runs"), Out: c.String("out"), Command: tool.Provenance(c)["args"], Regenerate: c.String("regenerate"),
 		Boot: analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
 	}
 	if o.Out == "" {
@@ -48,4 +52,37 @@ func parseCommon(c *cli.Context) (common, error) {
 		return o, tool.Usagef("--confidence %g: must be in (0, 1)", o.Boot.Confidence)
 	}
 	return o, nil
+}
+
+// write writes the report r of the given kind ("level1", ...) with its
+// answers.json (markdown.Answers) beside it, which records the runs'
+// environment, the commands and the build.
+func (co common) write(r *markdown.Report, kind string, main ...string) error {
+	b := tool.VCS()
+	r.Meta = markdown.Provenance{
+		Report: kind, Env: runsEnv(co.Runs), Runs: co.Runs, Command: co.Command, Regenerate: co.Regenerate,
+		Tool: "report", ToolVersion: tool.Version, Commit: b.Commit, CommitTime: b.Time, Modified: b.Modified,
+	}
+	r.MainFigures(main...)
+	return r.Write()
+}
+
+// runsEnv returns the environment (ENV) that every run in dir records in
+// its settings.json (bin/run writes it: runloop.SettingsFile), or "" when none does or they
+// differ.
+func runsEnv(dir string) string {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*", "settings.json"))
+	env := ""
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return ""
+		}
+		var s map[string]string
+		if json.Unmarshal(b, &s) != nil || s["ENV"] == "" || (env != "" && s["ENV"] != env) {
+			return ""
+		}
+		env = s["ENV"]
+	}
+	return env
 }

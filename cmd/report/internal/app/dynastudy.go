@@ -59,7 +59,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("dyna-study: %w", err)
 			}
-			return r.Write()
+			return co.write(r, "dyna-study", "sample-efficiency")
 		},
 	}
 }

@@ -49,7 +49,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("level2: %w", err)
 			}
-			return r.Write()
+			return co.write(r, "level2", "budget-curves", "horizon-return", "model-mse-old-new", "noise-return")
 		},
 	}
 }

@@ -52,7 +52,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("level3: %w", err)
 			}
-			return r.Write()
+			return co.write(r, "level3", "mpc-sample-efficiency", "gating-sample-efficiency", "variance-error-binned")
 		},
 	}
 }
