@@ -7,59 +7,9 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/dynamics"
-	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/format"
 )
-
-// randomData returns n random-policy CartPole transitions.
-func randomData(t testing.TB, n int, seed uint64) *format.Transitions {
-	t.Helper()
-	e, _ := env.Make("CartPole-v1")
-	tr := format.NewTransitions(4, 1, true, n)
-	tr.Meta["env"] = "CartPole-v1"
-	rng := rand.New(rand.NewPCG(seed, 0))
-	obs, next := make([]float64, 4), make([]float64, 4)
-	e.Reset(rng, obs)
-	for tr.Len() < n {
-		a := rng.IntN(2)
-		r, err := e.Step([]float64{float64(a)}, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Obs: obs, Action: int64(a), Reward: r.Reward, NextObs: next,
-			Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		copy(obs, next)
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-		}
-	}
-	return tr
-}
-
-// fitted returns a model of preset with m members fitted for epochs.
-func fitted(t testing.TB, tr *format.Transitions, preset string, m, epochs int) *dynamics.Ensemble {
-	t.Helper()
-	c, _ := dynamics.Preset(preset)
-	e, _ := env.Make("CartPole-v1")
-	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
-		t.Fatal(err)
-	}
-	c.Members = m
-	model, err := dynamics.New(c, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := dynamics.NewDataset(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	model.SetNorm(d)
-	if _, err := model.Fit(d, dynamics.FitOptions{Epochs: epochs}, rand.New(rand.NewPCG(2, 2))); err != nil {
-		t.Fatal(err)
-	}
-	return model
-}
 
 // fakePolicy always pushes right with log-probability -1 and value 2.
 type fakePolicy struct{}
@@ -74,8 +24,8 @@ func (fakePolicy) ActBatch(obs []float64, n int, rng *rand.Rand, greedy bool, ac
 }
 
 func TestImagine(t *testing.T) {
-	tr := randomData(t, 400, 1)
-	model := fitted(t, tr, "course", 3, 2)
+	tr := dynamicstest.Random(t, "CartPole-v1", 400, 1)
+	model := dynamicstest.Fitted(t, tr, "course", 3, 2)
 	cartpole, _ := dynamics.TerminalFor("CartPole-v1")
 	for _, tc := range []struct {
 		name string
@@ -133,13 +83,13 @@ func TestImagine(t *testing.T) {
 // course model (M=1) and a 5-member tuned model, and a fake policy, so it
 // times the model side only.
 func BenchmarkImagine(b *testing.B) {
-	tr := randomData(b, 1000, 1)
+	tr := dynamicstest.Random(b, "CartPole-v1", 1000, 1)
 	never := func([]float64) bool { return false }
 	for _, preset := range []struct {
 		name string
 		m    int
 	}{{"course", 1}, {"tuned", 5}} {
-		model := fitted(b, tr, preset.name, preset.m, 1)
+		model := dynamicstest.Fitted(b, tr, preset.name, preset.m, 1)
 		for _, size := range [][2]int{{10, 5}, {400, 25}} {
 			b.Run(fmt.Sprintf("%s/%dx%d", preset.name, size[0], size[1]), func(b *testing.B) {
 				r := Rollout{Batches: size[0], Horizon: size[1], Propagation: PropRandom, Termination: dynamics.TermEnv, Terminal: never, Gate: math.Inf(1)}
@@ -159,7 +109,7 @@ func BenchmarkImagine(b *testing.B) {
 // variance within 4·√(2/n) relative); PropMean, and a deterministic model,
 // give μ on every row.
 func TestTrajectorySampling(t *testing.T) {
-	tr := randomData(t, 600, 4)
+	tr := dynamicstest.Random(t, "CartPole-v1", 600, 4)
 	start := tr.Slice(10, 11)
 	const n = 4000
 	for _, c := range []struct {
@@ -173,7 +123,7 @@ func TestTrajectorySampling(t *testing.T) {
 		{"TS1, deterministic", "course", PropRandom, 1, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			model := fitted(t, tr, c.preset, c.members, 2)
+			model := dynamicstest.Fitted(t, tr, c.preset, c.members, 2)
 			d := 4
 			mu, mr, mt := make([]float64, d), make([]float64, 1), make([]float64, 1)
 			vd, vr := make([]float64, d), make([]float64, 1)
@@ -223,9 +173,9 @@ func TestTrajectorySampling(t *testing.T) {
 // λ·√var_delta (the penalty draws no random numbers, so the rollouts
 // match step for step); with one member var_delta is 0 and nothing changes.
 func TestPenalty(t *testing.T) {
-	tr := randomData(t, 400, 1)
+	tr := dynamicstest.Random(t, "CartPole-v1", 400, 1)
 	for _, m := range []int{3, 1} {
-		model := fitted(t, tr, "course", m, 2)
+		model := dynamicstest.Fitted(t, tr, "course", m, 2)
 		r := Rollout{Batches: 8, Horizon: 5, Propagation: PropRandom, Termination: dynamics.TermCourse, Gate: math.Inf(1)}
 		run := func(penalty float64) (*format.Transitions, Stats) {
 			r.Penalty = penalty

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 )
@@ -437,62 +438,13 @@ func TestParseRanges(t *testing.T) {
 	}
 }
 
-// cartPole returns n CartPole transitions under a uniformly random policy.
-func cartPole(t testing.TB, n int, seed uint64) *format.Transitions {
-	t.Helper()
-	e, err := env.Make("CartPole-v1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	tr := format.NewTransitions(4, 1, true, n)
-	obs, next := make([]float64, 4), make([]float64, 4)
-	e.Reset(rng, obs)
-	var ep, step int64
-	for tr.Len() < n {
-		a := rng.IntN(2)
-		r, err := e.Step([]float64{float64(a)}, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Episode: ep, Step: step, Obs: obs, Action: int64(a), Reward: r.Reward,
-			NextObs: next, Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		copy(obs, next)
-		step++
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-			ep, step = ep+1, 0
-		}
-	}
-	return tr
-}
-
-func ensemble(t testing.TB, preset string, members int) *dynamics.Ensemble {
-	t.Helper()
-	c, err := dynamics.Preset(preset)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := env.Make("CartPole-v1")
-	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
-		t.Fatal(err)
-	}
-	c.Members = members
-	m, err := dynamics.New(c, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // TestEnsemble runs a real (untrained, normalised) ensemble and checks the
 // identities of the package documentation: model_ek[1] is
 // model_mse_next_obs, which is model_mse_delta, and model_var_mean is the
 // mean of dynamics' own Spread.
 func TestEnsemble(t *testing.T) {
-	data := cartPole(t, 300, 1)
-	e := ensemble(t, "tuned", 3)
+	data := dynamicstest.Random(t, "CartPole-v1", 300, 1)
+	e := dynamicstest.New(t, "CartPole-v1", "tuned", 3)
 	d, err := dynamics.NewDataset(data)
 	if err != nil {
 		t.Fatal(err)
@@ -524,13 +476,13 @@ func TestEnsemble(t *testing.T) {
 // the members' forward passes; the tuned preset with every start (about
 // 25 times the work of course) is left out to keep the run short.
 func BenchmarkEvaluate(b *testing.B) {
-	data := cartPole(b, 500, 1)
+	data := dynamicstest.Random(b, "CartPole-v1", 500, 1)
 	for _, c := range []struct {
 		preset  string
 		members int
 		starts  int
 	}{{"course", 1, 0}, {"course", 1, 100}, {"tuned", 5, 100}} {
-		e := ensemble(b, c.preset, c.members)
+		e := dynamicstest.New(b, "CartPole-v1", c.preset, c.members)
 		b.Run(fmt.Sprintf("%s-M%d-starts%d", c.preset, c.members, c.starts), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 1))
 			for b.Loop() {

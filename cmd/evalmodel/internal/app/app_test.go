@@ -8,28 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
-
-// collect returns n transitions of envID under a uniformly random policy.
-func collect(t *testing.T, envID string, n int, seed uint64) *format.Transitions {
-	t.Helper()
-	e, err := env.Make(envID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := agent.NewRunner(e, nil, seed, 1) // nil policy: uniform random actions
-	tr := r.NewTransitions(n)
-	if _, err := r.Run(tr, n, 0); err != nil {
-		t.Fatal(err)
-	}
-	tr.Meta = format.Meta{"env": envID}
-	return tr
-}
 
 // setup writes, in a new working directory, the files of the example: a
 // two-member course-preset CartPole model trained briefly on 1,000 random
@@ -53,7 +37,7 @@ func setup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := dynamics.NewDataset(collect(t, "CartPole-v1", 1000, 1))
+	d, err := dynamics.NewDataset(dynamicstest.Random(t, "CartPole-v1", 1000, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +52,7 @@ func setup(t *testing.T) {
 		n         int
 		seed      uint64
 	}{{"heldout.arrow", "CartPole-v1", 500, 2}, {"early.arrow", "CartPole-v1", 300, 3}, {"pendulum.arrow", "Pendulum-v1", 200, 4}} {
-		if err := format.WriteTransitions(f.name, collect(t, f.env, f.n, f.seed)); err != nil {
+		if err := format.WriteTransitions(f.name, dynamicstest.Random(t, f.env, f.n, f.seed)); err != nil {
 			t.Fatal(err)
 		}
 	}

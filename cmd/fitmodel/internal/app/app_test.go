@@ -2,12 +2,10 @@ package app
 
 import (
 	"bytes"
-	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -15,30 +13,7 @@ import (
 // writeRandom writes n random-policy CartPole transitions to path.
 func writeRandom(t testing.TB, path string, n int, seed uint64) {
 	t.Helper()
-	e, _ := env.Make("CartPole-v1")
-	tr := format.NewTransitions(4, 1, true, n)
-	tr.Meta["env"] = "CartPole-v1"
-	rng := rand.New(rand.NewPCG(seed, 0))
-	obs, next := make([]float64, 4), make([]float64, 4)
-	e.Reset(rng, obs)
-	var ep, step int64
-	for tr.Len() < n {
-		a := rng.IntN(2)
-		r, err := e.Step([]float64{float64(a)}, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Episode: ep, Step: step, Obs: obs, Action: int64(a), Reward: r.Reward, NextObs: next,
-			Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		copy(obs, next)
-		step++
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-			ep, step = ep+1, 0
-		}
-	}
-	if err := format.WriteTransitions(path, tr); err != nil {
+	if err := format.WriteTransitions(path, dynamicstest.Random(t, "CartPole-v1", n, seed)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,77 +3,26 @@ package app
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/agent"
-	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
 
-// randomData returns n random-policy CartPole transitions.
-func randomData(t testing.TB, n int, seed uint64) *format.Transitions {
-	t.Helper()
-	e, _ := env.Make("CartPole-v1")
-	tr := format.NewTransitions(4, 1, true, n)
-	tr.Meta["env"] = "CartPole-v1"
-	rng := rand.New(rand.NewPCG(seed, 0))
-	obs, next := make([]float64, 4), make([]float64, 4)
-	e.Reset(rng, obs)
-	for tr.Len() < n {
-		a := rng.IntN(2)
-		r, err := e.Step([]float64{float64(a)}, next)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.AppendRow(format.Row{Obs: obs, Action: int64(a), Reward: r.Reward, NextObs: next,
-			Terminated: r.Terminated, Truncated: r.Truncated,
-			LogProb: math.NaN(), Value: math.NaN(), VarDelta: math.NaN(), VarReward: math.NaN()})
-		copy(obs, next)
-		if r.Terminated || r.Truncated {
-			e.Reset(rng, obs)
-		}
-	}
-	return tr
-}
-
-// fitted returns a model of preset with m members fitted for epochs.
-func fitted(t testing.TB, tr *format.Transitions, preset string, m, epochs int) *dynamics.Ensemble {
-	t.Helper()
-	c, _ := dynamics.Preset(preset)
-	e, _ := env.Make("CartPole-v1")
-	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
-		t.Fatal(err)
-	}
-	c.Members = m
-	model, err := dynamics.New(c, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := dynamics.NewDataset(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	model.SetNorm(d)
-	if _, err := model.Fit(d, dynamics.FitOptions{Epochs: epochs}, rand.New(rand.NewPCG(2, 2))); err != nil {
-		t.Fatal(err)
-	}
-	return model
-}
-
 // TestUsageExamples runs the imagine line of Usage; the other tools' lines
 // are replaced by the same steps through the libraries.
 func TestUsageExamples(t *testing.T) {
 	t.Chdir(t.TempDir())
-	tr := randomData(t, 500, 1)
+	tr := dynamicstest.Random(t, "CartPole-v1", 500, 1)
 	if err := format.WriteTransitions("buf.arrow", tr); err != nil {
 		t.Fatal(err)
 	}
-	if err := fitted(t, tr, "course", 1, 1).Save("model.arrow", nil); err != nil {
+	if err := dynamicstest.Fitted(t, tr, "course", 1, 1).Save("model.arrow", nil); err != nil {
 		t.Fatal(err)
 	}
 	e, _ := env.Make("CartPole-v1")

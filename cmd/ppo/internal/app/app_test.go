@@ -2,13 +2,13 @@ package app
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/dynamics"
+	"github.com/dynago/dynago/lib/dynamics/dynamicstest"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
@@ -250,15 +250,7 @@ func TestMVE(t *testing.T) {
 // normalised on the transitions in data when given.
 func writeModel(t *testing.T, envID, out, data string) {
 	t.Helper()
-	c, _ := dynamics.Preset("course")
-	e, _ := env.Make(envID)
-	if err := c.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
-		t.Fatal(err)
-	}
-	model, err := dynamics.New(c, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := dynamicstest.New(t, envID, "course", 0)
 	if data != "" {
 		tr, err := format.ReadTransitions(data)
 		if err != nil {
