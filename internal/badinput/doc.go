@@ -2,9 +2,14 @@
 // from valid ones (truncated, empty, random and flipped bytes, text,
 // missing, a directory, another kind, another environment, metadata that
 // claims more than the file holds, absurd values, zero rows) and bad flag
-// sets (out of range, missing, conflicting, unknown environments, an
-// output on another output or on an input), runs every training-loop tool
-// on each in-process (tool.Run), and requires one line on stderr, the
-// documented exit code (1 bad input, 2 usage), no panic and no output
-// file. See docs/CONVENTIONS.md.
+// sets (out of range, NaN, Inf and huge values, missing, conflicting,
+// unknown environments, flags and subcommands, an output on another
+// output or on an input), runs every tool on each in-process (tool.Run):
+// the training-loop tools (collect, fitmodel, imagine, ppo, evalmodel,
+// concat, inspect), the reports and aggregate on sets of runs with one
+// metrics file spoiled, sweep on bad space files and batch on bad lists.
+// It requires one line on stderr, the documented exit code (1 bad input,
+// 2 usage), no panic and no output file (nor a temporary one), and that
+// valid small sets of runs (one seed, one evaluation, zeros on log axes)
+// give every report and table. See docs/CONVENTIONS.md.
 package badinput

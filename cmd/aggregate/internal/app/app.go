@@ -157,8 +157,8 @@ func point(c *cli.Context) (analysis.Point, error) {
 			return analysis.Point{}, tool.Usagef("--at-step and --final: give one")
 		}
 		s := c.Float64("at-step")
-		if s < 0 {
-			return analysis.Point{}, tool.Usagef("--at-step %g: must be at least 0", s)
+		if !(s >= 0) || math.IsInf(s, 1) {
+			return analysis.Point{}, tool.Usagef("--at-step %g: must be finite and at least 0", s)
 		}
 		return analysis.Point{AtStep: true, Step: s}, nil
 	}

@@ -33,7 +33,11 @@ RLiable's interval-estimates figure.`, "summary"),
 			if err != nil {
 				return err
 			}
-			metrics := analysis.SummaryMetrics(c.Float64("gap-threshold"))
+			gap := c.Float64("gap-threshold")
+			if !finite(gap) {
+				return tool.Usagef("--gap-threshold %g: must be finite", gap)
+			}
+			metrics := analysis.SummaryMetrics(gap)
 			est := analysis.IntervalEstimates(sc, metrics, e.boot)
 			t := analysis.EstimatesTable("Aggregate scores", est, metrics)
 			t.Notes = notes
@@ -237,6 +241,9 @@ func threshold(c *cli.Context, e *env) (float64, string, error) {
 	case c.IsSet("threshold") && (c.IsSet("fraction") || c.IsSet("reference")):
 		return 0, "", tool.Usagef("--threshold and --fraction/--reference: give one")
 	case c.IsSet("threshold"):
+		if thr := c.Float64("threshold"); !finite(thr) {
+			return 0, "", tool.Usagef("--threshold %g: must be finite", thr)
+		}
 		return c.Float64("threshold"), "Threshold: given.", nil
 	case c.IsSet("fraction") != c.IsSet("reference"):
 		return 0, "", tool.Usagef("--fraction and --reference go together")
@@ -296,8 +303,8 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 				var at []float64
 				for _, s := range list(c.String("at")) {
 					v, err := strconv.ParseFloat(s, 64)
-					if err != nil || v < 0 {
-						return tool.Usagef("--at %q: want real steps >= 0 separated by commas", c.String("at"))
+					if err != nil || !(v >= 0) || !finite(v) {
+						return tool.Usagef("--at %q: want finite real steps >= 0 separated by commas", c.String("at"))
 					}
 					at = append(at, v)
 				}

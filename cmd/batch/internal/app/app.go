@@ -28,6 +28,8 @@ input when no FILE or "-" is given) and runs them in order in this one
 process, exactly as the separate tools would run them: same arguments,
 same files, same bytes. It stops at the first command that fails, whose
 one-line error the tool has printed, and exits with that command's code.
+A command naming FILE itself (which it could overwrite) is refused before
+any command runs.
 Running a list of commands in one batch saves a process start per
 command (bin/run calls the tools in its own process the same way).
 
@@ -87,6 +89,22 @@ func run(c *cli.Context) error {
 	cmds, err := parse(in, name)
 	if err != nil {
 		return err
+	}
+	if in != os.Stdin {
+		// A command that names the list itself would replace it (as
+		// --out) or read a list as data: refuse before running any.
+		for _, cmd := range cmds {
+			for _, a := range cmd.args[1:] {
+				_, v, ok := strings.Cut(a, "=") // --out=FILE
+				if !ok {
+					v = a
+				}
+				if err := tool.CheckPaths([]tool.Path{{Flag: fmt.Sprintf("%s:%d", name, cmd.line), Path: v}},
+					[]tool.Path{{Flag: "the batch FILE", Path: name}}); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	for _, cmd := range cmds {
 		if code := tool.Run(tools[cmd.args[0]](), cmd.args, c.App.Writer, c.App.ErrWriter); code != 0 {

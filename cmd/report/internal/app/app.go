@@ -4,6 +4,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/urfave/cli/v2"
 
@@ -69,10 +70,10 @@ Example:
 			switch {
 			case !(opt.Fraction > 0 && opt.Fraction <= 1):
 				return tool.Usagef("--fraction %g: must be in (0, 1]", opt.Fraction)
-			case !(opt.EarlyUntil > 0):
-				return tool.Usagef("--early %g: must be positive", opt.EarlyUntil)
-			case !(opt.EkRatio > 1):
-				return tool.Usagef("--ek-ratio %g: must be greater than 1", opt.EkRatio)
+			case !(opt.EarlyUntil > 0) || math.IsInf(opt.EarlyUntil, 1):
+				return tool.Usagef("--early %g: must be positive and finite", opt.EarlyUntil)
+			case !(opt.EkRatio > 1) || math.IsInf(opt.EkRatio, 1):
+				return tool.Usagef("--ek-ratio %g: must be greater than 1 and finite", opt.EkRatio)
 			}
 			r, _, err := level1.Build(opt)
 			if err != nil {

@@ -51,7 +51,24 @@ func parseCommon(c *cli.Context) (common, error) {
 	case !(o.Boot.Confidence > 0 && o.Boot.Confidence < 1):
 		return o, tool.Usagef("--confidence %g: must be in (0, 1)", o.Boot.Confidence)
 	}
-	return o, nil
+	return o, checkOut(o.Out, o.Runs)
+}
+
+// checkOut is a usage error if the report path out is a directory or one
+// of the files the reports read in runs (a run's metrics file, or an
+// iteration's file that Level 2 reads): the report would replace it.
+func checkOut(out, runs string) error {
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return tool.Usagef("--out %q is a directory: give the report's file path", out)
+	}
+	var inputs []tool.Path
+	for _, pattern := range []string{filepath.Join(runs, "*", "metrics.arrow"), filepath.Join(runs, "*", "iters", "*", "*.arrow")} {
+		files, _ := filepath.Glob(pattern) // the pattern is well formed
+		for _, f := range files {
+			inputs = append(inputs, tool.Path{Flag: "a file of --runs", Path: f})
+		}
+	}
+	return tool.CheckPaths([]tool.Path{{Flag: "--out", Path: out}}, inputs)
 }
 
 // write writes the report r of the given kind ("level1", ...) with its

@@ -50,8 +50,8 @@ Example:
 			switch {
 			case math.IsNaN(opt.Threshold) || math.IsInf(opt.Threshold, 0):
 				return tool.Usagef("--threshold %g: must be finite", opt.Threshold)
-			case !(opt.Ratio > 0):
-				return tool.Usagef("--ratio %g: must be positive", opt.Ratio)
+			case !(opt.Ratio > 0) || math.IsInf(opt.Ratio, 1):
+				return tool.Usagef("--ratio %g: must be positive and finite", opt.Ratio)
 			case !(opt.Prob >= 0 && opt.Prob <= 1):
 				return tool.Usagef("--prob %g: must be in [0, 1]", opt.Prob)
 			}

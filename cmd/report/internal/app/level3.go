@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/urfave/cli/v2"
 
@@ -43,8 +44,8 @@ Example:
 				Command: co.Command,
 			}
 			switch {
-			case !(opt.Threshold > 0):
-				return tool.Usagef("--threshold %g: must be positive", opt.Threshold)
+			case !(opt.Threshold > 0) || math.IsInf(opt.Threshold, 1):
+				return tool.Usagef("--threshold %g: must be positive and finite", opt.Threshold)
 			case opt.M < 0:
 				return tool.Usagef("--m %d: must be at least 1 (or 0 to pick it from the runs)", opt.M)
 			}

@@ -194,6 +194,9 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		"Returns are mean evaluation returns on %s; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
 		"Each figure's bands are 95%% bootstrap intervals over runs.",
 		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", analysis.EnvOf(set.Runs, "CartPole-v1"), strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+	if opt.M > 0 && !slices.ContainsFunc(cat.Dyna, func(d dyna) bool { return d.M == opt.M }) {
+		return nil, nil, fmt.Errorf("--m %d: no Dyna-PPO runs with that ensemble size in %s", opt.M, opt.Runs)
+	}
 	a := &Answers{}
 	m := cat.gateM(opt.M)
 	steps := []func() error{

@@ -135,6 +135,9 @@ func run(c *cli.Context) error {
 	if r := c.Int("retries"); r < 0 || r > 100 {
 		return tool.Usagef("--retries %d: must be in [0, 100]", r)
 	}
+	if err := tool.CheckFlagPaths(c, []string{"dir"}, []string{"space"}); err != nil {
+		return err
+	}
 	dir, err := filepath.Abs(c.String("dir"))
 	if err != nil {
 		return fmt.Errorf("--dir: %w", err)

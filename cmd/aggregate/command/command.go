@@ -1,0 +1,13 @@
+// Package command exposes the aggregate tool's command to other dynago packages
+// (the bad-input corpus of internal/badinput runs it in-process); the
+// tool's code stays internal.
+package command
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/dynago/dynago/cmd/aggregate/internal/app"
+)
+
+// New returns the aggregate command.
+func New() *cli.App { return app.New() }
