@@ -5,9 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,17 +198,9 @@ func tree(t *testing.T, dir string) map[string][]byte {
 
 func sameTree(t *testing.T, want, got map[string][]byte) {
 	t.Helper()
-	var names []string
-	for k := range want {
-		names = append(names, k)
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	all := maps.Clone(got)
+	maps.Copy(all, want)
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		w, okw := want[k]
 		g, okg := got[k]
 		switch {

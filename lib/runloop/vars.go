@@ -3,9 +3,9 @@ package runloop
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -385,17 +385,9 @@ func (s *Settings) JSON() string {
 // (added to the table since) must have its default in s.
 func (s *Settings) Compare(old map[string]string) error {
 	cur := s.Effective()
-	var names []string
-	for k := range cur {
-		names = append(names, k)
-	}
-	for k := range old {
-		if _, ok := cur[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	all := maps.Clone(old)
+	maps.Copy(all, cur)
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		o, inOld := old[k]
 		c := cur[k]
 		switch {

@@ -7,7 +7,9 @@ package dynastudy
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -129,22 +131,12 @@ func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, e
 		case b.Variant == opt.Baseline:
 			return 1
 		}
-		return cmpFloat(a.Steps.Point, b.Steps.Point)
+		return cmp.Compare(a.Steps.Point, b.Steps.Point)
 	})
 	if len(res.Rows) > 1 {
 		res.Best = res.Rows[1].Variant
 	}
 	return res, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // budgetOf is the largest evaluation step of the runs.
@@ -243,21 +235,13 @@ func variantSettings(runs []*analysis.Run) (map[string]string, error) {
 
 // diff lists the settings of v that the baseline b lacks or sets otherwise.
 func diff(b, v map[string]string) string {
-	var keys []string
-	for k := range v {
-		if b[k] != v[k] {
-			keys = append(keys, k)
-		}
-	}
-	for k := range b {
-		if _, ok := v[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
+	all := maps.Clone(b)
+	maps.Copy(all, v)
 	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s=%s", k, v[k]))
+	for _, k := range slices.Sorted(maps.Keys(all)) {
+		if vk, ok := v[k]; !ok || vk != b[k] {
+			parts = append(parts, fmt.Sprintf("%s=%s", k, vk))
+		}
 	}
 	return strings.Join(parts, " ")
 }

@@ -1,6 +1,7 @@
 package level2
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,7 +73,7 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(i, j int) int { return -cmpFloat(a.Budget[i].Area.Point, a.Budget[j].Area.Point) })
+	slices.SortStableFunc(order, func(i, j int) int { return -cmp.Compare(a.Budget[i].Area.Point, a.Budget[j].Area.Point) })
 	bi, si := order[0], order[1]
 	a.BestBudget = a.Budget[bi]
 	a.BudgetGap = stats.DifferenceInterval(opt.Boot.Rand("area-gap/"+sw[bi].variant+"/"+sw[si].variant), areas[bi], areas[si], analysis.IQM, opt.Boot.Options())
@@ -132,14 +133,4 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		return figure.ProbabilityOfImprovement(p, named, figure.Options{})
 	})
 	return title, err
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -2,6 +2,7 @@ package level3
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -451,18 +452,10 @@ func stressDiff(set *analysis.Set, cat catalogue, stressed dyna, m int) (string,
 	if err != nil {
 		return "", err
 	}
-	var keys []string
-	for k := range s {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if _, ok := s[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
+	all := maps.Clone(b)
+	maps.Copy(all, s)
 	var d []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		if k == "SEED" || k == "VARIANT" || s[k] == b[k] {
 			continue
 		}
