@@ -36,7 +36,7 @@ DS_PRESET = $(or $(DS_PRESET_$(ENV)),tuned)
 
 # The variants: DS_<name> holds the run's variables, DS_WHY_<name> the
 # report's line on what it changes and why.
-DS_VARIANTS ?= ppo-tuned ppo-mb64 dyna-tuned dyna-joint dyna-joint-split dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
+DS_VARIANTS ?= ppo-tuned ppo-mb64 dyna-tuned dyna-joint dyna-joint-split dyna-split-mb64 dyna-mbpo dyna-rounds dyna-mopo dyna-ts dyna-mve dyna-mirror
 
 DS_ppo-tuned = ALGO=ppo PRESET=$(DS_PRESET)
 DS_WHY_ppo-tuned = the baseline: tuned PPO (rl-baselines3-zoo's CartPole-v1 settings, one environment × 256 steps; its Pendulum-v1 settings on Pendulum)
@@ -48,6 +48,8 @@ DS_dyna-joint = ALGO=dyna PRESET=$(DS_PRESET) DYNA_ORDER=joint
 DS_WHY_dyna-joint = real and imagined rows in one update with one advantage normalisation (the control for dyna-joint-split)
 DS_dyna-joint-split = ALGO=dyna PRESET=$(DS_PRESET) DYNA_ORDER=joint NORM_ADV_SPLIT=1
 DS_WHY_dyna-joint-split = one update on real and imagined rows, advantages normalised per kind (ppo --norm-adv-split), so imagined rows' scale cannot swamp the real rows'
+DS_dyna-split-mb64 = ALGO=dyna PRESET=$(DS_PRESET) DYNA_ORDER=joint NORM_ADV_SPLIT=1 MINIBATCH=64
+DS_WHY_dyna-split-mb64 = dyna-joint-split with ppo-mb64's minibatches of 64: the model on top of the model-free control's extra updates
 DS_dyna-mbpo = ALGO=dyna PRESET=$(DS_PRESET) IMAG_BATCHES=400 HORIZON=2 IMAG_EPOCHS=40 IMAG_TARGET_KL=0.02
 DS_WHY_dyna-mbpo = MBPO's branched rollouts: many short rollouts (400 × 2 steps) from the recent real states, a large imagined:real ratio, and more epochs on the imagined data, stopped by a KL target
 DS_dyna-rounds = ALGO=dyna PRESET=$(DS_PRESET) IMAG_ROUNDS=3
