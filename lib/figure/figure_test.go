@@ -71,6 +71,13 @@ func figures() map[string]func(path string) error {
 				{"Optimality Gap", []stats.Interval{ci(0.40, 0.35, 0.45), ci(0.22, 0.16, 0.28), ci(0.28, 0.20, 0.35)}},
 			}, IntervalOptions{})
 		},
+		"interval-groups": func(path string) error {
+			nan := stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+			return IntervalGroups(path, []string{"PPO", "Dyna-PPO: + mirror", "MPC: learned model only"}, []Panel{
+				{"at 3,000 steps", []stats.Interval{ci(150, 140, 160), ci(300, 250, 340), ci(320, 300, 340)}},
+				{"at 15,000 steps", []stats.Interval{ci(480, 470, 500), ci(500, 500, 500), nan}},
+			}, IntervalOptions{XLabel: "IQM return"})
+		},
 		"sample-efficiency": func(path string) error {
 			return SampleEfficiency(path, []Series{
 				SeriesFromIntervals("PPO", steps, iqm(0.7)),
@@ -166,6 +173,13 @@ func TestErrors(t *testing.T) {
 		}},
 		{"panel-size", func() error {
 			return IntervalEstimates(filepath.Join(dir, "x.png"), []string{"a", "b"}, []Panel{{"IQM", []stats.Interval{ci(0, 0, 0)}}}, IntervalOptions{})
+		}},
+		{"groups-size", func() error {
+			return IntervalGroups(filepath.Join(dir, "x.png"), []string{"a", "b"}, []Panel{{"3k", []stats.Interval{ci(0, 0, 0)}}}, IntervalOptions{})
+		}},
+		{"groups-none-measured", func() error {
+			nan := stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+			return IntervalGroups(filepath.Join(dir, "x.png"), []string{"a"}, []Panel{{"3k", []stats.Interval{nan}}}, IntervalOptions{})
 		}},
 		{"histogram-dims", func() error {
 			return Histograms(filepath.Join(dir, "x.png"), []string{"x", "y"}, []HistogramSet{{Name: "a", Values: [][]float64{{1}}}}, HistogramOptions{})

@@ -166,3 +166,71 @@ func drawTitle(c draw.Canvas, title string) draw.Canvas {
 	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Max.Y - vg.Points(2)}, title)
 	return draw.Crop(c, 0, 0, 0, -(sty.Height(title) + vg.Points(6)))
 }
+
+// IntervalGroups draws one panel with a row per name and, in each row, a
+// bar per group (its confidence interval, translucent, in the group's
+// colour) with a black tick at its point estimate, groups stacked within
+// the row in order from the top and named in a legend to the right. An
+// interval whose Point is NaN (not measured) leaves its place empty; at
+// least one must be measured. Every group holds one interval per row.
+// The default size is 6 inches by 0.9 + 0.3 × groups per row.
+func IntervalGroups(path string, rows []string, groups []Panel, opt IntervalOptions) error {
+	if len(rows) == 0 || len(groups) == 0 {
+		return fmt.Errorf("figure: interval groups: %d rows and %d groups, want at least one of each", len(rows), len(groups))
+	}
+	p := newPlot(opt.Title, opt.XLabel, "")
+	leg := newLegend()
+	n, g := len(rows), len(groups)
+	h := 0.8 / float64(g) // each group's share of a row
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for k, gr := range groups {
+		if len(gr.Estimates) != n {
+			return fmt.Errorf("figure: interval groups: group %q has %d estimates for %d rows", gr.Metric, len(gr.Estimates), n)
+		}
+		c := colour(k)
+		var thumb *plotter.Polygon
+		for i, v := range gr.Estimates {
+			if math.IsNaN(v.Point) {
+				continue
+			}
+			if !(v.Lo <= v.Hi) || math.IsInf(v.Lo, 0) || math.IsInf(v.Hi, 0) {
+				return fmt.Errorf("figure: interval groups: group %q, row %q: interval [%g, %g]", gr.Metric, rows[i], v.Lo, v.Hi)
+			}
+			y := float64(n-1-i) + 0.4 - h*(float64(k)+0.5)
+			bar, err := plotter.NewPolygon(plotter.XYs{
+				{X: v.Lo, Y: y - 0.4*h}, {X: v.Hi, Y: y - 0.4*h}, {X: v.Hi, Y: y + 0.4*h}, {X: v.Lo, Y: y + 0.4*h},
+			})
+			if err != nil {
+				return err
+			}
+			bar.Color = translucent(c, 160)
+			bar.LineStyle.Color = c
+			bar.LineStyle.Width = vg.Points(0.5)
+			tick, err := plotter.NewLine(plotter.XYs{{X: v.Point, Y: y - 0.45*h}, {X: v.Point, Y: y + 0.45*h}})
+			if err != nil {
+				return err
+			}
+			tick.Width = vg.Points(1.5)
+			p.Add(bar, tick)
+			lo, hi = math.Min(lo, v.Lo), math.Max(hi, v.Hi)
+			thumb = bar
+		}
+		if thumb != nil {
+			leg.Add(gr.Metric, thumb)
+		}
+	}
+	if lo > hi {
+		return fmt.Errorf("figure: interval groups: no interval measured")
+	}
+	pad := 0.05 * (hi - lo)
+	if pad == 0 {
+		pad = 0.05 * math.Max(math.Abs(lo), 1)
+	}
+	p.X.Min, p.X.Max = lo-pad, hi+pad
+	p.Y.Min, p.Y.Max = -0.55, float64(n)-0.45
+	p.Y.Tick.Marker = rowTicks(rows)
+	p.Y.Tick.Label.Font.Size = labelSize
+	p.Add(plotter.NewGrid())
+	w, ht := opt.size(6*vg.Inch, 0.9*vg.Inch+vg.Length(float64(n)*(0.15+0.15*float64(g)))*vg.Inch)
+	return save(path, w, ht, func(c draw.Canvas) { drawWithLegend(c, p, leg) })
+}

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,14 +25,20 @@ and settings come from its run_settings metadata (bin/run records it):
 ALGO ppo, mpc or dyna; for Dyna-PPO the ensemble size ENSEMBLE and the gate
 GATE_VARIANCE (imagined steps kept while var_delta < it; inf: ungated).
 Variants named *-stress form the stress experiment of pipelines/level3.mk.
-A run without run_settings is an error: rerun it. Sections whose runs are
-missing say which make target makes them.
+Every ALGO=mpc variant, and every Dyna-PPO variant whose settings differ
+from the plain ensemble runs' in more than ENSEMBLE, GATE_VARIANCE,
+EVAL_MODEL and VARIANT, is an arm of the equal-terms comparison (Level
+3.3's ablation): each arm's IQM return at --budgets real steps. The title
+and the default --threshold come from the runs' ENV. A run without
+run_settings is an error: rerun it. Sections whose runs are missing say
+which make target makes them.
 
 Example:
 
    $ ` + Level3Example,
 		Flags: commonFlags(
-			&cli.Float64Flag{Name: "threshold", Value: 475, Usage: "the `RETURN` whose steps-to-reach MPC and Dyna-PPO are compared on"},
+			&cli.Float64Flag{Name: "threshold", Usage: "the `RETURN` whose steps-to-reach MPC and Dyna-PPO are compared on (default: the runs' ENV's: 475 CartPole-v1, -100 Acrobot-v1, -110 MountainCar-v0, 90 MountainCarContinuous-v0, -200 Pendulum-v1)"},
+			&cli.StringFlag{Name: "budgets", Usage: "comma-separated real-step `BUDGETS` of the equal-terms comparison (default: the MPC runs' STEPS, every tenfold of it below the Dyna-PPO runs' STEPS, and those)"},
 			&cli.IntFlag{Name: "m", Usage: "ensemble size `M` of the gating and MPC comparisons (default: that of the gated runs)"},
 		),
 		Action: func(c *cli.Context) error {
@@ -40,12 +48,24 @@ Example:
 			}
 			opt := level3.Options{
 				Runs: co.Runs, Out: co.Out, Boot: co.Boot,
-				Threshold: c.Float64("threshold"), M: c.Int("m"),
+				Threshold: math.NaN(), M: c.Int("m"),
 				Command: co.Command,
 			}
+			if c.IsSet("threshold") {
+				opt.Threshold = c.Float64("threshold")
+			}
+			if b := c.String("budgets"); b != "" {
+				for _, f := range strings.Split(b, ",") {
+					v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+					if err != nil || !(v > 0) || math.IsInf(v, 1) {
+						return tool.Usagef("--budgets %s: %q is not a positive number of steps", b, f)
+					}
+					opt.Budgets = append(opt.Budgets, v)
+				}
+			}
 			switch {
-			case !(opt.Threshold > 0) || math.IsInf(opt.Threshold, 1):
-				return tool.Usagef("--threshold %g: must be positive and finite", opt.Threshold)
+			case c.IsSet("threshold") && (math.IsNaN(opt.Threshold) || math.IsInf(opt.Threshold, 0)):
+				return tool.Usagef("--threshold %g: must be finite", opt.Threshold)
 			case opt.M < 0:
 				return tool.Usagef("--m %d: must be at least 1 (or 0 to pick it from the runs)", opt.M)
 			}
@@ -53,7 +73,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("level3: %w", err)
 			}
-			return co.write(r, "level3", "mpc-sample-efficiency", "gating-sample-efficiency", "variance-error-binned")
+			return co.write(r, "level3", "mpc-sample-efficiency", "mpc-ablation", "gating-sample-efficiency", "variance-error-binned")
 		},
 	}
 }

@@ -82,7 +82,9 @@ func TestLevel3Errors(t *testing.T) {
 		{"no runs", "report level3 --runs " + filepath.Join(dir, "none"), 1, "no files match"},
 		{"no ensemble size", "report level3 --runs " + dir, 1, "records no ENSEMBLE in its run_settings: rerun it"},
 		{"no run_settings", "report level3 --runs " + filepath.Dir(old), 1, "old/metrics.arrow has no run_settings metadata (the run's settings): rerun it"},
-		{"bad threshold", "report level3 --runs " + dir + " --threshold -1", 2, "--threshold -1"},
+		{"bad threshold", "report level3 --runs " + dir + " --threshold inf", 2, "--threshold +Inf: must be finite"},
+		{"bad budgets", "report level3 --runs " + dir + " --budgets 3000,x", 2, `--budgets 3000,x: "x" is not a positive number`},
+		{"zero budget", "report level3 --runs " + dir + " --budgets 0", 2, `--budgets 0: "0" is not a positive number`},
 		{"bad m", "report level3 --runs " + dir + " --m -2", 2, "--m -2"},
 	}
 	for _, c := range cases {

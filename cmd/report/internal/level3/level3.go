@@ -12,6 +12,17 @@
 // "-stress" are the stress experiment of pipelines/level3.mk (a long
 // horizon, noise; the settings that differ are read from run_settings).
 //
+// Level 3.3's ablation arms (pipelines/level3.mk's mpc-<prior>, mpc-best,
+// dyna-m<M>-mirror, dyna-mpcmodel) are told apart by their settings too:
+// every ALGO=mpc variant is an MPC arm, and a Dyna-PPO variant whose
+// settings differ from the plain ensemble runs' in anything besides
+// ENSEMBLE, GATE_VARIANCE, EVAL_MODEL and VARIANT is an ablation arm,
+// kept out of the ensemble, gating and stress sections (see
+// splitAblation).
+//
+// The environment (the runs' ENV) gives the title and the default return
+// threshold (DefaultThreshold).
+//
 // A section whose runs are missing says which make target makes them, so
 // each experiment's report can be written alone.
 package level3
@@ -34,18 +45,22 @@ import (
 type Options struct {
 	Runs, Out string // the runs' parent directory; the report's path
 	Boot      analysis.Bootstrap
-	Threshold float64 // the return MPC and Dyna-PPO race to (475)
-	M         int     // the ensemble size of the gating and MPC comparisons; 0 picks it from the runs
-	Command   string  // the command that made the report, recorded in it
+	Threshold float64   // the return MPC and Dyna-PPO race to; NaN: DefaultThreshold of the runs' ENV
+	Budgets   []float64 // real-step budgets of the equal-terms comparison; nil: from the runs (ablationBudgets)
+	M         int       // the ensemble size of the gating and MPC comparisons; 0 picks it from the runs
+	Command   string    // the command that made the report, recorded in it
 }
 
 // Answers are the report's numbers, for tests; a nil part's runs were
 // missing.
 type Answers struct {
-	Ensemble *EnsembleAnswers
-	Gating   *GatingAnswers
-	Stress   *StressAnswers
-	MPC      *MPCAnswers
+	Env       string  // the runs' ENV
+	Threshold float64 // the threshold used
+	Ensemble  *EnsembleAnswers
+	Gating    *GatingAnswers
+	Stress    *StressAnswers
+	MPC       *MPCAnswers
+	Ablation  *AblationAnswers
 }
 
 // dyna is a Dyna-PPO variant as its run settings describe it.
@@ -66,6 +81,8 @@ type catalogue struct {
 	PPO, MPC string   // "" when missing
 	MPCs     []string // every ALGO=mpc variant, MPC among them
 	Dyna     []dyna   // ordered by stress, M, tau
+	// Ablation is the Dyna-PPO ablation arms (splitAblation), by name.
+	Ablation []dyna
 }
 
 func classify(set *analysis.Set) (catalogue, error) {
@@ -91,6 +108,9 @@ func classify(set *analysis.Set) (catalogue, error) {
 			}
 			c.Dyna = append(c.Dyna, d)
 		}
+	}
+	if err := splitAblation(set, &c); err != nil {
+		return c, err
 	}
 	switch {
 	case slices.Contains(c.MPCs, "mpc"):
@@ -128,6 +148,18 @@ func dynaOf(v string, runs []*analysis.Run) (dyna, error) {
 		}
 	}
 	return d, nil
+}
+
+// DefaultThreshold returns the return threshold of the environment id:
+// Gymnasium's reward_threshold (CartPole-v1 475, Acrobot-v1 -100,
+// MountainCar-v0 -110, MountainCarContinuous-v0 90), and for Pendulum-v1,
+// which has none, -200 (issue 17's goal, the usual "solved" level).
+func DefaultThreshold(id string) (float64, bool) {
+	t, ok := map[string]float64{
+		"CartPole-v1": 475, "Acrobot-v1": -100, "MountainCar-v0": -110,
+		"MountainCarContinuous-v0": 90, "Pendulum-v1": -200,
+	}[id]
+	return t, ok
 }
 
 func btoi(b bool) int {
@@ -189,21 +221,30 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want runs with ALGO ppo, mpc or dyna in their run_settings)",
 			opt.Runs, strings.Join(set.Variants(), ", "))
 	}
-	r := markdown.NewReport("Level 3: ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
+	envID := analysis.EnvOf(set.Runs, "CartPole-v1")
+	if math.IsNaN(opt.Threshold) {
+		t, ok := DefaultThreshold(envID)
+		if !ok {
+			return nil, nil, fmt.Errorf("no default return threshold for %s (the runs' ENV): give --threshold", envID)
+		}
+		opt.Threshold = t
+	}
+	r := markdown.NewReport("Level 3 on "+envID+": ensembles, uncertainty-gated imagination and CEM MPC", opt.Out)
 	r.Intro = []string{fmt.Sprintf("From the metrics files in `%s` (variants: %s). "+
 		"Returns are mean evaluation returns on %s; \"IQM\" is the interquartile mean over runs, and intervals are %s "+
 		"Each figure's bands are 95%% bootstrap intervals over runs.",
-		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", analysis.EnvOf(set.Runs, "CartPole-v1"), strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+		opt.Runs, "`"+strings.Join(set.Variants(), "`, `")+"`", envID, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
 	if opt.M > 0 && !slices.ContainsFunc(cat.Dyna, func(d dyna) bool { return d.M == opt.M }) {
 		return nil, nil, fmt.Errorf("--m %d: no Dyna-PPO runs with that ensemble size in %s", opt.M, opt.Runs)
 	}
-	a := &Answers{}
+	a := &Answers{Env: envID, Threshold: opt.Threshold}
 	m := cat.gateM(opt.M)
 	steps := []func() error{
 		func() error { return ensembleSection(r, set, cat, a, opt) },
 		func() error { return gatingSection(r, set, cat, m, a, opt) },
 		func() error { return stressSection(r, set, cat, m, a, opt) },
 		func() error { return mpcSection(r, set, cat, m, a, opt) },
+		func() error { return ablationSection(r, set, cat, m, a, opt) },
 		func() error { return setup(r, set, opt) },
 	}
 	for _, f := range steps {

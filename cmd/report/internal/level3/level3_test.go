@@ -231,6 +231,20 @@ func TestClassify(t *testing.T) {
 			catalogue{Dyna: []dyna{{Name: "dyna-m5-gate0.1", M: 3, Tau: math.Inf(1)}}}, ""},
 		{"mpc preferred among several", []*analysis.Run{run("mpc-mirror", `{"ALGO":"mpc"}`), run("mpc", `{"ALGO":"mpc"}`)},
 			catalogue{MPC: "mpc", MPCs: []string{"mpc-mirror", "mpc"}}, ""},
+		{"ablation arms: settings beyond the plain runs' ones", []*analysis.Run{
+			run("dyna-m5", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"inf","EVAL_MODEL":"1","VARIANT":"dyna-m5"}`),
+			run("dyna-m5-mirror", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"inf","EVAL_MODEL":"0","MODEL_MIRROR":"1","VARIANT":"dyna-m5-mirror"}`),
+			run("dyna-mpcmodel", `{"ALGO":"dyna","ENSEMBLE":"3","GATE_VARIANCE":"inf","EVAL_MODEL":"0","TERMINATION":"model","VARIANT":"dyna-mpcmodel"}`),
+			run("dyna-m5-stress", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"inf","EVAL_MODEL":"0","HORIZON":"20","VARIANT":"dyna-m5-stress"}`),
+		}, catalogue{Dyna: []dyna{{Name: "dyna-m5", M: 5, Tau: math.Inf(1)}, {Name: "dyna-m5-stress", M: 5, Tau: math.Inf(1), Stress: true}},
+			Ablation: []dyna{{Name: "dyna-m5-mirror", M: 5, Tau: math.Inf(1)}, {Name: "dyna-mpcmodel", M: 3, Tau: math.Inf(1)}}}, ""},
+		{"the most common settings are plain", []*analysis.Run{
+			run("a", `{"ALGO":"dyna","ENSEMBLE":"5"}`), run("b", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"0.1"}`),
+			run("c", `{"ALGO":"dyna","ENSEMBLE":"5","MODEL_MIRROR":"1"}`),
+		}, catalogue{Dyna: []dyna{{Name: "b", M: 5, Tau: 0.1}, {Name: "a", M: 5, Tau: math.Inf(1)}}, Ablation: []dyna{{Name: "c", M: 5, Tau: math.Inf(1)}}}, ""},
+		{"a tie: every variant plain", []*analysis.Run{
+			run("a", `{"ALGO":"dyna","ENSEMBLE":"5"}`), run("c", `{"ALGO":"dyna","ENSEMBLE":"5","MODEL_MIRROR":"1"}`),
+		}, catalogue{Dyna: []dyna{{Name: "a", M: 5, Tau: math.Inf(1)}, {Name: "c", M: 5, Tau: math.Inf(1)}}}, ""},
 		{"no settings", []*analysis.Run{{Variant: "dyna-m5", Path: "runs/dyna-m5-s0/metrics.arrow"}}, catalogue{}, "runs/dyna-m5-s0/metrics.arrow has no run_settings metadata"},
 		{"no ensemble", []*analysis.Run{run("d", `{"ALGO":"dyna"}`)}, catalogue{}, "records no ENSEMBLE"},
 		{"bad gate", []*analysis.Run{run("d", `{"ALGO":"dyna","ENSEMBLE":"5","GATE_VARIANCE":"-1"}`)}, catalogue{}, `GATE_VARIANCE = "-1"`},
