@@ -11,23 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
-
-	collect "github.com/dynago/dynago/cmd/collect/command"
-	concat "github.com/dynago/dynago/cmd/concat/command"
-	evalmodel "github.com/dynago/dynago/cmd/evalmodel/command"
-	fitmodel "github.com/dynago/dynago/cmd/fitmodel/command"
-	imagine "github.com/dynago/dynago/cmd/imagine/command"
-	inspect "github.com/dynago/dynago/cmd/inspect/command"
-	ppo "github.com/dynago/dynago/cmd/ppo/command"
+	"github.com/dynago/dynago/internal/toolset"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
 
-var tools = map[string]func() *cli.App{
-	"collect": collect.New, "concat": concat.New, "evalmodel": evalmodel.New,
-	"fitmodel": fitmodel.New, "imagine": imagine.New, "inspect": inspect.New, "ppo": ppo.New,
-}
+var tools = toolset.Batch()
 
 // run runs one tool command line in-process and returns its exit code and
 // standard error.

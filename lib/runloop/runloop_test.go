@@ -13,22 +13,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
-
-	collect "github.com/dynago/dynago/cmd/collect/command"
-	concat "github.com/dynago/dynago/cmd/concat/command"
-	evalmodel "github.com/dynago/dynago/cmd/evalmodel/command"
-	fitmodel "github.com/dynago/dynago/cmd/fitmodel/command"
-	imagine "github.com/dynago/dynago/cmd/imagine/command"
-	ppo "github.com/dynago/dynago/cmd/ppo/command"
+	"github.com/dynago/dynago/internal/toolset"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/runloop"
 )
 
-var tools = map[string]func() *cli.App{
-	"collect": collect.New, "concat": concat.New, "evalmodel": evalmodel.New,
-	"fitmodel": fitmodel.New, "imagine": imagine.New, "ppo": ppo.New,
-}
+var tools = toolset.Loop()
 
 // Small runs of each loop, quick enough for the test suite.
 var (

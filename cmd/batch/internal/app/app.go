@@ -12,13 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	collect "github.com/dynago/dynago/cmd/collect/command"
-	concat "github.com/dynago/dynago/cmd/concat/command"
-	evalmodel "github.com/dynago/dynago/cmd/evalmodel/command"
-	fitmodel "github.com/dynago/dynago/cmd/fitmodel/command"
-	imagine "github.com/dynago/dynago/cmd/imagine/command"
-	inspect "github.com/dynago/dynago/cmd/inspect/command"
-	ppo "github.com/dynago/dynago/cmd/ppo/command"
+	"github.com/dynago/dynago/internal/toolset"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -49,15 +43,7 @@ Example:
       | batch`
 
 // tools are the commands batch can run.
-var tools = map[string]func() *cli.App{
-	"collect":   collect.New,
-	"concat":    concat.New,
-	"evalmodel": evalmodel.New,
-	"fitmodel":  fitmodel.New,
-	"imagine":   imagine.New,
-	"inspect":   inspect.New,
-	"ppo":       ppo.New,
-}
+var tools = toolset.Batch()
 
 // New returns the batch command.
 func New() *cli.App {

@@ -19,12 +19,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	collect "github.com/dynago/dynago/cmd/collect/command"
-	concat "github.com/dynago/dynago/cmd/concat/command"
-	evalmodel "github.com/dynago/dynago/cmd/evalmodel/command"
-	fitmodel "github.com/dynago/dynago/cmd/fitmodel/command"
-	imagine "github.com/dynago/dynago/cmd/imagine/command"
-	ppo "github.com/dynago/dynago/cmd/ppo/command"
+	"github.com/dynago/dynago/internal/toolset"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/runloop"
 	"github.com/dynago/dynago/lib/tool"
@@ -53,16 +48,6 @@ Example:
 
    run --algo dyna --preset course --steps 2000 --eval-every 1000 --eval-episodes 2 --out runs/d
    run --print --print-iters 2 --algo ppo --steps 2000 --out runs/p > p.sh`
-
-// Tools are the tools a run calls.
-var Tools = map[string]func() *cli.App{
-	"collect":   collect.New,
-	"concat":    concat.New,
-	"evalmodel": evalmodel.New,
-	"fitmodel":  fitmodel.New,
-	"imagine":   imagine.New,
-	"ppo":       ppo.New,
-}
 
 // GCPercent is the run's garbage-collector target (GOGC): lib/tool turns
 // the collector off for the short-lived tools, but a run lives long. 400
@@ -138,7 +123,7 @@ func run(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o := runloop.Options{
-		Dir: out, Settings: s, Keep: c.String("keep"), Tools: Tools, Log: c.App.ErrWriter,
+		Dir: out, Settings: s, Keep: c.String("keep"), Tools: toolset.Loop(), Log: c.App.ErrWriter,
 	}
 	if !c.Bool("quiet") && c.String("experiment-log") == "" {
 		o.Progress = c.App.ErrWriter
