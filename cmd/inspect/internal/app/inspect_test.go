@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -72,6 +73,55 @@ func runTool(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := tool.Run(app, append([]string{"inspect"}, args...), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// TestKinds: inspect prints a file of each of lib/format's four kinds, with
+// its kind in the metadata and its rows.
+func TestKinds(t *testing.T) {
+	dir := t.TempDir()
+	ints := func(name string, v int64) format.HistoryColumn {
+		return format.HistoryColumn{Name: name, Ints: []int64{v}}
+	}
+	floats := func(name string, v float64) format.HistoryColumn {
+		return format.HistoryColumn{Name: name, Floats: []float64{v}}
+	}
+	strs := func(name, v string) format.HistoryColumn {
+		return format.HistoryColumn{Name: name, Strings: []string{v}}
+	}
+	hist := &format.History{Meta: format.Meta{"budget_name": "STEPS"}, Columns: []format.HistoryColumn{
+		ints("trial", 3), ints("seed", 0), ints("bracket", 0), ints("rung", 1), ints("budget", 3000), floats("LR", 0.001),
+		floats("score", 250), floats("objective", 250), floats("wall_seconds", 1.5), ints("attempts", 1), strs("status", "done"), strs("error", "")}}
+	for _, c := range []struct {
+		kind  string
+		write func(string) error
+		rows  int
+		row   string // text of a row only this file has
+	}{
+		{format.KindTransitions, func(p string) error { return format.WriteTransitions(p, episode()) }, 5, "[0.05 0.17 0.01 -0.21]"},
+		{format.KindWeights, func(p string) error {
+			return format.WriteWeights(p, &format.Weights{Tensors: []format.Tensor{{Name: "l0.W", Shape: []int{1, 2}, Data: []float64{0.5, -1}}}})
+		}, 1, "l0.W"},
+		{format.KindMetrics, func(p string) error {
+			return format.WriteMetrics(p, &format.Metrics{Rows: []format.MetricRow{{Run: "r", Variant: "v", RealSteps: 100, Metric: "eval_return", Index: -1, Value: 21}}})
+		}, 1, "eval_return"},
+		{format.KindHistory, func(p string) error { return format.WriteHistory(p, hist) }, 1, "3      0     0        1     3000    0.001  250"},
+	} {
+		t.Run(c.kind, func(t *testing.T) {
+			p := filepath.Join(dir, c.kind+".arrow")
+			if err := c.write(p); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := runTool(t, nil, p)
+			if code != 0 || errs != "" {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			for _, want := range []string{"kind: " + c.kind + "\n", fmt.Sprintf("rows: %d\n", c.rows), c.row} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
 }
 
 func TestGolden(t *testing.T) {
