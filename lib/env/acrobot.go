@@ -186,6 +186,9 @@ func (e *acrobot) TerminalObs(o []float64) bool {
 // steps.
 func (e *acrobot) ReturnBounds() (worst, best float64) { return -float64(e.max), 0 }
 
+// ReturnThreshold is Gymnasium's reward_threshold for Acrobot-v1.
+func (e *acrobot) ReturnThreshold() float64 { return -100 }
+
 // ObsDims takes every range from the observation space.
 func (e *acrobot) ObsDims() []Dim {
 	return spaceDims(e.ObservationSpace(),

@@ -142,6 +142,9 @@ func (e *cartPole) TerminalObs(o []float64) bool {
 // ReturnBounds: reward 1 per step for at most 500 steps.
 func (e *cartPole) ReturnBounds() (worst, best float64) { return 0, float64(e.max) }
 
+// ReturnThreshold is Gymnasium's reward_threshold for CartPole-v1.
+func (e *cartPole) ReturnThreshold() float64 { return 475 }
+
 // ObsDims takes the position and angle ranges from the observation space
 // (twice the termination bounds); the velocities, unbounded, get the
 // ranges a balancing or falling pole reaches before termination.

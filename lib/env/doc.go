@@ -99,16 +99,18 @@
 // on the environment, as optional interfaces next to Symmetric: Terminator
 // (the termination rule on observations, which imagination and the
 // planner apply to predicted states), Bounded (the return bounds reports
-// normalise scores with) and Described (observation names for figures and
-// the fixed ranges of state-visit histograms). Other packages read them
-// only through TerminalOf, ReturnBoundsOf, ObsDims and ObsNames. Every Go
-// environment declares a termination rule and its observations;
-// CartPole, Acrobot, MountainCar and Pendulum declare return bounds
-// (MountainCarContinuous's reward charges the unclipped action, so its
-// returns are unbounded). An environment that declares nothing, such as a
-// bridged Gymnasium one, gets the data-driven defaults: the model's
-// learned termination head, bounds from the data, histogram ranges from
-// the data.
+// normalise scores with), Thresholded (the return that counts as solving
+// it, which reports race variants to) and Described (observation names for
+// figures and the fixed ranges of state-visit histograms). Other packages
+// read them only through TerminalOf, ReturnBoundsOf, ReturnThresholdOf,
+// ObsDims and ObsNames. Every Go environment declares a termination rule,
+// its observations and a threshold (Gymnasium's reward_threshold; -200 for
+// Pendulum, which has none); CartPole, Acrobot, MountainCar and Pendulum
+// declare return bounds (MountainCarContinuous's reward charges the
+// unclipped action, so its returns are unbounded). An environment that
+// declares nothing, such as a bridged Gymnasium one, gets the data-driven
+// defaults: the model's learned termination head, bounds from the data,
+// histogram ranges from the data.
 //
 // # Gymnasium's own environments
 //

@@ -29,6 +29,13 @@ type Bounded interface {
 	ReturnBounds() (worst, best float64)
 }
 
+// Thresholded is implemented by environments with a return that counts as
+// solving them: Gymnasium's reward_threshold where the environment's spec
+// has one. Reports compare how many real steps variants need to reach it.
+type Thresholded interface {
+	ReturnThreshold() float64
+}
+
 // A Dim describes one observation component for people and plots: its
 // name and the closed range [Lo, Hi] its state-visit histograms divide.
 type Dim struct {
@@ -64,6 +71,20 @@ func ReturnBoundsOf(id string) (worst, best float64, ok bool) {
 	}
 	worst, best = b.ReturnBounds()
 	return worst, best, true
+}
+
+// ReturnThresholdOf returns the return threshold of the Go environment id,
+// or false if id is not one or declares none.
+func ReturnThresholdOf(id string) (float64, bool) {
+	e, found := Builtin(id)
+	if !found {
+		return 0, false
+	}
+	t, ok := e.(Thresholded)
+	if !ok {
+		return 0, false
+	}
+	return t.ReturnThreshold(), true
 }
 
 // ObsDims returns e's observation components. An environment that does

@@ -67,6 +67,21 @@ func TestKnowledge(t *testing.T) {
 			t.Errorf("%s: bounds %g, %g, %v; want %v", id, lo, hi, ok, want)
 		}
 	}
+	for id, want := range map[string]float64{"CartPole-v1": 475, "Acrobot-v1": -100, "MountainCar-v0": -110, "MountainCarContinuous-v0": 90, "Pendulum-v1": -200} {
+		if got, ok := ReturnThresholdOf(id); !ok || got != want {
+			t.Errorf("%s: threshold %g, %v; want %g", id, got, ok, want)
+		}
+	}
+	for _, id := range IDs() {
+		// A threshold an episode cannot reach would make every race a tie at the budget.
+		th, ok := ReturnThresholdOf(id)
+		if lo, hi, bounded := ReturnBoundsOf(id); ok && bounded && !(th > lo && th <= hi) {
+			t.Errorf("%s: threshold %g outside the return bounds [%g, %g]", id, th, lo, hi)
+		}
+	}
+	if _, ok := ReturnThresholdOf("gym:CartPole-v1"); ok {
+		t.Error("threshold for a bridged id")
+	}
 	if _, _, ok := ReturnBoundsOf("MountainCarContinuous-v0"); ok {
 		t.Error("MountainCarContinuous-v0 has bounds, but its reward charges the unclipped action")
 	}

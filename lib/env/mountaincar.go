@@ -241,6 +241,9 @@ func (e *mountainCar) TerminalObs(o []float64) bool { return o[0] >= 0.5 && o[1]
 // ReturnBounds: reward -1 per step for at most 200 steps.
 func (e *mountainCar) ReturnBounds() (worst, best float64) { return -float64(e.max), 0 }
 
+// ReturnThreshold is Gymnasium's reward_threshold for MountainCar-v0.
+func (e *mountainCar) ReturnThreshold() float64 { return -110 }
+
 func (e *mountainCar) ObsDims() []Dim { return mountainCarDims() }
 
 // TerminalObs: position >= 0.45 and velocity >= 0, inclusive as in
@@ -249,3 +252,7 @@ func (e *mountainCar) ObsDims() []Dim { return mountainCarDims() }
 func (e *mountainCarContinuous) TerminalObs(o []float64) bool { return o[0] >= 0.45 && o[1] >= 0 }
 
 func (e *mountainCarContinuous) ObsDims() []Dim { return mountainCarDims() }
+
+// ReturnThreshold is Gymnasium's reward_threshold for
+// MountainCarContinuous-v0.
+func (e *mountainCarContinuous) ReturnThreshold() float64 { return 90 }

@@ -114,6 +114,11 @@ func (e *pendulum) ReturnBounds() (worst, best float64) {
 	return -float64(e.max) * (math.Pi*math.Pi + 0.1*8*8 + 0.001*2*2), 0
 }
 
+// ReturnThreshold: Gymnasium gives Pendulum-v1 no reward_threshold; -200
+// is the usual "solved" level and the goal of the project's Pendulum
+// experiments.
+func (e *pendulum) ReturnThreshold() float64 { return -200 }
+
 // ObsDims takes every range from the observation space.
 func (e *pendulum) ObsDims() []Dim {
 	return spaceDims(e.ObservationSpace(), []string{"cos θ", "sin θ", "angular velocity"}, nil)

@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -150,17 +151,10 @@ func dynaOf(v string, runs []*analysis.Run) (dyna, error) {
 	return d, nil
 }
 
-// DefaultThreshold returns the return threshold of the environment id:
-// Gymnasium's reward_threshold (CartPole-v1 475, Acrobot-v1 -100,
-// MountainCar-v0 -110, MountainCarContinuous-v0 90), and for Pendulum-v1,
-// which has none, -200 (issue 17's goal, the usual "solved" level).
-func DefaultThreshold(id string) (float64, bool) {
-	t, ok := map[string]float64{
-		"CartPole-v1": 475, "Acrobot-v1": -100, "MountainCar-v0": -110,
-		"MountainCarContinuous-v0": 90, "Pendulum-v1": -200,
-	}[id]
-	return t, ok
-}
+// DefaultThreshold returns the return threshold of the environment id
+// (env.ReturnThresholdOf: Gymnasium's reward_threshold, -200 for
+// Pendulum-v1).
+func DefaultThreshold(id string) (float64, bool) { return env.ReturnThresholdOf(id) }
 
 func btoi(b bool) int {
 	if b {
