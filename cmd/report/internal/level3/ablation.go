@@ -191,10 +191,10 @@ const ablationTitle = "5. Level 3.3 on equal terms: MPC's priors, the CEM action
 // ablationSection writes the equal-terms comparison: PPO, Dyna-PPO and
 // every MPC and ablation arm at each real-step budget.
 func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
-	ref, ok := cat.find(m, math.Inf(1), false)
-	if cat.MPC == "" || !ok {
+	if cat.MPC == "" {
 		return nil // section 4 says which runs are missing
 	}
+	ref, hasRef := cat.find(m, math.Inf(1), false)
 	settings := map[string]map[string]string{}
 	for _, v := range set.Variants() {
 		s, err := analysis.Settings(set.Of(v)[0])
@@ -222,11 +222,16 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 	if hasAblation {
 		label = "Dyna-PPO as now"
 	}
-	arms = append(arms, &Arm{Variant: ref.Name, Method: "Dyna-PPO", Label: label, Changes: "(reference)", rank: 10})
-	x.Dyna = ref.Name
+	if hasRef {
+		arms = append(arms, &Arm{Variant: ref.Name, Method: "Dyna-PPO", Label: label, Changes: "(reference)", rank: 10})
+		x.Dyna = ref.Name
+	}
 	for _, d := range cat.Ablation {
 		s := settings[d.Name]
 		keys, text := diff(s, settings[ref.Name], append(slices.Clone(roleFree), budgetKeys...))
+		if !hasRef {
+			keys, text = []string{"?"}, "(no plain Dyna-PPO runs to compare with)"
+		}
 		arm := &Arm{Variant: d.Name, Method: "Dyna-PPO", Changes: text, rank: 19, Label: "changes " + text}
 		mpcModel := true
 		for k, v := range preset {
@@ -309,7 +314,7 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 	var err error
 	x.Budgets = opt.Budgets
 	if len(x.Budgets) == 0 {
-		if x.Budgets, err = ablationBudgets(set, cat, ref.Name); err != nil {
+		if x.Budgets, err = ablationBudgets(set, cat, x.Dyna); err != nil {
 			return err
 		}
 	}
@@ -349,7 +354,7 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 		sec.Title = "5. PPO, Dyna-PPO and MPC at equal real-step budgets"
 	}
 	sec.Text("Every arm's IQM evaluation return at %s real steps (the evaluation at exactly that step; \"not run\" where the arm's runs end before it), "+
-		"and the fraction of runs whose evaluation reached %s by then. Budgets: the MPC runs' real steps (their smallest STEPS), the Dyna-PPO runs' and every tenfold step between. "+
+		"and the fraction of runs with an evaluation at or above %s at any step up to the budget. Budgets: the MPC runs' real steps (their smallest STEPS), the largest of the Dyna-PPO and PPO runs', and every tenfold of the first below the last. "+
 		"\"Changes\" are the settings an arm changes against its method's reference arm (from run_settings; budget settings STEPS and EVAL_EVERY left out).",
 		strings.Join(budgetList, ", "), markdown.Num(opt.Threshold))
 	if len(presetPriors) == 0 {
@@ -394,7 +399,7 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 
 	// (a) How much of MPC's lead the priors carry.
 	all, learned, dy := byName(x.All), byName(x.Learned), byName(x.Dyna)
-	if learned != nil && all.N[0] > 0 && learned.N[0] > 0 && dy.N[0] > 0 {
+	if learned != nil && dy != nil && all.N[0] > 0 && learned.N[0] > 0 && dy.N[0] > 0 {
 		x.PriorGain, x.Lead, x.LearnedLead = iqmDiff(all, learned, 0), iqmDiff(all, dy, 0), iqmDiff(learned, dy, 0)
 		x.AllVsLearned, _ = poi(all, learned, 0)
 		x.LearnedVsDyna, _ = poi(learned, dy, 0)
@@ -416,7 +421,7 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 	// (b) Does Dyna-PPO gain from the same priors?
 	var gains []string
 	for _, arm := range arms {
-		if arm.Method != "Dyna-PPO" || arm.Variant == x.Dyna {
+		if arm.Method != "Dyna-PPO" || arm.Variant == x.Dyna || dy == nil {
 			continue
 		}
 		var at []string
@@ -474,9 +479,22 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 					row = append(row, arm.Method+" not run")
 				}
 			}
-			parts = append(parts, fmt.Sprintf("at %s real steps, IQM %s", budgetList[b], strings.Join(row, ", ")))
+			part := fmt.Sprintf("At %s real steps, IQM %s", budgetList[b], strings.Join(row, ", "))
+			var ps []string
+			for _, pair := range [][2]*Arm{{mpcArm, dy}, {mpcArm, byName(cat.PPO)}, {dy, byName(cat.PPO)}} {
+				if pair[0] == nil || pair[1] == nil {
+					continue
+				}
+				if p, ok := poi(pair[0], pair[1], b); ok {
+					ps = append(ps, fmt.Sprintf("P(%s > %s) = %s (CI %s)", pair[0].Method, pair[1].Method, markdown.Num(p.Point), markdown.CI(p)))
+				}
+			}
+			if len(ps) > 0 {
+				part += "; " + strings.Join(ps, ", ")
+			}
+			parts = append(parts, part+".")
 		}
-		ans := strings.Join(parts, "; ") + "."
+		ans := strings.Join(parts, " ")
 		if mpcArm.N[0] > 0 {
 			ans += fmt.Sprintf(" %s of MPC runs (%d of %d) reach %s within %s real steps.", markdown.Pct(mpcArm.Reached[0]),
 				int(math.Round(mpcArm.Reached[0]*float64(mpcArm.N[0]))), mpcArm.N[0], markdown.Num(opt.Threshold), budgetList[0])
@@ -561,9 +579,10 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) er
 }
 
 // ablationBudgets returns the comparison's real-step budgets: the MPC
-// arms' smallest STEPS, then every tenfold of it below the Dyna-PPO arms'
-// largest STEPS, then that. A variant without STEPS in its settings
-// counts its runs' last evaluation.
+// arms' smallest STEPS, then every tenfold of it below the largest STEPS
+// of the Dyna-PPO arms (ref, "" for none, and the ablation arms) and PPO,
+// then that. A variant without STEPS in its settings counts its runs'
+// last evaluation.
 func ablationBudgets(set *analysis.Set, cat catalogue, ref string) ([]float64, error) {
 	steps := func(v string) (float64, error) {
 		s, ok, err := analysis.Setting(set.Of(v), "STEPS")
@@ -593,7 +612,12 @@ func ablationBudgets(set *analysis.Set, cat catalogue, ref string) ([]float64, e
 		short = min(short, n)
 	}
 	long := 0.0
-	dynas := []string{ref}
+	var dynas []string
+	for _, v := range []string{ref, cat.PPO} {
+		if v != "" {
+			dynas = append(dynas, v)
+		}
+	}
 	for _, d := range cat.Ablation {
 		dynas = append(dynas, d.Name)
 	}

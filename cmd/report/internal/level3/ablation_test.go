@@ -332,8 +332,37 @@ func TestPendulum(t *testing.T) {
 			t.Errorf("report lacks %q", s)
 		}
 	}
-	// An environment without a default threshold needs --threshold.
-	if _, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: -300, Boot: analysis.Bootstrap{Seed: 1, Reps: 100}}); err != nil {
+	// A given threshold overrides the environment's.
+	if _, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: -160, Boot: analysis.Bootstrap{Seed: 1, Reps: 100}}); err != nil || a.Threshold != -160 {
 		t.Errorf("given threshold: %v", err)
+	} else if r := a.Ablation.Arms[2].Reached[0]; r != 0.4 { // -150 - 10·seed: seeds 0 and 1
+		t.Errorf("MPC reached -160 on %g of runs, want 0.4", r)
+	}
+
+	// Before the Dyna-PPO runs exist, section 5 compares PPO and MPC.
+	noDyna := t.TempDir()
+	writeArms(t, noDyna, 5, []arm{{"mpc-pendulum", mpc, nil, 2000, 250, mpcCurve}, {"ppo", ppo, nil, 100000, 1000, climb(5)}})
+	a, report = buildDir(t, noDyna, Options{})
+	if a.Ablation == nil || len(a.Ablation.Arms) != 2 || !reflect.DeepEqual(a.Ablation.Budgets, []float64{2000, 20000, 100000}) {
+		t.Errorf("without Dyna-PPO: %+v", a.Ablation)
+	}
+	if !strings.Contains(report, "ungated Dyna-PPO runs (dyna-m<M>)") {
+		t.Error("section 4 does not say which runs are missing")
+	}
+}
+
+// TestOneRunPerSeed: the same run under two directory names (one variant,
+// one seed twice) is an error naming both.
+func TestOneRunPerSeed(t *testing.T) {
+	dir := t.TempDir()
+	writeArms(t, dir, 2, []arm{presetMPC})
+	rows := &analysistest.Rows{Run: "mpc-again-s1", Variant: "mpc", Seed: 1}
+	rows.Add(0, analysis.EvalReturn, format.NoIndex, 20)
+	if err := analysistest.WriteRows(filepath.Join(dir, "mpc-again-s1"), rows, mpcPreset); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: math.NaN(), Boot: analysis.Bootstrap{Seed: 1, Reps: 100}})
+	if err == nil || !strings.Contains(err.Error(), "variant mpc has two runs of seed 1") || !strings.Contains(err.Error(), "mpc-again-s1/metrics.arrow") {
+		t.Errorf("error %v, want one naming both runs of seed 1", err)
 	}
 }

@@ -151,6 +151,22 @@ func dynaOf(v string, runs []*analysis.Run) (dyna, error) {
 	return d, nil
 }
 
+// oneRunPerSeed refuses a variant with two runs of one seed (the same
+// run made twice under two directory names): counted twice, it would
+// narrow every interval.
+func oneRunPerSeed(set *analysis.Set) error {
+	for _, v := range set.Variants() {
+		seen := map[int64]*analysis.Run{}
+		for _, r := range set.Of(v) {
+			if o := seen[r.Seed]; o != nil {
+				return fmt.Errorf("variant %s has two runs of seed %d (%s and %s): keep one", v, r.Seed, o.Path, r.Path)
+			}
+			seen[r.Seed] = r
+		}
+	}
+	return nil
+}
+
 // DefaultThreshold returns the return threshold of the environment id
 // (env.ReturnThresholdOf: Gymnasium's reward_threshold, -200 for
 // Pendulum-v1).
@@ -205,6 +221,9 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, err
 	}
 	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+		return nil, nil, err
+	}
+	if err := oneRunPerSeed(set); err != nil {
 		return nil, nil, err
 	}
 	cat, err := classify(set)

@@ -49,7 +49,11 @@ const (
 func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	d, ok := cat.find(m, math.Inf(1), false)
 	if cat.MPC == "" || !ok {
-		missing(r, mpcTitle, fmt.Sprintf("no MPC runs (mpc) and ungated Dyna-PPO runs (dyna-m%d) to compare", m), "level3-mpc")
+		name := "dyna-m<M>"
+		if m > 0 {
+			name = fmt.Sprintf("dyna-m%d", m)
+		}
+		missing(r, mpcTitle, fmt.Sprintf("no MPC runs (mpc) and ungated Dyna-PPO runs (%s) to compare", name), "level3-mpc")
 		return nil
 	}
 	x := &MPCAnswers{Dyna: d.Name, MPC: cat.MPC}
