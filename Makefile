@@ -3,6 +3,7 @@
 #   make                 build every tool into bin/ and run the main job
 #                        (a quick Level-1 experiment with its report)
 #   make test            run the whole test suite
+#   make fuzz-inputs     the bad-input corpus in its large mode [FUZZTIME=30s: and the readers' fuzz targets]
 #   make run ALGO=ppo|dyna|mpc PRESET=course|tuned ENV=CartPole-v1 SEED=0 STEPS=15000 OUT=runs/x
 #   make level1|level2|level3 OUT=DIR [SEEDS="0 1 2"] [STEPS=15000]
 #
@@ -16,7 +17,7 @@ export BIN
 
 .DEFAULT_GOAL := all
 
-.PHONY: all build test bench vet clean main
+.PHONY: all build test bench vet clean main fuzz-inputs
 all: build main
 
 # The main job: a quick Level-1 experiment (5 seeds) with its report.
@@ -34,6 +35,17 @@ build:
 test: build
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The bad-input corpus in its large mode: 64 random and 64 flipped-byte
+# variants of every valid file (seeded) against every tool, besides the
+# other cases; then, with FUZZTIME set (e.g. FUZZTIME=30s), each file
+# reader's Go fuzz target for that long.
+FUZZ_TARGETS := ./lib/format:FuzzReadTransitions ./lib/format:FuzzReadWeights ./lib/format:FuzzReadMetrics \
+	./lib/agent:FuzzPolicyMeta ./lib/agent:FuzzRestoreRunner ./lib/sweep:FuzzParseSpace ./cmd/inspect/internal/app:FuzzInspect
+fuzz-inputs:
+	DYNAGO_BADINPUT_LARGE=1 $(GO) test -count=1 -timeout 60m ./internal/badinput
+	@if [ -n "$(FUZZTIME)" ]; then for t in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; done; fi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./lib/...

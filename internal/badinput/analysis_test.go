@@ -185,7 +185,9 @@ func TestBadRuns(t *testing.T) {
 					return // a run less is a valid set
 				}
 				checkFail(t, line, code, msg, 1, filepath.Join(work, "out"))
-				if code == 1 && !strings.Contains(msg, bad) && v.name != "missing" {
+				// Flipped bytes may leave a valid file whose runs then
+				// fail for what they hold, an error naming the run.
+				if code == 1 && !strings.Contains(msg, bad) && v.name != "missing" && !v.ok {
 					t.Errorf("%s: the error does not name %s: %q", strings.Join(line, " "), bad, msg)
 				}
 			})

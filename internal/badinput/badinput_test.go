@@ -94,6 +94,17 @@ func bytesVariant(name string, f func(b []byte) []byte) variant {
 	}}
 }
 
+// mutations is the number of random and of flipped-byte files made from
+// each valid file: 4, or 64 in the large mode (DYNAGO_BADINPUT_LARGE=1,
+// make fuzz-inputs). Each is seeded by its number, so both modes are
+// reproducible and the large one includes the small one.
+func mutations() uint64 {
+	if os.Getenv("DYNAGO_BADINPUT_LARGE") != "" {
+		return 64
+	}
+	return 4
+}
+
 // fileVariants are the bad files made from any valid Arrow file.
 func fileVariants() []variant {
 	vs := []variant{
@@ -109,7 +120,7 @@ func fileVariants() []variant {
 			}
 		}},
 	}
-	for s := range uint64(4) {
+	for s := range mutations() {
 		vs = append(vs, bytesVariant(fmt.Sprintf("random-%d", s), func(b []byte) []byte {
 			r := rand.New(rand.NewPCG(s, 1))
 			out := make([]byte, 64+r.IntN(4096))

@@ -11,5 +11,11 @@
 // It requires one line on stderr, the documented exit code (1 bad input,
 // 2 usage), no panic and no output file (nor a temporary one), and that
 // valid small sets of runs (one seed, one evaluation, zeros on log axes)
-// give every report and table. See docs/CONVENTIONS.md.
+// give every report and table. Outside -short it also builds run, collect,
+// fitmodel and ppo and runs them as processes: killed with SIGKILL at
+// seeded delays (no partial --out; bin/run rerun resumes to the bytes of
+// an uninterrupted run) and two at a time on one --out (one complete
+// file). DYNAGO_BADINPUT_LARGE=1 (make fuzz-inputs) makes 64 random and
+// 64 flipped-byte files from each valid file instead of 4. See
+// docs/CONVENTIONS.md.
 package badinput
