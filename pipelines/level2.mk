@@ -1,7 +1,7 @@
 # Level 2: Dyna-PPO's sensitivity to its hyperparameters, distribution
 # shift during training, and failure under model noise.
 #
-#   make level2         OUT=DIR [SEEDS="0 1 2"] [STEPS=15000]   all five, then DIR/report.md
+#   make level2         OUT=DIR [ENV=CartPole-v1] [SEEDS="0 1 2"] [STEPS=N]   all five, then DIR/report.md
 #   make level2-horizon OUT=DIR ...   imagination horizon 1, 3, 5, 10, 20 (HORIZON)
 #   make level2-budget  OUT=DIR ...   model updates / imagined rollouts 1/5, 3/10, 5/20
 #   make level2-buffer  OUT=DIR ...   replay buffer 1000, 5000, 10000, 50000 (BUFFER_SIZE)
@@ -16,10 +16,12 @@
 # Level 1's runs DIR/dyna-s<seed> and DIR/ppo-s<seed> (pipelines/level1.mk),
 # run once for every experiment that needs them. The variant names are
 # what `report level2` looks for; it reads the swept values from each
-# run's settings (run_settings in its metrics.arrow).
+# run's settings (run_settings in its metrics.arrow). The preset and the
+# budget are Level 1's (L1_PRESET, L1_STEPS: they follow ENV), so that the
+# swept runs match the Level-1 runs they are compared with; the swept
+# values are the course's (its budget 3/10 is the middle regime).
 
 SEEDS ?= 0 1 2 3 4 5 6 7 8 9
-L1_PRESET ?= course
 JOBS ?= $(shell nproc)
 
 L2_HORIZONS := 20 10 3 1
@@ -30,7 +32,7 @@ L2_SIGMAS := 0.01 0.03 0.1 0.3 1
 # course's Dyna-PPO with VARS (NAME=value words) set.
 define L2_VARIANT
 $$(OUT)/$(1)-s%/done:
-	@$$(MAKE) --no-print-directory run-only ALGO=dyna PRESET=$$(L1_PRESET) SEED=$$* STEPS=$$(STEPS) OUT=$$(OUT)/$(1)-s$$* VARIANT=$(1) EVAL_MODEL=$(2) $(3)
+	@$$(MAKE) --no-print-directory run-only ALGO=dyna PRESET=$$(L1_PRESET) SEED=$$* STEPS=$$(L1_STEPS) OUT=$$(OUT)/$(1)-s$$* VARIANT=$(1) EVAL_MODEL=$(2) $(3)
 endef
 $(foreach h,$(L2_HORIZONS),$(eval $(call L2_VARIANT,dyna-h$(h),1,HORIZON=$(h))))
 $(eval $(call L2_VARIANT,dyna-budget-conservative,0,MODEL_UPDATES=1 IMAG_BATCHES=5))
@@ -74,5 +76,5 @@ level2-runs-noise: $(L2_NOISE_RUNS)
 
 level2-report:
 	$(BIN)/report level2 --runs $(OUT) --out $(OUT)/report.md \
-		--regenerate 'make level2 OUT=$(OUT) L1_PRESET=$(L1_PRESET) STEPS=$(STEPS) SEEDS="$(SEEDS)"'
+		--regenerate 'make level2 ENV=$(ENV) OUT=$(OUT) L1_PRESET=$(L1_PRESET) STEPS=$(L1_STEPS) SEEDS="$(SEEDS)"'
 	@echo "level2: report in $(OUT)/report.md" >&2

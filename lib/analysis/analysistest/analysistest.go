@@ -24,6 +24,8 @@ type Run struct {
 	Model        bool
 	MSE          func(step float64) float64
 	Growth       func(step float64) float64
+	Env          string // the run's ENV; "" is CartPole-v1
+	Algo         string // the run's ALGO; "" is ppo, or dyna with Model
 }
 
 // Ramp returns the curve of a learner that gains 500 return in 10,000 real
@@ -84,6 +86,12 @@ func Write(dir string, r Run) error {
 		"SEED": fmt.Sprint(r.Seed), "STEPS": fmt.Sprint(r.Steps), "EVAL_EVERY": fmt.Sprint(r.Every)}
 	if r.Model {
 		settings["ALGO"], settings["MODEL"] = "dyna", "on"
+	}
+	if r.Env != "" {
+		settings["ENV"] = r.Env
+	}
+	if r.Algo != "" {
+		settings["ALGO"] = r.Algo
 	}
 	return WriteRows(dir, rows, settings)
 }

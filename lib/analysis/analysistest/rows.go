@@ -26,8 +26,9 @@ func (r *Rows) Add(step int64, metric string, index int64, v float64) {
 }
 
 // WriteRows writes dir/metrics.arrow holding rows, with settings (VARIANT
-// added) as its run_settings metadata, as bin/run leaves a run; rows.Run
-// should be dir's base name.
+// added) as its run_settings metadata and settings' ENV (default
+// CartPole-v1) as its env, as bin/run leaves a run; rows.Run should be
+// dir's base name.
 func WriteRows(dir string, rows *Rows, settings map[string]string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -41,6 +42,10 @@ func WriteRows(dir string, rows *Rows, settings map[string]string) error {
 	if err != nil {
 		return err
 	}
-	m := &format.Metrics{Meta: format.Meta{"env": "CartPole-v1", "tool": "concat", analysis.RunSettingsKey: string(js)}, Rows: rows.Rows}
+	env := s["ENV"]
+	if env == "" {
+		env = "CartPole-v1"
+	}
+	m := &format.Metrics{Meta: format.Meta{"env": env, "tool": "concat", analysis.RunSettingsKey: string(js)}, Rows: rows.Rows}
 	return format.WriteMetrics(filepath.Join(dir, "metrics.arrow"), m)
 }

@@ -5,6 +5,8 @@ package app
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -52,7 +54,8 @@ Example:
 		Flags: commonFlags(
 			&cli.StringFlag{Name: "ppo", Usage: "PPO `VARIANT` (default: the variant ppo or ppo-*)"},
 			&cli.StringFlag{Name: "dyna", Usage: "Dyna-PPO `VARIANT` (default: the variant dyna or dyna-*)"},
-			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "threshold: this fraction in (0, 1] of PPO's final IQM return"},
+			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "threshold: this fraction in (0, 1] of the way from the environment's worst return to PPO's final IQM return"},
+			&cli.StringFlag{Name: "at", Usage: "compare every variant's return at these real `STEPS` (comma-separated; default: 2000,20000,100000 on Pendulum-v1, else --early and PPO's budget)"},
 			&cli.Float64Flag{Name: "early", Value: 3000, Usage: "early penalty: evaluations after 0 and up to `STEPS` real steps"},
 			&cli.Float64Flag{Name: "ek-ratio", Value: 10, Usage: "horizon: largest k with E_k at most this multiple (> 1) of E_1"},
 		),
@@ -67,6 +70,9 @@ Example:
 				Fraction: c.Float64("fraction"), EarlyUntil: c.Float64("early"), EkRatio: c.Float64("ek-ratio"),
 				Command: co.Command,
 			}
+			if opt.At, err = parseSteps(c.String("at")); err != nil {
+				return err
+			}
 			switch {
 			case !(opt.Fraction > 0 && opt.Fraction <= 1):
 				return tool.Usagef("--fraction %g: must be in (0, 1]", opt.Fraction)
@@ -75,11 +81,28 @@ Example:
 			case !(opt.EkRatio > 1) || math.IsInf(opt.EkRatio, 1):
 				return tool.Usagef("--ek-ratio %g: must be greater than 1 and finite", opt.EkRatio)
 			}
-			r, _, err := level1.Build(opt)
+			r, a, err := level1.Build(opt)
 			if err != nil {
 				return fmt.Errorf("level1: %w", err)
 			}
-			return co.write(r, "level1", "sample-efficiency", "model-ek", "probability-of-improvement")
+			return co.write(r, "level1", a.Scale.Env, "sample-efficiency", "model-ek", "probability-of-improvement")
 		},
 	}
+}
+
+// parseSteps parses --at: comma-separated positive real-step counts, or
+// nil for "".
+func parseSteps(v string) ([]float64, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var out []float64
+	for _, f := range strings.Split(v, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(x > 0) || math.IsInf(x, 0) {
+			return nil, tool.Usagef("--at %q: %q is not a positive number of real steps", v, f)
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }

@@ -64,7 +64,7 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Report != "level1" || len(a.Answers) != 5 || a.Command != Level1Example+" --reps 200" || a.Runs != "runs/level1" ||
+	if a.Report != "level1" || len(a.Answers) != 6 || a.Env != "CartPole-v1" || a.Command != Level1Example+" --reps 200" || a.Runs != "runs/level1" ||
 		!strings.Contains(a.Answers[0].Answer, "**3,000 real steps sooner**") || len(a.Figures) != 3 || a.Figures[0].Name != "sample-efficiency" {
 		t.Errorf("answers.json: %+v", a)
 	}
@@ -102,6 +102,7 @@ func TestErrors(t *testing.T) {
 		{"no runs", "report level1 --runs " + filepath.Join(dir, "none"), 1, "no files match"},
 		{"no dyna", "report level1 --runs " + dir, 1, "find the dyna variant"},
 		{"bad fraction", "report level1 --runs " + dir + " --fraction 2", 2, "--fraction 2"},
+		{"bad at", "report level1 --runs " + dir + " --at 2000,x", 2, `"x" is not a positive number`},
 		{"bad flag", "report level1 --bogus", 2, "bogus"},
 		{"no arguments", "report", 2, "missing subcommand"},
 		{"unknown subcommand", "report level9 --runs " + dir, 2, `unknown subcommand "level9"`},

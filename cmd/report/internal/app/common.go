@@ -73,11 +73,15 @@ func checkOut(out, runs string) error {
 
 // write writes the report r of the given kind ("level1", ...) with its
 // answers.json (markdown.Answers) beside it, which records the runs'
-// environment, the commands and the build.
-func (co common) write(r *markdown.Report, kind string, main ...string) error {
+// environment (env, or when "" the one their settings.json files share),
+// the commands and the build.
+func (co common) write(r *markdown.Report, kind, env string, main ...string) error {
+	if env == "" {
+		env = runsEnv(co.Runs)
+	}
 	b := tool.VCS()
 	r.Meta = markdown.Provenance{
-		Report: kind, Env: runsEnv(co.Runs), Runs: co.Runs, Command: co.Command, Regenerate: co.Regenerate,
+		Report: kind, Env: env, Runs: co.Runs, Command: co.Command, Regenerate: co.Regenerate,
 		Tool: "report", ToolVersion: tool.Version, Commit: b.Commit, CommitTime: b.Time, Modified: b.Modified,
 	}
 	r.MainFigures(main...)

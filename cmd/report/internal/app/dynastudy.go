@@ -12,7 +12,7 @@ import (
 
 // DynaStudyExample is the worked example of "report dyna-study --help";
 // the test runs it on generated runs in runs/study.
-const DynaStudyExample = `report dyna-study --runs runs/study --baseline ppo --threshold 475 --seed 1`
+const DynaStudyExample = `report dyna-study --runs runs/study --baseline ppo --seed 1`
 
 func dynaStudyCommand() *cli.Command {
 	return &cli.Command{
@@ -32,7 +32,7 @@ Example:
    $ ` + DynaStudyExample,
 		Flags: commonFlags(
 			&cli.StringFlag{Name: "baseline", Value: "ppo", Usage: "the `VARIANT` every other is compared with"},
-			&cli.Float64Flag{Name: "threshold", Value: 475, Usage: "the evaluation `RETURN` to reach (475 CartPole-v1, -100 Acrobot-v1, -200 Pendulum-v1)"},
+			&cli.Float64Flag{Name: "threshold", Usage: "the evaluation `RETURN` to reach (default: the environment's solved return: 475 CartPole-v1, -100 Acrobot-v1, -200 Pendulum-v1)"},
 			&cli.Float64Flag{Name: "ratio", Value: 0.6, Usage: "goal: IQM steps at most `R` × the baseline's"},
 			&cli.Float64Flag{Name: "prob", Value: 0.75, Usage: "goal: P(sooner) at least `P`"},
 			&cli.StringFlag{Name: "describe", Usage: "`FILE` of \"variant<TAB>what it changes and why\" lines"},
@@ -44,11 +44,14 @@ Example:
 			}
 			opt := dynastudy.Options{
 				Runs: co.Runs, Out: co.Out, Boot: co.Boot, Baseline: c.String("baseline"),
-				Threshold: c.Float64("threshold"), Ratio: c.Float64("ratio"), Prob: c.Float64("prob"),
+				Threshold: math.NaN(), Ratio: c.Float64("ratio"), Prob: c.Float64("prob"),
 				Describe: c.String("describe"), Command: co.Command,
 			}
+			if c.IsSet("threshold") {
+				opt.Threshold = c.Float64("threshold")
+			}
 			switch {
-			case math.IsNaN(opt.Threshold) || math.IsInf(opt.Threshold, 0):
+			case c.IsSet("threshold") && (math.IsNaN(opt.Threshold) || math.IsInf(opt.Threshold, 0)):
 				return tool.Usagef("--threshold %g: must be finite", opt.Threshold)
 			case !(opt.Ratio > 0) || math.IsInf(opt.Ratio, 1):
 				return tool.Usagef("--ratio %g: must be positive and finite", opt.Ratio)
@@ -59,7 +62,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("dyna-study: %w", err)
 			}
-			return co.write(r, "dyna-study", "sample-efficiency")
+			return co.write(r, "dyna-study", "", "sample-efficiency")
 		},
 	}
 }

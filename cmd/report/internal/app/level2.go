@@ -27,7 +27,7 @@ Example:
    $ ` + Level2Example,
 		Flags: commonFlags(
 			&cli.IntFlag{Name: "final", Value: 1, Usage: "a run's final return and model error: the mean of its last `N` (>= 1) evaluations"},
-			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "budget threshold: this fraction in (0, 1] of the best regime's final IQM return"},
+			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "budget threshold: this fraction in (0, 1] of the way from the environment's worst return to the best regime's final IQM return"},
 		),
 		Action: func(c *cli.Context) error {
 			co, err := parseCommon(c)
@@ -45,11 +45,11 @@ Example:
 			case !(opt.Fraction > 0 && opt.Fraction <= 1):
 				return tool.Usagef("--fraction %g: must be in (0, 1]", opt.Fraction)
 			}
-			r, _, err := level2.Build(opt)
+			r, a, err := level2.Build(opt)
 			if err != nil {
 				return fmt.Errorf("level2: %w", err)
 			}
-			return co.write(r, "level2", "budget-curves", "horizon-return", "model-mse-old-new", "noise-return")
+			return co.write(r, "level2", a.Scale.Env, "budget-curves", "horizon-return", "model-mse-old-new", "noise-return")
 		},
 	}
 }

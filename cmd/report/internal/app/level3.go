@@ -73,7 +73,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("level3: %w", err)
 			}
-			return co.write(r, "level3", "mpc-sample-efficiency", "mpc-ablation", "gating-sample-efficiency", "variance-error-binned")
+			return co.write(r, "level3", "", "mpc-sample-efficiency", "mpc-ablation", "gating-sample-efficiency", "variance-error-binned")
 		},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
@@ -28,7 +29,7 @@ type Options struct {
 	Runs, Out string // the runs' parent directory; the report's path
 	Boot      analysis.Bootstrap
 	Baseline  string  // the variant every other is compared with (tuned PPO)
-	Threshold float64 // eval_return to reach
+	Threshold float64 // eval_return to reach; NaN: the environment's solved return (env.ReturnThresholdOf)
 	// Ratio and Prob are the goal: IQM steps at most Ratio × the
 	// baseline's with P(sooner) at least Prob.
 	Ratio, Prob float64
@@ -74,6 +75,13 @@ func Build(opt Options) (*markdown.Report, *Result, error) {
 	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
 		return nil, nil, err
 	}
+	sc := scale.Of(set.Runs)
+	if math.IsNaN(opt.Threshold) {
+		if !sc.HasSolved {
+			return nil, nil, fmt.Errorf("the runs' environment %q declares no solved return: give --threshold", sc.Env)
+		}
+		opt.Threshold = sc.Solved
+	}
 	desc, err := readDescribe(opt.Describe)
 	if err != nil {
 		return nil, nil, err
@@ -82,7 +90,7 @@ func Build(opt Options) (*markdown.Report, *Result, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := render(set, res, opt)
+	r, err := render(set, res, sc.Env, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -275,8 +283,12 @@ func readDescribe(path string) (map[string]string, error) {
 	return out, nil
 }
 
-func render(set *analysis.Set, res *Result, opt Options) (*markdown.Report, error) {
-	r := markdown.NewReport("Dyna-PPO study: which use of the model saves real steps?", opt.Out)
+func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdown.Report, error) {
+	title := "Dyna-PPO study: which use of the model saves real steps?"
+	if envID != "" {
+		title = "Dyna-PPO study on " + envID + ": which use of the model saves real steps?"
+	}
+	r := markdown.NewReport(title, opt.Out)
 	lvl := opt.Boot.Level()
 	r.Intro = []string{fmt.Sprintf("Every variant against `%s` (the baseline), from the metrics files in `%s`: real steps until the "+
 		"mean evaluation return first reaches **%s**. IQM is the interquartile mean over runs; a run that never reaches the "+

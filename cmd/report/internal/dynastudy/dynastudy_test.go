@@ -33,7 +33,7 @@ func writeStudy(t *testing.T, dir string) {
 					rows.Add(s, metricSimulated, format.NoIndex, 2000)
 				}
 			}
-			settings := map[string]string{"ALGO": "ppo", "PRESET": "tuned", "SEED": fmt.Sprint(seed), "OUT": name}
+			settings := map[string]string{"ALGO": "ppo", "PRESET": "tuned", "ENV": "CartPole-v1", "SEED": fmt.Sprint(seed), "OUT": name}
 			if v == "fast" {
 				settings["ALGO"], settings["IMAG_ROUNDS"] = "dyna", "3"
 			}
@@ -59,7 +59,7 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
-		Baseline: "ppo", Threshold: 475, Ratio: 0.6, Prob: 0.75, Describe: desc}
+		Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: desc} // CartPole-v1's solved return, 475
 	r, res, err := Build(opt)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"**Yes**: `fast`", "| fast | 5 | 100% | 5,000 |", "| never | 5 | 0% | 20,000 |", "fig/sample-efficiency.png"} {
+	for _, s := range []string{"# Dyna-PPO study on CartPole-v1:", "first reaches **475**", "**Yes**: `fast`", "| fast | 5 | 100% | 5,000 |", "| never | 5 | 0% | 20,000 |", "fig/sample-efficiency.png"} {
 		if !strings.Contains(string(b), s) {
 			t.Errorf("report lacks %q:\n%s", s, b)
 		}
@@ -117,5 +117,19 @@ func TestDescribeErrors(t *testing.T) {
 	}
 	if _, err := readDescribe(p); err == nil || !strings.Contains(err.Error(), "d.tsv:2") {
 		t.Errorf("error %v, want one naming d.tsv:2", err)
+	}
+}
+
+// TestNoSolvedReturn: without --threshold, runs of an environment that
+// declares no solved return are an error that says to give one.
+func TestNoSolvedReturn(t *testing.T) {
+	dir := t.TempDir()
+	r := analysistest.Run{Variant: "ppo", Steps: 2000, Every: 1000, Return: analysistest.Ramp(0, 0, 0), Env: "gym:Toy-v0"}
+	if err := analysistest.Write(filepath.Join(dir, "ppo-s0"), r); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75})
+	if err == nil || !strings.Contains(err.Error(), `"gym:Toy-v0" declares no solved return: give --threshold`) {
+		t.Errorf("error %v", err)
 	}
 }

@@ -1,8 +1,13 @@
-// Package level1 composes the Level-1 report: does Dyna-PPO learn
-// CartPole in fewer real steps than PPO, is there an early penalty while
-// the model learns, at what model error does Dyna-PPO pull ahead, and how
-// fast does the k-step model error grow. Every number comes from the runs
-// through lib/analysis; nothing is written by hand.
+// Package level1 composes the Level-1 report: does Dyna-PPO learn the
+// runs' environment in fewer real steps than PPO, is there an early
+// penalty while the model learns, at what model error does Dyna-PPO pull
+// ahead, how fast does the k-step model error grow, and what return does
+// every variant in the directory (CEM MPC too) reach at fixed real-step
+// budgets. The environment comes from the runs' settings: its return
+// bounds (env.ReturnBoundsOf) set the normalised scale the threshold and
+// the aggregate scores are defined on, and its solved return
+// (env.ReturnThresholdOf) the target counted at each budget. Every number
+// comes from the runs through lib/analysis; nothing is written by hand.
 package level1
 
 import (
@@ -10,8 +15,10 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
@@ -27,12 +34,21 @@ type Options struct {
 	Fraction   float64 // threshold: this fraction of PPO's final IQM (0.8)
 	EarlyUntil float64 // early penalty: evaluations in (0, EarlyUntil] (3000)
 	EkRatio    float64 // horizon: largest k with E_k <= EkRatio × E_1 (10)
-	Command    string  // the command that made the report, recorded in it
+	// At are the real-step budgets at which every variant's return is
+	// compared; nil: DefaultAt's for the environment, else EarlyUntil and
+	// PPO's budget.
+	At      []float64
+	Command string // the command that made the report, recorded in it
 }
+
+// DefaultAt are the budgets at which each environment's variants are
+// compared (issue 17: Pendulum-v1 at 2k, 20k and 100k real steps).
+var DefaultAt = map[string][]float64{"Pendulum-v1": {2000, 20000, 100000}}
 
 // Answers are the report's numbers, for tests and later levels.
 type Answers struct {
 	PPO, Dyna        string
+	Scale            scale.Scale // the runs' environment, its return bounds and solved return
 	Threshold        float64
 	PPOFinal         stats.Interval // IQM of PPO's last eval_return
 	StepsPPO         analysis.StepsTo
@@ -48,6 +64,21 @@ type Answers struct {
 	HorizonEarly     int // largest k with E_j <= EkRatio E_1 for j <= k
 	HorizonLate      int
 	RunsPPO, RunsDyn int
+	At               []Checkpoint
+}
+
+// Checkpoint is every variant's return at a real-step budget.
+type Checkpoint struct {
+	Step float64
+	Rows []AtStep // variants whose runs all reach Step, by name
+}
+
+// AtStep is one variant's return at a checkpoint.
+type AtStep struct {
+	Variant string
+	Runs    int
+	IQM     stats.Interval // IQM over runs of the last eval_return at or before the step
+	Solved  int            // runs with an eval_return at or above the solved return at or before the step
 }
 
 // Build computes the Level-1 answers, draws the figures beside opt.Out and
@@ -64,6 +95,7 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	if a.Dyna, err = pick(set, opt.Dyna, "dyna", "--dyna"); err != nil {
 		return nil, nil, err
 	}
+	all := set
 	if set, err = set.Select([]string{a.Dyna, a.PPO}); err != nil {
 		return nil, nil, err
 	}
@@ -71,12 +103,23 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, err
 	}
 	a.RunsPPO, a.RunsDyn = len(set.Of(a.PPO)), len(set.Of(a.Dyna))
-	r := markdown.NewReport(fmt.Sprintf("Level 1: does a learned model make PPO more sample-efficient on %s?", analysis.EnvOf(set.Runs, "CartPole-v1")), opt.Out)
-	r.Intro = []string{fmt.Sprintf("Dyna-PPO (variant `%s`, %d runs) against PPO (variant `%s`, %d runs), from the metrics files in `%s`. "+
+	a.Scale = scale.Of(set.Runs)
+	sc := a.Scale
+	title := "Level 1: does a learned model make PPO more sample-efficient?"
+	on := ""
+	if sc.Env != "" {
+		title = fmt.Sprintf("Level 1: does a learned model make PPO more sample-efficient on %s?", sc.Env)
+		on = " on " + sc.Env
+	}
+	r := markdown.NewReport(title, opt.Out)
+	r.Intro = []string{fmt.Sprintf("Dyna-PPO (variant `%s`, %d runs) against PPO (variant `%s`, %d runs)%s, from the metrics files in `%s`. "+
 		"Returns are mean evaluation returns; \"IQM\" is the interquartile mean over runs, and intervals are %s",
-		a.Dyna, a.RunsDyn, a.PPO, a.RunsPPO, opt.Runs, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+		a.Dyna, a.RunsDyn, a.PPO, a.RunsPPO, on, opt.Runs, strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+	withAll := func(r *markdown.Report, _ *analysis.Set, a *Answers, opt Options) error {
+		return budgets(r, all, a, opt)
+	}
 	steps := []func(*markdown.Report, *analysis.Set, *Answers, Options) error{
-		stepsSooner, earlyPenalty, modelError, kStepError, overall,
+		stepsSooner, earlyPenalty, modelError, kStepError, withAll, overall,
 	}
 	for _, f := range steps {
 		if err := f(r, set, a, opt); err != nil {
@@ -117,7 +160,9 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 	if a.PPOFinal, err = analysis.FinalIQM(set, a.PPO, 1, opt.Boot); err != nil {
 		return err
 	}
-	a.Threshold = opt.Fraction * a.PPOFinal.Point
+	// The fraction is taken on the normalised scale (return − worst) /
+	// (best − worst), so that it means the same for negative returns.
+	a.Threshold = a.Scale.Fraction(opt.Fraction, a.PPOFinal.Point)
 	st, err := analysis.StepsToThreshold(set, a.Threshold, opt.Boot)
 	if err != nil {
 		return err
@@ -132,7 +177,7 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 	if a.StepsDiff, err = analysis.StepsDifference(set, a.Dyna, a.PPO, a.Threshold, opt.Boot); err != nil {
 		return err
 	}
-	sec := r.Section("1. How much sooner does Dyna-PPO reach 80% of PPO's final return?")
+	sec := r.Section(fmt.Sprintf("1. How much sooner does Dyna-PPO reach %s of PPO's final return?", markdown.Pct(opt.Fraction)))
 	q := fmt.Sprintf("How many real steps sooner (or later) does Dyna-PPO reach %s of PPO's final return?", markdown.Pct(opt.Fraction))
 	d := a.StepsDiff
 	lvl := opt.Boot.Level()
@@ -145,9 +190,10 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 	default:
 		ans = fmt.Sprintf("No clear difference: Dyna-PPO minus PPO is **%s real steps** (%s CI %s to %s; negative means sooner).", markdown.Steps(d.Point), lvl, markdown.Steps(d.Lo), markdown.Steps(d.Hi))
 	}
-	ans += fmt.Sprintf(" The threshold is %s × PPO's final IQM return of %s (CI %s) = **%s**. %s of Dyna-PPO runs and %s of PPO runs reach it, "+
+	ans += fmt.Sprintf(" The threshold is %s of the way from the worst return, %s, to PPO's final IQM return of %s (CI %s): %s = **%s**. %s of Dyna-PPO runs and %s of PPO runs reach it, "+
 		"the IQM Dyna-PPO run after %s steps (CI %s to %s) and the IQM PPO run after %s (CI %s to %s).",
-		markdown.Num(opt.Fraction), markdown.Num(a.PPOFinal.Point), markdown.CI(a.PPOFinal), markdown.Num(a.Threshold),
+		markdown.Pct(opt.Fraction), markdown.Num(a.Scale.Worst), markdown.Num(a.PPOFinal.Point), markdown.CI(a.PPOFinal),
+		a.Scale.Formula(opt.Fraction, a.PPOFinal.Point), markdown.Num(a.Threshold),
 		markdown.Pct(a.StepsDyna.Reached), markdown.Pct(a.StepsPPO.Reached),
 		markdown.Steps(a.StepsDyna.Point), markdown.Steps(a.StepsDyna.Lo), markdown.Steps(a.StepsDyna.Hi),
 		markdown.Steps(a.StepsPPO.Point), markdown.Steps(a.StepsPPO.Lo), markdown.Steps(a.StepsPPO.Hi))
@@ -155,7 +201,7 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 		ans += " Runs that never reach the threshold count as the last evaluation step, so their variant's steps are a lower bound."
 	}
 	sec.Answer(q, ans)
-	sec.Text("Steps are those of the first evaluation at or above the threshold, so they are exact to the evaluation interval.")
+	sec.Text("%s Steps are those of the first evaluation at or above the threshold, so they are exact to the evaluation interval.", a.Scale.Explain(opt.Fraction))
 	sec.Table(analysis.StepsTable("Real steps to reach a return of "+markdown.Num(a.Threshold), st))
 	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
@@ -234,7 +280,9 @@ func modelError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 		}
 	}
 	a.CrossStep = math.NaN()
-	for i := len(g.Steps) - 1; i >= 0; i-- {
+	// Step 0 (untrained policies, no model yet) does not count: the model's
+	// error is first measured after it.
+	for i := len(g.Steps) - 1; i >= 0 && g.Steps[i] > 0; i-- {
 		d := dy.Est[i].Point - pp.Est[i].Point
 		if d < 0 {
 			break
@@ -390,7 +438,8 @@ func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 
 func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error {
 	sec := r.Section("Final returns")
-	norm := &analysis.Normalization{Min: 0, Max: 500}
+	// Tasks that are not environment ids get the runs' extreme returns.
+	norm := &analysis.Normalization{Min: a.Scale.Worst, Max: a.Scale.Best}
 	if err := norm.SetDataBounds(set, analysis.EvalReturn, analysis.Point{Final: 1}); err != nil {
 		return err
 	}
@@ -440,7 +489,7 @@ func setup(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) error
 	b := fmt.Sprintf("--seed %d --reps %d", opt.Boot.Seed, opt.Boot.Reps)
 	sec.Text("The report was made by the first command; the others recompute its tables and figures with `aggregate`.")
 	sec.Code(opt.Command,
-		fmt.Sprintf("aggregate steps-to --in '%s' --out results --fraction %s --reference %s --compare %s:%s %s", in, markdown.Num(opt.Fraction), a.PPO, a.Dyna, a.PPO, b),
+		fmt.Sprintf("aggregate steps-to --in '%s' --out results --threshold %s --compare %s:%s %s", in, strconv.FormatFloat(a.Threshold, 'g', -1, 64), a.Dyna, a.PPO, b),
 		fmt.Sprintf("aggregate curves --in '%s' --out results %s", in, b),
 		fmt.Sprintf("aggregate summary --in '%s' --out results %s", in, b),
 		fmt.Sprintf("aggregate poi --in '%s' --out results --pairs %s:%s %s", in, a.Dyna, a.PPO, b),
@@ -482,4 +531,130 @@ func settingsTable(set *analysis.Set) (*markdown.Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// checkpoints returns opt.At, or the environment's DefaultAt, or
+// EarlyUntil and PPO's budget.
+func checkpoints(set *analysis.Set, a *Answers, opt Options) []float64 {
+	if len(opt.At) > 0 {
+		return opt.At
+	}
+	if at, ok := DefaultAt[a.Scale.Env]; ok {
+		return at
+	}
+	end := 0.0
+	for _, r := range set.Of(a.PPO) {
+		steps, _ := r.Series(analysis.EvalReturn, format.NoIndex)
+		end = max(end, steps[len(steps)-1])
+	}
+	if end <= opt.EarlyUntil {
+		return []float64{end}
+	}
+	return []float64{opt.EarlyUntil, end}
+}
+
+// budgets compares every variant of the runs directory (CEM MPC runs
+// too) at fixed real-step budgets: the IQM of each run's last evaluation
+// at or before the budget and, where the environment has a solved
+// return, how many runs have reached it by then.
+func budgets(r *markdown.Report, all *analysis.Set, a *Answers, opt Options) error {
+	at := checkpoints(all, a, opt)
+	var variants []string
+	for _, v := range all.Variants() {
+		if analysis.CheckMetric(all.Of(v), analysis.EvalReturn) == nil {
+			variants = append(variants, v)
+		}
+	}
+	for _, step := range at {
+		cp := Checkpoint{Step: step}
+		for _, v := range variants {
+			runs := all.Of(v)
+			row := AtStep{Variant: v, Runs: len(runs)}
+			covered := true
+			for _, run := range runs {
+				steps, vals := run.Series(analysis.EvalReturn, format.NoIndex)
+				if steps[len(steps)-1] < step {
+					covered = false
+					break
+				}
+				for i, st := range steps {
+					if st <= step && a.Scale.HasSolved && vals[i] >= a.Scale.Solved {
+						row.Solved++
+						break
+					}
+				}
+			}
+			if !covered {
+				continue
+			}
+			x, err := analysis.ScoreMatrix(runs, all.Tasks(), analysis.EvalReturn, analysis.Point{AtStep: true, Step: step})
+			if err != nil {
+				return err
+			}
+			row.IQM = stats.IntervalEstimates(opt.Boot.Rand(fmt.Sprintf("at/%s/%g", v, step)), x, []stats.Metric{stats.MetricIQM()}, opt.Boot.Options())[0]
+			cp.Rows = append(cp.Rows, row)
+		}
+		a.At = append(a.At, cp)
+	}
+	sec := r.Section("5. Returns at fixed real-step budgets")
+	var labels []string
+	for _, s := range at {
+		labels = append(labels, markdown.Steps(s))
+	}
+	list := labels[len(labels)-1]
+	if len(labels) > 1 {
+		list = strings.Join(labels[:len(labels)-1], ", ") + " and " + list
+	}
+	q := fmt.Sprintf("What return does each variant reach after %s real steps?", list)
+	var parts []string
+	for _, cp := range a.At {
+		var vs []string
+		for _, row := range cp.Rows {
+			v := fmt.Sprintf("`%s` **%s** (CI %s", row.Variant, markdown.Num(row.IQM.Point), markdown.CI(row.IQM))
+			if a.Scale.HasSolved {
+				v += fmt.Sprintf("; %d of %d runs have reached %s", row.Solved, row.Runs, markdown.Num(a.Scale.Solved))
+			}
+			vs = append(vs, v+")")
+		}
+		if len(vs) == 0 {
+			vs = []string{"no variant's runs all reach this budget"}
+		}
+		parts = append(parts, fmt.Sprintf("At %s real steps: %s.", markdown.Steps(cp.Step), strings.Join(vs, ", ")))
+	}
+	sec.Answer(q, fmt.Sprintf("IQM return over runs (%s CI). %s", opt.Boot.Level(), strings.Join(parts, " ")))
+	cols := []string{"variant", "runs"}
+	for _, s := range at {
+		cols = append(cols, "IQM return at "+markdown.Steps(s), "CI")
+		if a.Scale.HasSolved {
+			cols = append(cols, "reached "+markdown.Num(a.Scale.Solved)+" by "+markdown.Steps(s))
+		}
+	}
+	t := &markdown.Table{Title: "Evaluation return at each budget", Columns: cols}
+	for _, v := range variants {
+		cells := []string{v, fmt.Sprint(len(all.Of(v)))}
+		for _, cp := range a.At {
+			i := slices.IndexFunc(cp.Rows, func(x AtStep) bool { return x.Variant == v })
+			switch {
+			case i < 0:
+				cells = append(cells, "—", "—")
+				if a.Scale.HasSolved {
+					cells = append(cells, "—")
+				}
+			default:
+				row := cp.Rows[i]
+				cells = append(cells, markdown.Num(row.IQM.Point), markdown.CI(row.IQM))
+				if a.Scale.HasSolved {
+					cells = append(cells, fmt.Sprintf("%d/%d", row.Solved, row.Runs))
+				}
+			}
+		}
+		t.Add(cells...)
+	}
+	t.Notes = []string{"A run's return at a budget is its last evaluation at or before it; a variant whose runs end before a budget has no entry there (—).",
+		"Every variant in the runs directory is listed, whatever its algorithm (CEM MPC runs, with their own, shorter budget, included)."}
+	if a.Scale.HasSolved {
+		t.Notes = append(t.Notes, fmt.Sprintf("\"Reached\": runs with an evaluation return of at least %s, %s's solved return (env.ReturnThresholdOf), at or before the budget.", markdown.Num(a.Scale.Solved), a.Scale.Env))
+	}
+	sec.Table(t)
+	return nil
 }

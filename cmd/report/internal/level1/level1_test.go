@@ -1,8 +1,11 @@
 package level1
 
 import (
+	"bytes"
+	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/analysis"
@@ -95,5 +98,106 @@ func TestHorizon(t *testing.T) {
 				t.Errorf("horizon %d, want %d", got, c.want)
 			}
 		})
+	}
+}
+
+// TestPendulum builds the report on synthetic Pendulum-v1 runs with
+// negative returns: PPO gains 1,200 from -1,400 in 80,000 of 100,000
+// steps, Dyna-PPO the same 20,000 steps ahead, and CEM MPC (2,000 steps)
+// is at -180 from 1,000 steps on except seed 4 (-300); every seed is
+// offset by -2..2. The threshold is 80% of the way from Pendulum's worst
+// return to PPO's final -200, the budgets are 2k, 20k and 100k, and no
+// text names CartPole.
+func TestPendulum(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws figures")
+	}
+	dir := t.TempDir()
+	ramp := func(shift float64) func(float64, int64) float64 {
+		return func(s float64, seed int64) float64 {
+			return -1400 + 1200*math.Min((s+shift)/80000, 1) + float64(seed%5) - 2
+		}
+	}
+	mpc := func(s float64, seed int64) float64 {
+		switch {
+		case s < 1000:
+			return -1000
+		case seed == 4:
+			return -300
+		}
+		return -180 + float64(seed%5) - 2
+	}
+	for seed := range int64(5) {
+		for _, r := range []analysistest.Run{
+			{Variant: "ppo", Steps: 100000, Every: 2000, Return: ramp(0)},
+			{Variant: "dyna", Steps: 100000, Every: 2000, Return: ramp(20000), Model: true, MSE: analysistest.DefaultMSE, Growth: analysistest.DefaultGrowth},
+			{Variant: "mpc-pendulum", Steps: 2000, Every: 250, Return: mpc, Algo: "mpc"},
+		} {
+			r.Seed, r.Env = seed, "Pendulum-v1"
+			if err := analysistest.Write(filepath.Join(dir, fmt.Sprintf("%s-s%d", r.Variant, seed)), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rep, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300},
+		Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10, Command: "report level1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := -200 * (math.Pi*math.Pi + 0.1*8*8 + 0.001*2*2)
+	if sc := a.Scale; sc.Env != "Pendulum-v1" || sc.Worst != worst || sc.Best != 0 || sc.FromData || !sc.HasSolved || sc.Solved != -200 {
+		t.Errorf("scale %+v", sc)
+	}
+	if want := worst + 0.8*(-200-worst); math.Abs(a.PPOFinal.Point+200) > 1e-9 || math.Abs(a.Threshold-want) > 1e-9 {
+		t.Errorf("PPO final %g, threshold %g; want -200 and %g", a.PPOFinal.Point, a.Threshold, want)
+	}
+	// PPO crosses -810.9 at 39,273 steps (first evaluation 40,000 ± one), Dyna-PPO 20,000 sooner.
+	if math.Abs(a.StepsDiff.Point+20000) > 2000 || a.StepsDiff.Hi >= 0 {
+		t.Errorf("steps difference %+v, want -20,000 ± 2,000", a.StepsDiff)
+	}
+	type cell struct {
+		variant string
+		iqm     float64
+		solved  int
+	}
+	want := map[float64][]cell{
+		2000:   {{"dyna", -1400 + 1200*22000.0/80000, 0}, {"mpc-pendulum", -180, 4}, {"ppo", -1400 + 1200*2000.0/80000, 0}},
+		20000:  {{"dyna", -1400 + 1200*40000.0/80000, 0}, {"ppo", -1400 + 1200*20000.0/80000, 0}},
+		100000: {{"dyna", -200, 3}, {"ppo", -200, 3}},
+	}
+	if len(a.At) != 3 {
+		t.Fatalf("checkpoints %+v, want 2,000, 20,000 and 100,000", a.At)
+	}
+	for _, cp := range a.At {
+		w := want[cp.Step]
+		if len(cp.Rows) != len(w) {
+			t.Errorf("at %g: %+v, want %+v", cp.Step, cp.Rows, w)
+			continue
+		}
+		for i, row := range cp.Rows {
+			// IQM of 5 runs offset by -2..2 (mpc: 4 at -180 ± 2 and one at -300) is the middle ±1.
+			if row.Variant != w[i].variant || math.Abs(row.IQM.Point-w[i].iqm) > 1.5 || row.Solved != w[i].solved || row.Runs != 5 {
+				t.Errorf("at %g: %+v, want %+v", cp.Step, row, w[i])
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := rep.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	for _, bad := range []string{"CartPole", "475", "500]"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("report mentions %q", bad)
+		}
+	}
+	for _, good := range []string{"on Pendulum-v1?", "with Pendulum-v1's return bounds [-3254.7, 0]", "What return does each variant reach after 2,000, 20,000 and 100,000 real steps?",
+		"`mpc-pendulum` **-181", "4 of 5 runs have reached -200"} {
+		if !strings.Contains(text, good) {
+			t.Errorf("report lacks %q", good)
+		}
+	}
+	if t.Failed() {
+		t.Log(text)
 	}
 }

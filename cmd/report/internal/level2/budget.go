@@ -3,6 +3,7 @@ package level2
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -59,9 +60,13 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 			Runs: len(s.runs), Area: analysis.IQMInterval(areas[i], opt.Boot, "area/"+s.variant), Final: final})
 		scores = append(scores, analysis.Scores{Variant: s.variant, X: analysis.Column(areas[i])})
 	}
+	bestFinal := math.Inf(-1)
 	for _, reg := range a.Budget {
-		a.Threshold = max(a.Threshold, opt.Fraction*reg.Final.Point)
+		bestFinal = max(bestFinal, reg.Final.Point)
 	}
+	// The fraction is taken on the environment's normalised scale, so that
+	// it means the same for negative returns.
+	a.Threshold = a.Scale.Fraction(opt.Fraction, bestFinal)
 	st, err := analysis.StepsToThreshold(sub, a.Threshold, opt.Boot)
 	if err != nil {
 		return "", err
@@ -98,7 +103,7 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		steps = append(steps, fmt.Sprintf("%s %s steps (CI %s to %s; %s of runs reach it)", reg.Name, markdown.Steps(reg.Steps.Point),
 			markdown.Steps(reg.Steps.Lo), markdown.Steps(reg.Steps.Hi), markdown.Pct(reg.Steps.Reached)))
 	}
-	ans += fmt.Sprintf("Real steps to reach a return of %s (%s of the best regime's final IQM): %s.", markdown.Num(a.Threshold), markdown.Pct(opt.Fraction), strings.Join(steps, "; "))
+	ans += fmt.Sprintf("Real steps to reach a return of %s (%s of the best regime's final IQM return, %s): %s.", markdown.Num(a.Threshold), markdown.Pct(opt.Fraction), a.Scale.Formula(opt.Fraction, bestFinal), strings.Join(steps, "; "))
 	sec.Answer("Which model and imagination budget (model updates / imagined rollouts per iteration) is the most sample-efficient?", ans)
 	t := &markdown.Table{Title: "Sample efficiency by budget", Columns: []string{"regime", "updates/rollouts", "variant", "runs", "area (mean return)", lvl + " CI", "steps to " + markdown.Num(a.Threshold), "CI", "reached", "final IQM return", "CI"}}
 	for _, reg := range a.Budget {
@@ -107,6 +112,7 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 	}
 	t.Notes = []string{"Area: the trapezoidal area under a run's evaluation-return curve divided by the span of real steps (the run's mean return over training), IQM over runs. " +
 		strings.TrimSpace("Steps: the first evaluation at or above the threshold; runs that never reach it count as the last evaluation step, a lower bound. "+g.Note())}
+	t.Notes = append(t.Notes, a.Scale.Explain(opt.Fraction))
 	sec.Table(t)
 	named := make([]analysis.Improvement, len(a.Improve))
 	it := &markdown.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}

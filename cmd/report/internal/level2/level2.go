@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
@@ -99,6 +100,7 @@ type Answers struct {
 
 	Budget     []Regime
 	BestBudget Regime
+	Scale      scale.Scale    // the runs' environment: the budget threshold's normalised scale
 	BudgetGap  stats.Interval // best minus second-best area
 	Threshold  float64
 	Improve    []analysis.Improvement
@@ -133,8 +135,12 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	if opt.Final < 1 {
 		opt.Final = 1
 	}
-	a := &Answers{}
-	r := markdown.NewReport("Level 2: hyperparameter sensitivity, distribution shift and failure modes of Dyna-PPO", opt.Out)
+	a := &Answers{Scale: scale.Of(set.Runs)}
+	title := "Level 2: hyperparameter sensitivity, distribution shift and failure modes of Dyna-PPO"
+	if a.Scale.Env != "" {
+		title += " on " + a.Scale.Env
+	}
+	r := markdown.NewReport(title, opt.Out)
 	// Each step adds its section and returns its title, or "" when its
 	// runs are missing.
 	steps := []func(*markdown.Report, *analysis.Set, *Answers, Options) (string, error){
