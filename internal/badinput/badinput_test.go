@@ -228,6 +228,8 @@ var kindVariants = map[string][]variant{
 		weightsVariant("big-actions", "policy.act_n", "4000"),
 		weightsVariant("bad-hidden", "policy.hidden", "64,x"),
 		weightsVariant("bad-action-type", "policy.action_type", "box"),
+		// Another environment of the same spaces (a bridged one).
+		weightsVariant("env-renamed", "env", "gym:CartPole-v1"),
 	},
 	"model": {
 		copyOf("kind-transitions", "t.arrow"), copyOf("kind-policy", "p.arrow"), copyOf("kind-metrics", "e.arrow"),
@@ -238,6 +240,7 @@ var kindVariants = map[string][]variant{
 		weightsVariant("huge-obs", "model_obs_dim", "1000000000000"),
 		weightsVariant("huge-actions", "model_num_actions", "1000000000000"),
 		weightsVariant("bad-activation", "model_activation", "sigmoid"),
+		weightsVariant("env-renamed", "env", "gym:CartPole-v1"),
 	},
 	"transitions": {
 		copyOf("kind-policy", "p.arrow"), copyOf("kind-metrics", "e.arrow"),
@@ -247,6 +250,10 @@ var kindVariants = map[string][]variant{
 		patched("inf-action", func(tr *format.Transitions) []float64 { return tr.Reward[9:10] }, math.Inf(1)),
 		transitionsVariant("zero-rows", true, func(tr *format.Transitions) *format.Transitions {
 			return tr.Slice(0, 0)
+		}),
+		transitionsVariant("env-renamed", false, func(tr *format.Transitions) *format.Transitions {
+			tr.Meta["env"] = "gym:CartPole-v1"
+			return tr
 		}),
 	},
 	"metrics": {

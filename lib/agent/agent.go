@@ -334,21 +334,28 @@ func (p *Policy) Save(path string, meta format.Meta) error {
 
 // Load reads a policy written by Save.
 func Load(path string) (*Policy, error) {
+	p, _, err := LoadMeta(path)
+	return p, err
+}
+
+// LoadMeta is Load that also returns the file's metadata (its "env", to
+// match the policy with other inputs).
+func LoadMeta(path string) (*Policy, format.Meta, error) {
 	w, err := format.ReadWeights(path)
 	if err != nil {
-		return nil, fmt.Errorf("load policy: %w", err)
+		return nil, nil, fmt.Errorf("load policy: %w", err)
 	}
 	p, err := fromMeta(w.Meta, w.Tensors)
 	if err != nil {
-		return nil, fmt.Errorf("load policy %s: %w", path, err)
+		return nil, nil, fmt.Errorf("load policy %s: %w", path, err)
 	}
 	if err := nn.Import(w.Tensors, "actor.", p.actorParams(), p.Opt); err != nil {
-		return nil, fmt.Errorf("load policy %s: %w", path, err)
+		return nil, nil, fmt.Errorf("load policy %s: %w", path, err)
 	}
 	if err := nn.Import(w.Tensors, "critic.", p.Critic.Params(), p.Opt); err != nil {
-		return nil, fmt.Errorf("load policy %s: %w", path, err)
+		return nil, nil, fmt.Errorf("load policy %s: %w", path, err)
 	}
-	return p, nil
+	return p, w.Meta, nil
 }
 
 // fromMeta builds a zero policy from the architecture keys, after checking

@@ -212,15 +212,22 @@ func configFromMeta(m format.Meta) (Config, error) {
 
 // Load reads a model written by Save.
 func Load(path string) (*Ensemble, error) {
+	e, _, err := LoadMeta(path)
+	return e, err
+}
+
+// LoadMeta is Load that also returns the file's metadata (its "env", to
+// match the model with other inputs).
+func LoadMeta(path string) (*Ensemble, format.Meta, error) {
 	w, err := format.ReadWeights(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e, err := FromWeights(w)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return e, nil
+	return e, w.Meta, nil
 }
 
 // Save writes the ensemble to path atomically with meta (provenance) in

@@ -151,3 +151,32 @@ func or(s, def string) string {
 	}
 	return s
 }
+
+// SameEnv is an error naming both inputs if the environments a and b that
+// they record (whatA, whatB say which input: "data t.arrow", "--env")
+// differ; an empty id (an input that records none) matches any. Bridged
+// ids are compared in canonical form (env.GymID), so keyword arguments
+// written in another order or spacing match.
+func SameEnv(whatA, a, whatB, b string) error {
+	if a == "" || b == "" || canonicalEnv(a) == canonicalEnv(b) {
+		return nil
+	}
+	return fmt.Errorf("%s is from environment %s, %s from %s", whatA, a, whatB, b)
+}
+
+// canonicalEnv is id with a bridged id's keyword arguments in canonical
+// form; an id that does not parse stays as it is.
+func canonicalEnv(id string) string {
+	if !strings.HasPrefix(id, env.GymPrefix) {
+		return id
+	}
+	gid, kw, err := env.SplitGymID(id)
+	if err != nil {
+		return id
+	}
+	c, err := env.GymID(gid, kw)
+	if err != nil {
+		return id
+	}
+	return c
+}

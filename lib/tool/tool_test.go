@@ -88,3 +88,28 @@ func TestProvenance(t *testing.T) {
 		}
 	}
 }
+
+func TestSameEnv(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"CartPole-v1", "CartPole-v1", true},
+		{"CartPole-v1", "", true},
+		{"", "Pendulum-v1", true},
+		{"CartPole-v1", "gym:CartPole-v1", false},
+		{"CartPole-v1", "Acrobot-v1", false},
+		{`gym:ToyReach-v0{"goal":0.2,"a":1}`, `gym:ToyReach-v0{ "a": 1, "goal": 0.2 }`, true},
+		{`gym:ToyReach-v0{}`, `gym:ToyReach-v0`, true},
+		{`gym:ToyReach-v0{"goal":0.2}`, `gym:ToyReach-v0`, false},
+		{`gym:ToyReach-v0{"goal":0.2}`, `gym:ToyReach-v0{"goal":0.3}`, false},
+	} {
+		err := SameEnv("data t.arrow", c.a, "model m.arrow", c.b)
+		if (err == nil) != c.same {
+			t.Errorf("SameEnv(%q, %q) = %v, want same %v", c.a, c.b, err, c.same)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "data t.arrow") || !strings.Contains(err.Error(), "model m.arrow")) {
+			t.Errorf("SameEnv(%q, %q): %v does not name both inputs", c.a, c.b, err)
+		}
+	}
+}

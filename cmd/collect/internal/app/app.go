@@ -161,7 +161,11 @@ func run(c *cli.Context) (err error) {
 	}()
 	var p *agent.Policy
 	if o.policy != "" {
-		if p, err = agent.Load(o.policy); err != nil {
+		var meta format.Meta
+		if p, meta, err = agent.LoadMeta(o.policy); err != nil {
+			return err
+		}
+		if err := tool.SameEnv("policy "+o.policy, meta["env"], "--env", o.env.ID()); err != nil {
 			return err
 		}
 		if err := p.Matches(o.env.ObservationSpace(), o.env.ActionSpace()); err != nil {

@@ -214,14 +214,20 @@ func runPlanner(o *options, meta format.Meta) error {
 
 // newPlanner loads the model (and the critic) and builds the CEM planner.
 func newPlanner(o *options) (*plan.CEM, error) {
-	model, err := dynamics.Load(o.plan.model)
+	model, meta, err := dynamics.LoadMeta(o.plan.model)
 	if err != nil {
+		return nil, err
+	}
+	if err := tool.SameEnv("model "+o.plan.model, meta["env"], "--env", o.env.ID()); err != nil {
 		return nil, err
 	}
 	cfg := o.plan.cfg
 	if o.plan.valuePolicy != "" {
-		v, err := agent.Load(o.plan.valuePolicy)
+		v, meta, err := agent.LoadMeta(o.plan.valuePolicy)
 		if err != nil {
+			return nil, err
+		}
+		if err := tool.SameEnv("value policy "+o.plan.valuePolicy, meta["env"], "--env", o.env.ID()); err != nil {
 			return nil, err
 		}
 		if err := v.Matches(o.env.ObservationSpace(), o.env.ActionSpace()); err != nil {

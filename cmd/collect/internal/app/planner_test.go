@@ -186,7 +186,7 @@ func TestPlannerErrors(t *testing.T) {
 		{"action rule without planner", []string{"--cem-action", "mode"}, 2, "--cem-action needs --planner cem"},
 		{"metrics without real-steps", []string{"--planner", "cem", "--metrics", "m.arrow"}, 2, "--real-steps is required with --metrics"},
 		{"missing model", []string{"--planner", "cem", "--model", "none.arrow"}, 1, "none.arrow"},
-		{"model of another env", []string{"--planner", "cem", "--model", "pendulum.arrow"}, 1, "model pendulum.arrow: plan: model has ObsDim 3"},
+		{"model of another env", []string{"--planner", "cem", "--model", "pendulum.arrow"}, 1, "model pendulum.arrow is from environment Pendulum-v1, --env from CartPole-v1"},
 		{"missing value policy", []string{"--planner", "cem", "--model", "model.arrow", "--value-policy", "none.arrow"}, 1, "none.arrow"},
 	}
 	for _, c := range cases {

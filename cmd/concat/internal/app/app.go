@@ -81,6 +81,9 @@ func run(c *cli.Context) error {
 			return err
 		}
 		rows = append(rows, m.Rows...)
+		if err := tool.SameEnv(f, m.Meta["env"], "the files before it", envID); err != nil {
+			return err
+		}
 		if envID == "" {
 			envID = m.Meta["env"]
 		}

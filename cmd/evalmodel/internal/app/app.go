@@ -207,12 +207,15 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := dynamics.Load(o.model)
+	e, modelMeta, err := dynamics.LoadMeta(o.model)
 	if err != nil {
 		return err
 	}
 	data, err := format.ReadTransitions(o.data)
 	if err != nil {
+		return err
+	}
+	if err := tool.SameEnv("data "+o.data, data.Meta["env"], "model "+o.model, modelMeta["env"]); err != nil {
 		return err
 	}
 	meta := format.Meta(tool.Provenance(c))
@@ -238,7 +241,7 @@ func run(c *cli.Context) error {
 	}
 	rows = append(rows, ek...)
 	if o.old != "" {
-		on, err := oldNew(e, o.old, o.new)
+		on, err := oldNew(e, modelMeta["env"], o.model, o.old, o.new)
 		if err != nil {
 			return err
 		}
@@ -257,7 +260,7 @@ func run(c *cli.Context) error {
 	return format.WriteMetrics(o.metrics, &format.Metrics{Rows: rows, Meta: meta})
 }
 
-func oldNew(e *dynamics.Ensemble, oldFile, newFile string) ([]format.MetricRow, error) {
+func oldNew(e *dynamics.Ensemble, envID, model, oldFile, newFile string) ([]format.MetricRow, error) {
 	old, err := format.ReadTransitions(oldFile)
 	if err != nil {
 		return nil, err
@@ -265,6 +268,14 @@ func oldNew(e *dynamics.Ensemble, oldFile, newFile string) ([]format.MetricRow, 
 	cur, err := format.ReadTransitions(newFile)
 	if err != nil {
 		return nil, err
+	}
+	for _, t := range []struct {
+		what string
+		f    *format.Transitions
+	}{{"--old " + oldFile, old}, {"--new " + newFile, cur}} {
+		if err := tool.SameEnv(t.what, t.f.Meta["env"], "model "+model, envID); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := modeleval.OldNew(e, old, cur)
 	if err != nil {

@@ -115,6 +115,7 @@ type options struct {
 	data                                  []string
 	out, metrics, bufferOut, warm, preset string
 	envID                                 string
+	env                                   env.Env // of --env, made once by parse; nil without --env
 	seed, realSteps                       int64
 	bufferSize                            int
 	mirror                                bool
@@ -151,7 +152,7 @@ func parse(c *cli.Context) (*options, error) {
 	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
 		return nil, err
 	}
-	if err := tool.CheckEnv("--env", o.envID); err != nil {
+	if o.envID, err = tool.EnvID(c); err != nil {
 		return nil, err
 	}
 	cfg, err := dynamics.Preset(o.preset)
@@ -239,6 +240,13 @@ func parse(c *cli.Context) (*options, error) {
 			}
 		}
 	}
+	// The environment last, once the other flags are checked: it may be a
+	// Python process (gym:ID), started once and used for everything.
+	if o.envID != "" {
+		if o.env, err = tool.Env("--env", o.envID); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 
@@ -247,20 +255,30 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	e := o.env
+	if e != nil {
+		defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
+	}
 	buf, envID, err := readBuffer(o)
 	if err != nil {
 		return err
+	}
+	if e == nil {
+		if e, err = env.Make(envID); err != nil {
+			return err
+		}
+		defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	}
 	d, err := dynamics.NewDataset(buf)
 	if err != nil {
 		return fmt.Errorf("replay buffer: %w", err)
 	}
 	if o.mirror {
-		if d, err = mirror(d, envID); err != nil {
+		if d, err = mirror(d, e); err != nil {
 			return err
 		}
 	}
-	model, err := o.model(c, envID, buf, d)
+	model, err := o.model(c, e, envID, buf, d)
 	if err != nil {
 		return err
 	}
@@ -296,6 +314,9 @@ func readBuffer(o *options) (*format.Transitions, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
+		if err := tool.SameEnv("data "+p, t.Meta["env"], "--env", o.envID); err != nil {
+			return nil, "", err
+		}
 		if id := t.Meta["env"]; o.envID == "" && id != "" {
 			if envID != "" && id != envID {
 				return nil, "", fmt.Errorf("%s: env %q, but earlier data is %q", p, id, envID)
@@ -317,13 +338,8 @@ func readBuffer(o *options) (*format.Transitions, string, error) {
 	return buf, envID, nil
 }
 
-// mirror returns d with its reflection under envID's symmetry.
-func mirror(d *dynamics.Dataset, envID string) (*dynamics.Dataset, error) {
-	e, err := env.Make(envID)
-	if err != nil {
-		return nil, err
-	}
-	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
+// mirror returns d with its reflection under e's symmetry.
+func mirror(d *dynamics.Dataset, e env.Env) (*dynamics.Dataset, error) {
 	sym, err := env.SymmetryOf(e)
 	if err != nil {
 		return nil, fmt.Errorf("--mirror: %w", err)
@@ -333,12 +349,7 @@ func mirror(d *dynamics.Dataset, envID string) (*dynamics.Dataset, error) {
 
 // model loads the warm-start model or builds a new one for the
 // environment's spaces, normalised from the buffer.
-func (o *options) model(c *cli.Context, envID string, buf *format.Transitions, d *dynamics.Dataset) (*dynamics.Ensemble, error) {
-	e, err := env.Make(envID)
-	if err != nil {
-		return nil, err
-	}
-	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
+func (o *options) model(c *cli.Context, e env.Env, envID string, buf *format.Transitions, d *dynamics.Dataset) (*dynamics.Ensemble, error) {
 	want := o.cfg
 	if err := want.SetSpaces(e.ObservationSpace(), e.ActionSpace()); err != nil {
 		return nil, err
@@ -355,8 +366,11 @@ func (o *options) model(c *cli.Context, envID string, buf *format.Transitions, d
 		m.SetNorm(d)
 		return m, nil
 	}
-	m, err := dynamics.Load(o.warm)
+	m, meta, err := dynamics.LoadMeta(o.warm)
 	if err != nil {
+		return nil, err
+	}
+	if err := tool.SameEnv("warm-start model "+o.warm, meta["env"], "the data", envID); err != nil {
 		return nil, err
 	}
 	got := m.Config

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,9 @@ func TestErrors(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	writeRandom(t, "t.arrow", 50, 1)
+	if err := format.WriteTransitions("mc.arrow", dynamicstest.Random(t, "MountainCar-v0", 50, 1)); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -106,12 +110,16 @@ func TestErrors(t *testing.T) {
 		{"exact const reward with warm start", []string{"--exact-const-reward", "--warm-start", "o.arrow"}, 2, "--exact-const-reward: not allowed with --warm-start"},
 		{"hidden with warm start", []string{"--hidden", "64", "--warm-start", "o.arrow"}, 2, "--hidden: not allowed with --warm-start"},
 		{"metrics without real steps", []string{"--metrics", "m.arrow"}, 2, "--real-steps"},
-		{"mirror without a symmetry", []string{"--mirror", "--env", "MountainCar-v0"}, 1, "--mirror: env: MountainCar-v0 declares no symmetry"},
+		{"mirror without a symmetry", []string{"--mirror", "--data", "mc.arrow"}, 1, "--mirror: env: MountainCar-v0 declares no symmetry"},
+		{"data of another env", []string{"--env", "MountainCar-v0"}, 1, "data t.arrow is from environment CartPole-v1, --env from MountainCar-v0"},
 		{"missing data", []string{"--data", "nope.arrow"}, 1, "nope.arrow"},
 		{"missing warm start", []string{"--warm-start", "nope.arrow"}, 1, "nope.arrow"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"--data", "t.arrow", "--seed", "0", "--out", "o.arrow"}, tc.args...)
+			args := append([]string{"--seed", "0", "--out", "o.arrow"}, tc.args...)
+			if !slices.Contains(tc.args, "--data") {
+				args = append(args, "--data", "t.arrow")
+			}
 			code, msg := runTool(t, args...)
 			if code != tc.code || !strings.Contains(msg, tc.msg) || !strings.HasPrefix(msg, "fitmodel: ") {
 				t.Errorf("exit %d, message %q; want exit %d mentioning %q", code, msg, tc.code, tc.msg)

@@ -102,6 +102,7 @@ func New() *cli.App {
 
 type options struct {
 	model, policy, data, out, metrics, envID string
+	env                                      env.Env // of --env, made once by parse; nil without --env
 	seed, realSteps                          int64
 	roll                                     imagine.Rollout
 }
@@ -131,7 +132,7 @@ func parse(c *cli.Context) (*options, error) {
 	if o.realSteps, err = tool.RealSteps(c, o.metrics != "", "with --metrics"); err != nil {
 		return nil, err
 	}
-	if err := tool.CheckEnv("--env", o.envID); err != nil {
+	if o.envID, err = tool.EnvID(c); err != nil {
 		return nil, err
 	}
 	r := &o.roll
@@ -151,6 +152,13 @@ func parse(c *cli.Context) (*options, error) {
 	case !(r.Penalty >= 0) || math.IsInf(r.Penalty, 1):
 		return nil, tool.Usagef("--reward-penalty %g: must be finite and >= 0", r.Penalty)
 	}
+	// The environment last, once the other flags are checked: it may be a
+	// Python process (gym:ID), started once and used for everything.
+	if o.envID != "" {
+		if o.env, err = tool.Env("--env", o.envID); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 
@@ -159,11 +167,14 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	model, err := dynamics.Load(o.model)
+	if o.env != nil {
+		defer env.Close(o.env) //nolint:errcheck // only its spaces and knowledge are read
+	}
+	model, modelMeta, err := dynamics.LoadMeta(o.model)
 	if err != nil {
 		return err
 	}
-	pol, err := agent.Load(o.policy)
+	pol, polMeta, err := agent.LoadMeta(o.policy)
 	if err != nil {
 		return err
 	}
@@ -181,6 +192,18 @@ func run(c *cli.Context) error {
 	envID := o.envID
 	if envID == "" {
 		envID = data.Meta["env"]
+	}
+	for _, s := range [][4]string{
+		{"data " + o.data, data.Meta["env"], "--env", o.envID},
+		{"model " + o.model, modelMeta["env"], "data " + o.data, data.Meta["env"]},
+		{"model " + o.model, modelMeta["env"], "--env", o.envID},
+		{"policy " + o.policy, polMeta["env"], "data " + o.data, data.Meta["env"]},
+		{"policy " + o.policy, polMeta["env"], "model " + o.model, modelMeta["env"]},
+		{"policy " + o.policy, polMeta["env"], "--env", o.envID},
+	} {
+		if err := tool.SameEnv(s[0], s[1], s[2], s[3]); err != nil {
+			return err
+		}
 	}
 	if err := o.check(model, pol, buf, envID); err != nil {
 		return err
@@ -243,8 +266,6 @@ func (o *options) check(model *dynamics.Ensemble, pol imagine.Policy, buf *forma
 		return fmt.Errorf("data %s has %s actions, model %s %s ones", o.data, actionKind(buf.Discrete), o.model, actionKind(c.Discrete))
 	case !c.Discrete && buf.ActDim != c.ActDim:
 		return fmt.Errorf("data %s has %d action components, model %s has %d", o.data, buf.ActDim, o.model, c.ActDim)
-	case o.envID != "" && buf.Meta["env"] != "" && buf.Meta["env"] != o.envID:
-		return fmt.Errorf("data %s is from %s, --env is %s", o.data, buf.Meta["env"], o.envID)
 	case o.roll.Termination == dynamics.TermModel && c.TermWeight == 0:
 		// An untrained head ends rollouts at random: refuse rather than mislead.
 		return fmt.Errorf("--termination model: model %s has no trained termination head (termination weight 0, as in the course preset); use --termination env or course", o.model)
@@ -255,11 +276,14 @@ func (o *options) check(model *dynamics.Ensemble, pol imagine.Policy, buf *forma
 		}
 		return nil
 	}
-	e, err := env.Make(envID)
-	if err != nil {
-		return err
+	e := o.env
+	var err error
+	if e == nil {
+		if e, err = env.Make(envID); err != nil {
+			return err
+		}
+		defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	}
-	defer env.Close(e) //nolint:errcheck // only its spaces and knowledge are read
 	if as := e.ActionSpace(); !as.Discrete {
 		o.roll.Low, o.roll.High = as.Low, as.High
 	}

@@ -239,7 +239,7 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	case !c.IsSet("progress"):
 		progress = 0
 	}
-	p, err := agent.Load(c.String("policy"))
+	p, polMeta, err := agent.LoadMeta(c.String("policy"))
 	if err != nil {
 		return err
 	}
@@ -252,8 +252,13 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		if err != nil {
 			return err
 		}
+		if err := tool.SameEnv("data "+path, f.Meta["env"], "policy "+c.String("policy"), polMeta["env"]); err != nil {
+			return err
+		}
 		if t == nil {
 			t = f
+		} else if err := tool.SameEnv("data "+path, f.Meta["env"], "data "+data[0], t.Meta["env"]); err != nil {
+			return err
 		} else if err := t.Append(f); err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
@@ -313,8 +318,11 @@ func mveModel(c *cli.Context, path string, p *agent.Policy, envID string) (*ppo.
 	if h := c.Int("mve-horizon"); h < 0 || h > 1000 {
 		return nil, tool.Usagef("--mve-horizon %d: must be in [0, 1000]", h)
 	}
-	model, err := dynamics.Load(path)
+	model, meta, err := dynamics.LoadMeta(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := tool.SameEnv("--mve-model "+path, meta["env"], "the --data files", envID); err != nil {
 		return nil, err
 	}
 	mc := &model.Config

@@ -135,7 +135,7 @@ func TestErrors(t *testing.T) {
 		{"missing data", []string{"--policy", "p.arrow", "--out", "q.arrow", "--metrics", "m.arrow", "--seed", "0"}, 2, "--data"},
 		{"missing policy file", upd("--policy", "none.arrow"), 1, "none.arrow"},
 		{"data without log_prob", upd("--data", "random.arrow"), 1, "log_prob"},
-		{"policy for another env", upd("--policy", "acro.arrow"), 1, "observation dimension"},
+		{"policy for another env", upd("--policy", "acro.arrow"), 1, "policy acro.arrow from Acrobot-v1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,8 @@ these environments:
                terminates; TimeLimit 40.
   ToyCrash-v0  ToyReach whose process dies (exit 3) at step crash_at.
   ToyDiscreteObs-v0  a Discrete observation space (unsupported).
+
+With DYNAGO_GYMSTUB_LOG set, make appends the id to that file.
 """
 import os
 
@@ -117,6 +119,11 @@ _registry = {
 
 
 def make(id, **kwargs):
+    # Tests count the environments a tool makes (each a bridge process).
+    log = os.environ.get("DYNAGO_GYMSTUB_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(id + "\n")
     if id not in _registry:
         raise error.NameNotFound(f"Environment `{id}` doesn't exist.")
     cls, steps = _registry[id]
