@@ -93,9 +93,6 @@ func EstimatesFigure(path string, est []Estimate, metrics []stats.Metric, xlabel
 	return figure.IntervalEstimates(path, variants, panels, figure.IntervalOptions{XLabel: xlabel})
 }
 
-// Improvement is P(X > Y) with its interval.
-type Improvement = figure.Comparison
-
 // AllPairs returns every ordered pair (a, b) of variants with a before b.
 func AllPairs(variants []string) [][2]string {
 	var p [][2]string
@@ -109,7 +106,7 @@ func AllPairs(variants []string) [][2]string {
 
 // ProbabilityOfImprovement returns P(X > Y) with a bootstrap interval for
 // each pair of variants.
-func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) ([]Improvement, error) {
+func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) ([]figure.Comparison, error) {
 	find := func(v string) ([][]float64, error) {
 		for _, s := range scores {
 			if s.Variant == v {
@@ -118,7 +115,7 @@ func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) (
 		}
 		return nil, fmt.Errorf("no runs of variant %q", v)
 	}
-	var out []Improvement
+	var out []figure.Comparison
 	for _, p := range pairs {
 		x, err := find(p[0])
 		if err != nil {
@@ -129,18 +126,9 @@ func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) (
 			return nil, err
 		}
 		iv := stats.ProbabilityOfImprovementInterval(b.Rand("poi/"+p[0]+"/"+p[1]), x, y, b.Options())
-		out = append(out, Improvement{X: p[0], Y: p[1], P: iv})
+		out = append(out, figure.Comparison{X: p[0], Y: p[1], P: iv})
 	}
 	return out, nil
-}
-
-// ImprovementTable returns a row per pair.
-func ImprovementTable(title string, imp []Improvement) *markdown.Table {
-	t := &markdown.Table{Title: title, Columns: []string{"X", "Y", "P(X > Y)", "CI"}}
-	for _, c := range imp {
-		t.Add(c.X, c.Y, markdown.Num(c.P.Point), markdown.CI(c.P))
-	}
-	return t
 }
 
 // Curve is a variant's aggregate curve with bands.
@@ -231,17 +219,6 @@ func checkFiniteCurves(x [][][]float64, variant string, g Grid) error {
 		}
 	}
 	return nil
-}
-
-// CurvesTable returns the curves in long form: a row per variant and x.
-func CurvesTable(title, xname, yname string, curves []Curve) *markdown.Table {
-	t := &markdown.Table{Title: title, Columns: []string{"variant", xname, yname, "lo", "hi"}}
-	for _, c := range curves {
-		for k, iv := range c.Est {
-			t.Add(c.Variant, markdown.Num(c.X[k]), markdown.Num(iv.Point), markdown.Num(iv.Lo), markdown.Num(iv.Hi))
-		}
-	}
-	return t
 }
 
 // CurvesFigure draws the curves with their bands.

@@ -12,7 +12,7 @@ import (
 )
 
 func run(name string, steps []int64, values []float64) *Run {
-	r := &Run{Name: name, Variant: "v", Task: DefaultTask}
+	r := &Run{Name: name, Variant: "v", Task: defaultTask}
 	for i, s := range steps {
 		r.Rows = append(r.Rows, format.MetricRow{Run: name, Variant: "v", RealSteps: s, Metric: EvalReturn, Index: format.NoIndex, Value: values[i]})
 	}

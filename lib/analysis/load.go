@@ -17,8 +17,8 @@ const (
 	TaskByVariant = "variant" // the Variant's part after its last "/" ("ppo/CartPole-v1")
 )
 
-// DefaultTask is the task of every run with TaskByNone.
-const DefaultTask = "all"
+// defaultTask is the task of every run with TaskByNone.
+const defaultTask = "all"
 
 // EvalReturn is the metric holding a run's mean evaluation return.
 const EvalReturn = "eval_return"
@@ -106,7 +106,7 @@ func Load(patterns []string, opt LoadOptions) (*Set, error) {
 func taskOf(variant string, meta format.Meta, by string) (string, string, error) {
 	switch by {
 	case "", TaskByNone:
-		return variant, DefaultTask, nil
+		return variant, defaultTask, nil
 	case TaskByEnv:
 		if env := meta["env"]; env != "" {
 			return variant, env, nil

@@ -10,9 +10,6 @@ import (
 	"github.com/dynago/dynago/lib/stats"
 )
 
-// IQM returns the interquartile mean of one value per run.
-func IQM(values []float64) float64 { return stats.IQMOf(values) }
-
 // Column returns values as a [run][task] matrix of one task.
 func Column(values []float64) [][]float64 {
 	x := make([][]float64, len(values))

@@ -37,30 +37,6 @@ func TestCurveAreas(t *testing.T) {
 	}
 }
 
-func TestTotalVariation(t *testing.T) {
-	cases := []struct {
-		name string
-		p, q []float64
-		want float64
-	}{
-		{"same", []float64{0.5, 0.5}, []float64{0.5, 0.5}, 0},
-		{"disjoint", []float64{1, 0}, []float64{0, 1}, 1},
-		{"shorter", []float64{0.5, 0.5}, []float64{0.5}, 0.25},
-	}
-	for _, c := range cases {
-		if got := TotalVariation(c.p, c.q); math.Abs(got-c.want) > 1e-12 {
-			t.Errorf("%s: %g, want %g", c.name, got, c.want)
-		}
-	}
-}
-
-func TestBinSamples(t *testing.T) {
-	got := BinSamples([]float64{0.5, 0, 0.5}, []float64{0, 1, 2, 3}, 4)
-	if want := []float64{0.25, 0.75, 2.25, 2.75}; !slices.Equal(got, want) {
-		t.Errorf("samples %v, want %v", got, want)
-	}
-}
-
 func TestVisitHistogram(t *testing.T) {
 	r := &Run{Name: "a"}
 	for _, row := range []struct {

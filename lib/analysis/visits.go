@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -77,41 +76,4 @@ func VisitEdges(r *Run) ([][]float64, error) {
 		edges = append(edges, e)
 	}
 	return edges, nil
-}
-
-// TotalVariation returns 1/2 Σ|p - q| of two histograms over the same
-// bins (a missing bin counts as 0).
-func TotalVariation(p, q []float64) float64 {
-	var s float64
-	for b := range max(len(p), len(q)) {
-		var x, y float64
-		if b < len(p) {
-			x = p[b]
-		}
-		if b < len(q) {
-			y = q[b]
-		}
-		s += math.Abs(x - y)
-	}
-	return s / 2
-}
-
-// BinSamples returns about n values spread evenly inside the bins of a
-// histogram (frac[b] the fraction in [edges[b], edges[b+1])), so a figure
-// that takes samples (figure.Histograms) redraws the binned distribution:
-// round(n·frac[b]) values per bin at the midpoints of equal sub-intervals.
-// It panics unless edges has len(frac)+1 values.
-func BinSamples(frac, edges []float64, n int) []float64 {
-	if len(edges) != len(frac)+1 {
-		panic(fmt.Sprintf("analysis: BinSamples: %d edges for %d bins", len(edges), len(frac)))
-	}
-	var out []float64
-	for b, f := range frac {
-		c := int(math.Round(f * float64(n)))
-		w := (edges[b+1] - edges[b]) / float64(max(c, 1))
-		for i := range c {
-			out = append(out, edges[b]+float64((float64(i)+0.5)*w))
-		}
-	}
-	return out
 }

@@ -23,7 +23,8 @@
 //	                         against error)
 //	Histograms               small multiples, one panel per state dimension,
 //	                         overlaying sets such as early, mid and late
-//	                         training
+//	                         training (BinSamples turns recorded bin
+//	                         fractions into samples for it)
 //
 // Legends sit to the right of the data area so they never cover data. A
 // single-panel figure is 4 × 3 inches unless Options say otherwise. A log

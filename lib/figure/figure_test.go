@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -279,3 +280,10 @@ func (e errSize) Error() string {
 }
 
 func ci(point, lo, hi float64) stats.Interval { return stats.Interval{Point: point, Lo: lo, Hi: hi} }
+
+func TestBinSamples(t *testing.T) {
+	got := BinSamples([]float64{0.5, 0, 0.5}, []float64{0, 1, 2, 3}, 4)
+	if want := []float64{0.25, 0.75, 2.25, 2.75}; !slices.Equal(got, want) {
+		t.Errorf("samples %v, want %v", got, want)
+	}
+}

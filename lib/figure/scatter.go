@@ -207,3 +207,23 @@ func histogramOutline(v []float64, lo, hi float64, bins int) plotter.XYs {
 	}
 	return append(xy, plotter.XY{X: hi, Y: 0})
 }
+
+// BinSamples returns about n values spread evenly inside the bins of a
+// histogram (frac[b] the fraction in [edges[b], edges[b+1])), so a figure
+// that takes samples (Histograms) redraws the binned distribution:
+// round(n·frac[b]) values per bin at the midpoints of equal sub-intervals.
+// It panics unless edges has len(frac)+1 values.
+func BinSamples(frac, edges []float64, n int) []float64 {
+	if len(edges) != len(frac)+1 {
+		panic(fmt.Sprintf("figure: BinSamples: %d edges for %d bins", len(edges), len(frac)))
+	}
+	var out []float64
+	for b, f := range frac {
+		c := int(math.Round(f * float64(n)))
+		w := (edges[b+1] - edges[b]) / float64(max(c, 1))
+		for i := range c {
+			out = append(out, edges[b]+float64((float64(i)+0.5)*w))
+		}
+	}
+	return out
+}

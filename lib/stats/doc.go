@@ -63,7 +63,8 @@
 // # Correlation
 //
 // Pearson, PearsonInterval (Fisher z) and Spearman relate, for example, a
-// dynamics model's ensemble variance to its error.
+// dynamics model's ensemble variance to its error. TotalVariation is the
+// distance between two histograms (how far the visited states move).
 //
 // # Randomness
 //

@@ -78,7 +78,7 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err != nil {
 				return err
 			}
-			t := analysis.ImprovementTable("Probability of improvement", imp)
+			t := improvementTable("Probability of improvement", imp)
 			t.Notes = notes
 			if err := e.write(t); err != nil {
 				return err
@@ -114,7 +114,7 @@ bootstrap bands: a figure and its values in long form.`, "profiles"),
 				return err
 			}
 			prof := analysis.Profiles(sc, analysis.Taus(sc, c.Int("taus")), e.boot)
-			t := analysis.CurvesTable("Performance profiles", "tau", "fraction", prof)
+			t := curvesTable("Performance profiles", "tau", "fraction", prof)
 			t.Notes = notes
 			if err := e.write(t); err != nil {
 				return err
@@ -169,7 +169,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 			if err != nil {
 				return err
 			}
-			t := analysis.CurvesTable("Sample efficiency", "real_steps", strings.ToLower(agg.Name), curves)
+			t := curvesTable("Sample efficiency", "real_steps", strings.ToLower(agg.Name), curves)
 			if n := g.Note(); n != "" {
 				t.Notes = append(t.Notes, n)
 			}
@@ -319,7 +319,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 						curves = append(curves, cv)
 					}
 				}
-				t := analysis.CurvesTable(metric+" against its index", "index", strings.ToLower(agg.Name), curves)
+				t := curvesTable(metric+" against its index", "index", strings.ToLower(agg.Name), curves)
 				t.Notes = []string{"Variant @ S: runs' last checkpoint at or before S real steps."}
 				if err := e.write(t); err != nil {
 					return err
@@ -331,7 +331,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 			if err != nil {
 				return err
 			}
-			t := analysis.CurvesTable(metric+" against real steps", "real_steps", strings.ToLower(agg.Name), curves)
+			t := curvesTable(metric+" against real steps", "real_steps", strings.ToLower(agg.Name), curves)
 			if n := g.Note(); n != "" {
 				t.Notes = append(t.Notes, n)
 			}

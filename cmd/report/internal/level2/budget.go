@@ -81,7 +81,7 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 	slices.SortStableFunc(order, func(i, j int) int { return -cmp.Compare(a.Budget[i].Area.Point, a.Budget[j].Area.Point) })
 	bi, si := order[0], order[1]
 	a.BestBudget = a.Budget[bi]
-	a.BudgetGap = stats.DifferenceInterval(opt.Boot.Rand("area-gap/"+sw[bi].variant+"/"+sw[si].variant), areas[bi], areas[si], analysis.IQM, opt.Boot.Options())
+	a.BudgetGap = stats.DifferenceInterval(opt.Boot.Rand("area-gap/"+sw[bi].variant+"/"+sw[si].variant), areas[bi], areas[si], stats.IQMOf, opt.Boot.Options())
 	// Pairs with the larger budget first.
 	rev := slices.Clone(variants)
 	slices.Reverse(rev)
@@ -114,11 +114,11 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		strings.TrimSpace("Steps: the first evaluation at or above the threshold; runs that never reach it count as the last evaluation step, a lower bound. "+g.Note())}
 	t.Notes = append(t.Notes, a.Scale.Explain(opt.Fraction))
 	sec.Table(t)
-	named := make([]analysis.Improvement, len(a.Improve))
+	named := make([]figure.Comparison, len(a.Improve))
 	it := &markdown.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}
 	for i, c := range a.Improve {
 		x, y := a.Budget[slices.Index(variants, c.X)], a.Budget[slices.Index(variants, c.Y)]
-		named[i] = analysis.Improvement{X: label(x), Y: label(y), P: c.P}
+		named[i] = figure.Comparison{X: label(x), Y: label(y), P: c.P}
 		it.Add(label(x), label(y), markdown.Num(c.P.Point), markdown.CI(c.P))
 	}
 	it.Notes = []string{"P(X > Y): the probability that a run of X has a larger area than a run of Y (0.5: neither is better)."}

@@ -124,7 +124,7 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 			return fmt.Errorf("run %s: state-visit histograms of %d and %d dimensions", runs[i].Name, len(early[i]), len(hists[i]))
 		}
 		for j := range hists[i] {
-			tv[i] += analysis.TotalVariation(hists[i][j], early[i][j]) / float64(len(hists[i]))
+			tv[i] += stats.TotalVariation(hists[i][j], early[i][j]) / float64(len(hists[i]))
 		}
 	}
 	at := analysis.Point{AtStep: true, Step: st.Step}
@@ -158,7 +158,7 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	}
 	st.Dyna = analysis.IQMInterval(dy, opt.Boot, label+"/dyna")
 	st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
-	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, analysis.IQM, opt.Boot.Options())
+	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, stats.IQMOf, opt.Boot.Options())
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (res *ShiftResult) compare(runs, ppo []*analysis.Run, opt Options) error {
 		if err != nil {
 			return err
 		}
-		d := stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, analysis.IQM, opt.Boot.Options())
+		d := stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("diff/%g", step)), dy, pp, stats.IQMOf, opt.Boot.Options())
 		switch side(d, 0) {
 		case -1:
 			res.BehindSteps = append(res.BehindSteps, step)
@@ -200,7 +200,7 @@ func (res *ShiftResult) visits(hists [][][][]float64, edges [][]float64) {
 		for j := range dims {
 			m := meanHist(hists[s], j)
 			res.Bins = max(res.Bins, len(m))
-			set.Values[j] = analysis.BinSamples(m, edgesFor(edges, j, len(m)), histSamples)
+			set.Values[j] = figure.BinSamples(m, edgesFor(edges, j, len(m)), histSamples)
 		}
 		res.Visits = append(res.Visits, set)
 	}

@@ -195,8 +195,8 @@ func buffer(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 	a.BestBuffer = pts[bi]
 	a.LargestIsBest = largest.Return.Point > pts[bi].Return.Point
 	rnd := func(what string) string { return fmt.Sprintf("stale/%s/%s/%s", what, largest.Variant, pts[bi].Variant) }
-	a.StaleReturn = stats.DifferenceInterval(opt.Boot.Rand(rnd("return")), rets[l], rets[bi], analysis.IQM, opt.Boot.Options())
-	a.StaleMSE = stats.DifferenceInterval(opt.Boot.Rand(rnd("mse")), mses[l], mses[bi], analysis.IQM, opt.Boot.Options())
+	a.StaleReturn = stats.DifferenceInterval(opt.Boot.Rand(rnd("return")), rets[l], rets[bi], stats.IQMOf, opt.Boot.Options())
+	a.StaleMSE = stats.DifferenceInterval(opt.Boot.Rand(rnd("mse")), mses[l], mses[bi], stats.IQMOf, opt.Boot.Options())
 	a.StaleHurts = a.StaleReturn.Hi < 0
 	lowest := 0
 	for i, p := range pts {
