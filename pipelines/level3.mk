@@ -90,7 +90,10 @@ $(call l3_variant,mpc,ALGO=mpc PRESET=$(MPC_PRESET) STEPS=$(MPC_STEPS) EVAL_EVER
 # episodes) so that both sides are also compared at STEPS.
 L3_ABLATION_LONG ?= mpc-learned
 L3_ABLATION_LONG_EVAL ?= 3000
-l3_mpc_abl = ALGO=mpc PRESET=$(MPC_PRESET) $(if $(filter $(1),$(L3_ABLATION_LONG)),STEPS=$(L3_STEPS) EVAL_EVERY=$(L3_ABLATION_LONG_EVAL),STEPS=$(MPC_STEPS) EVAL_EVERY=$(MPC_EVAL_EVERY))
+# L3_ABLATION_EVAL: the evaluation interval of the other ablation MPC arms
+# (3000 compares them at MPC_STEPS alone, at a third of the cost).
+L3_ABLATION_EVAL ?= $(MPC_EVAL_EVERY)
+l3_mpc_abl = ALGO=mpc PRESET=$(MPC_PRESET) $(if $(filter $(1),$(L3_ABLATION_LONG)),STEPS=$(L3_STEPS) EVAL_EVERY=$(L3_ABLATION_LONG_EVAL),STEPS=$(MPC_STEPS) EVAL_EVERY=$(L3_ABLATION_EVAL))
 L3_NO_MIRROR = MODEL_MIRROR=0
 L3_NO_DENSITY = CEM_DENSITY_PENALTY=0
 L3_NO_EXACT = MODEL_EXACT_CONST_REWARD=0
