@@ -51,6 +51,10 @@ MPC_EVAL_EVERY ?= $(if $(L3_PENDULUM),250,1000)
 # on Pendulum-v1 and run.mk's 15,000 elsewhere.
 L3_STEPS = $(if $(filter command line environment override,$(origin STEPS)),$(STEPS),$(if $(L3_PENDULUM),100000,$(STEPS)))
 L3_REPORT_FLAGS ?=
+# The report's path (answers.json and fig/ go beside it). On Pendulum-v1
+# level3-mpc shares level1's runs and OUT, so its report goes to
+# OUT/level3/ and leaves level1's OUT/report.md.
+L3_REPORT ?= $(if $(L3_PENDULUM),$(OUT)/level3/report.md,$(OUT)/report.md)
 
 # l3_rule VARIANT SEED MAKE-VARS: the run DIR/VARIANT-sSEED. The run's
 # variables are cleared from the environment first: this make exported
@@ -139,6 +143,6 @@ level3-gating-runs: $(L3_GATING_RUNS)
 level3-mpc-runs: $(L3_MPC_RUNS)
 
 level3-report:
-	$(BIN)/report level3 --runs $(OUT) --out $(OUT)/report.md --m $(L3_M) $(L3_REPORT_FLAGS) \
-		--regenerate 'make $(or $(L3_GOAL),level3) ENV=$(ENV) OUT=$(OUT) STEPS=$(L3_STEPS) MPC_PRESET=$(MPC_PRESET) MPC_STEPS=$(MPC_STEPS) SEEDS="$(SEEDS)"'
-	@echo "level3: report in $(OUT)/report.md" >&2
+	$(BIN)/report level3 --runs $(OUT) --out $(L3_REPORT) --m $(L3_M) $(L3_REPORT_FLAGS) \
+		--regenerate 'make $(or $(L3_GOAL),level3) ENV=$(ENV) OUT=$(OUT) STEPS=$(L3_STEPS) MPC_PRESET=$(MPC_PRESET) MPC_STEPS=$(MPC_STEPS) SEEDS="$(SEEDS)" L3_REPORT=$(L3_REPORT)'
+	@echo "level3: report in $(L3_REPORT)" >&2

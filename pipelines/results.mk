@@ -26,7 +26,10 @@ RESULTS_CMD_level3 = level3
 RESULTS_CMD_dyna-study-CartPole-v1 = dyna-study ENV=CartPole-v1
 RESULTS_CMD_dyna-study-Acrobot-v1 = dyna-study ENV=Acrobot-v1
 RESULTS_CMD_pendulum = level1 ENV=Pendulum-v1
-RESULTS_CMD_pendulum-level3 = level3-mpc ENV=Pendulum-v1
+# Pendulum's Level 3.3 shares the Level-1 runs in RESULTS/pendulum
+# (level3.mk); its report goes to RESULTS/pendulum-level3.
+RESULTS_CMD_pendulum-level3 = level3-mpc ENV=Pendulum-v1 L3_REPORT=$(RESULTS)/pendulum-level3/report.md
+RESULTS_OUT_pendulum-level3 = pendulum
 
 .PHONY: results results-report $(addprefix results-,$(RESULTS_EXPERIMENTS))
 results: build
@@ -34,7 +37,7 @@ results: build
 	@$(MAKE) --no-print-directory results-report
 
 $(addprefix results-,$(RESULTS_EXPERIMENTS)): results-%: build
-	$(MAKE) --no-print-directory $(RESULTS_CMD_$*) OUT=$(RESULTS)/$*
+	$(MAKE) --no-print-directory $(RESULTS_CMD_$*) OUT=$(RESULTS)/$(or $(RESULTS_OUT_$*),$*)
 
 results-report: build
 	$(BIN)/report results --runs $(RESULTS) --out $(RESULTS_DOC) --figures $(RESULTS_FIGURES)
