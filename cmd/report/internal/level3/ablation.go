@@ -228,7 +228,7 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 	}
 	for _, d := range cat.Ablation {
 		s := settings[d.Name]
-		keys, text := diff(s, settings[ref.Name], append(slices.Clone(roleFree), budgetKeys...))
+		keys, text := diff(s, settings[ref.Name], append([]string{"SEED", "VARIANT", "EVAL_MODEL"}, budgetKeys...))
 		if !hasRef {
 			keys, text = []string{"?"}, "(no plain Dyna-PPO runs to compare with)"
 		}
@@ -408,15 +408,23 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 		if x.Lead.Point > 0 {
 			share = fmt.Sprintf("the priors carry **%s** of MPC's lead (point estimates)", markdown.Pct(x.PriorShare))
 		}
+		tail := ""
+		last := len(x.Budgets) - 1
+		if last > 0 && learned.N[last] > 0 && dy.N[last] > 0 {
+			p, _ := poi(learned, dy, last)
+			tail = fmt.Sprintf(" At %s real steps MPC with the learned model only has IQM %s against Dyna-PPO's %s, P(learned only > Dyna-PPO) = %s (CI %s): %s",
+				budgetList[last], ivText(learned.At[last], opt.Boot), ivText(dy.At[last], opt.Boot), markdown.Num(p.Point), markdown.CI(p),
+				poiVerdict(p, "MPC stays ahead.", "Dyna-PPO is ahead.", "neither is clearly ahead."))
+		}
 		sec.Answer(fmt.Sprintf("How much of MPC's lead over Dyna-PPO at %s real steps do the priors carry?", budgetList[0]),
 			fmt.Sprintf("IQM return at %s: MPC with all priors %s, with the learned model only %s, Dyna-PPO %s. "+
 				"MPC's lead over Dyna-PPO is %s (%s CI %s), the learned model's alone %s (CI %s), so the priors add %s (CI %s): %s. "+
-				"P(all priors > learned only) = %s (CI %s): %s P(learned only > Dyna-PPO) = %s (CI %s): %s",
+				"P(all priors > learned only) = %s (CI %s): %s P(learned only > Dyna-PPO) = %s (CI %s): %s%s",
 				budgetList[0], ivText(all.At[0], opt.Boot), ivText(learned.At[0], opt.Boot), ivText(dy.At[0], opt.Boot),
 				markdown.Num(x.Lead.Point), lvl, markdown.CI(x.Lead), markdown.Num(x.LearnedLead.Point), markdown.CI(x.LearnedLead),
 				markdown.Num(x.PriorGain.Point), markdown.CI(x.PriorGain), share,
 				markdown.Num(x.AllVsLearned.Point), markdown.CI(x.AllVsLearned), poiVerdict(x.AllVsLearned, "the priors help.", "the priors hurt.", "no clear difference."),
-				markdown.Num(x.LearnedVsDyna.Point), markdown.CI(x.LearnedVsDyna), poiVerdict(x.LearnedVsDyna, "MPC is ahead without its priors too.", "without its priors MPC is behind Dyna-PPO.", "without its priors MPC is not clearly ahead.")))
+				markdown.Num(x.LearnedVsDyna.Point), markdown.CI(x.LearnedVsDyna), poiVerdict(x.LearnedVsDyna, "MPC is ahead without its priors too.", "without its priors MPC is behind Dyna-PPO.", "without its priors MPC is not clearly ahead."), tail))
 	}
 	// (b) Does Dyna-PPO gain from the same priors?
 	var gains []string
