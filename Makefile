@@ -28,9 +28,14 @@ main: build
 # (and blackfriday's package initialisation, ~1 ms at every start);
 # -s -w drop the symbol table and DWARF, which shrinks the binaries that
 # a run starts ~1000 times. Panics still print file:line traces.
+#
+# The commit, its time and whether the tree has uncommitted changes go
+# into lib/tool (reports record them in answers.json); empty outside git.
+VCS_X = $(shell git -C '$(ROOT)' log -1 --format='-X github.com/dynago/dynago/lib/tool.commit=%H -X github.com/dynago/dynago/lib/tool.commitTime=%cI' 2>/dev/null) \
+	$(if $(shell git -C '$(ROOT)' status --porcelain --untracked-files=no 2>/dev/null),-X github.com/dynago/dynago/lib/tool.modified=true)
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -tags urfave_cli_no_docs -ldflags='-s -w' -o $(BIN)/ ./cmd/...
+	$(GO) build -trimpath -tags urfave_cli_no_docs -ldflags='-s -w $(VCS_X)' -o $(BIN)/ ./cmd/...
 
 test: build
 	$(GO) vet ./...
