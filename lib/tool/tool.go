@@ -34,6 +34,13 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{fmt.Errorf(format, args...)}
 }
 
+// App returns a tool's command: its name, a one-line purpose (usage), its
+// synopsis, its description (the --help text, with examples), its action
+// and its flags. Run and Main add the conventions every tool shares.
+func App(name, usage, synopsis, description string, action cli.ActionFunc, flags ...cli.Flag) *cli.App {
+	return &cli.App{Name: name, Usage: usage, UsageText: synopsis, Description: description, Action: action, Flags: flags}
+}
+
 // Main runs app on os.Args with the standard streams and returns the exit
 // code for main to exit with.
 //

@@ -10,26 +10,21 @@ import (
 )
 
 func testApp() *cli.App {
-	return &cli.App{
-		Name:  "demo",
-		Usage: "a demo tool",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Required: true},
-			&cli.IntFlag{Name: "n"},
-		},
-		Action: func(c *cli.Context) error {
-			switch {
-			case c.Int("n") < 0:
-				return Usagef("--n %d: must be >= 0", c.Int("n"))
-			case c.Int("n") == 13:
-				return errors.New("read x.arrow: truncated\nmore")
-			case c.Int("n") == 99:
-				panic("boom")
-			}
-			_, err := c.App.Writer.Write([]byte("data " + c.String("out") + "\n"))
-			return err
-		},
-	}
+	return App("demo", "a demo tool", "", "", func(c *cli.Context) error {
+		switch {
+		case c.Int("n") < 0:
+			return Usagef("--n %d: must be >= 0", c.Int("n"))
+		case c.Int("n") == 13:
+			return errors.New("read x.arrow: truncated\nmore")
+		case c.Int("n") == 99:
+			panic("boom")
+		}
+		_, err := c.App.Writer.Write([]byte("data " + c.String("out") + "\n"))
+		return err
+	},
+		&cli.StringFlag{Name: "out", Required: true},
+		&cli.IntFlag{Name: "n"},
+	)
 }
 
 func TestRun(t *testing.T) {

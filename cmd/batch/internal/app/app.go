@@ -47,13 +47,7 @@ var tools = toolset.Batch()
 
 // New returns the batch command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "batch",
-		Usage:       "run dynago tool command lines in one process",
-		UsageText:   "batch [FILE]",
-		Description: Usage,
-		Action:      run,
-	}
+	return tool.App("batch", "run dynago tool command lines in one process", "batch [FILE]", Usage, run)
 }
 
 func run(c *cli.Context) error {

@@ -18,6 +18,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow | --planner cem [--model MODEL.arrow]] [--state FILE]\n   collect --eval --env ID (--policy P.arrow | --planner cem --model MODEL.arrow) --episodes N --seed S --real-steps R --metrics M.arrow"
+
 // Usage is the command's description; its examples are run by a test.
 const Usage = `Records real transitions (--steps N or --episodes N) to a transitions
 file, acting uniformly at random or with --policy (sampling, or --greedy).
@@ -50,12 +53,8 @@ const (
 
 // New returns the collect command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "collect",
-		Usage:       "record environment transitions or evaluate a policy",
-		UsageText:   "collect --env ID (--steps N | --episodes N [--max-steps M]) --seed S --out T.arrow [--policy P.arrow | --planner cem [--model MODEL.arrow]] [--state FILE]\n   collect --eval --env ID (--policy P.arrow | --planner cem --model MODEL.arrow) --episodes N --seed S --real-steps R --metrics M.arrow",
-		Description: Usage,
-		Flags: append([]cli.Flag{
+	return tool.App("collect", "record environment transitions or evaluate a policy", synopsis, Usage, run,
+		append([]cli.Flag{
 			tool.EnvFlag("", true),
 			tool.EnvKwargsFlag(),
 			&cli.IntFlag{Name: "steps", Usage: "record `N` steps"},
@@ -69,9 +68,8 @@ func New() *cli.App {
 			&cli.BoolFlag{Name: "eval", Usage: "evaluate --policy on --episodes fresh episodes, write --metrics"},
 			tool.RealStepsFlag("real steps so far `R`, the metrics' x axis (--eval)"),
 			tool.MetricsFlag("metrics `FILE` to write (--eval, or --planner)"),
-		}, plannerFlags()...),
-		Action: run,
-	}
+		}, plannerFlags()...)...,
+	)
 }
 
 // options are the checked flags.

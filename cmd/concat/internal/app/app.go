@@ -14,6 +14,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "concat [--run NAME] [--variant V] [--seed S] --out OUT.arrow FILE..."
+
 // Usage is the command's description; its example is run by a test.
 const Usage = `Concatenates metrics files in the order given and writes one metrics
 file. --run, --variant and --seed, when given, replace those columns in
@@ -32,20 +35,13 @@ Example:
 
 // New returns the concat command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "concat",
-		Usage:       "join metrics files into one, tagged with run, variant and seed",
-		UsageText:   "concat [--run NAME] [--variant V] [--seed S] --out OUT.arrow FILE...",
-		Description: Usage,
-		Flags: []cli.Flag{
-			tool.OutFlag("metrics `FILE` to write", true),
-			&cli.StringFlag{Name: "run", Usage: "run `NAME` for every row"},
-			&cli.StringFlag{Name: "variant", Usage: "variant `NAME` for every row"},
-			&cli.Int64Flag{Name: "seed", Value: -1, Usage: "seed `S` for every row (default: keep)"},
-			&cli.StringFlag{Name: "run-settings", Usage: "record the run settings in `FILE` (a JSON object of strings) as metadata run_settings"},
-		},
-		Action: run,
-	}
+	return tool.App("concat", "join metrics files into one, tagged with run, variant and seed", synopsis, Usage, run,
+		tool.OutFlag("metrics `FILE` to write", true),
+		&cli.StringFlag{Name: "run", Usage: "run `NAME` for every row"},
+		&cli.StringFlag{Name: "variant", Usage: "variant `NAME` for every row"},
+		&cli.Int64Flag{Name: "seed", Value: -1, Usage: "seed `S` for every row (default: keep)"},
+		&cli.StringFlag{Name: "run-settings", Usage: "record the run settings in `FILE` (a JSON object of strings) as metadata run_settings"},
+	)
 }
 
 func run(c *cli.Context) error {

@@ -18,6 +18,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "evalmodel --model MODEL.arrow --data HELDOUT.arrow --metrics OUT.arrow [options]"
+
 // Example is the worked example of the help text; a test runs its
 // evalmodel lines on a small trained CartPole model.
 const Example = `   evalmodel --model model.arrow --data heldout.arrow --metrics m.arrow --real-steps 5000
@@ -97,30 +100,24 @@ const (
 
 // New returns the evalmodel command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "evalmodel",
-		Usage:       "measure a dynamics model's one-step and open-loop errors on held-out transitions",
-		UsageText:   "evalmodel --model MODEL.arrow --data HELDOUT.arrow --metrics OUT.arrow [options]",
-		Description: Description,
-		// File names may contain commas: --hist is repeated, not split.
-		DisableSliceFlagSeparator: true,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "dynamics model `FILE` (weights)"},
-			&cli.StringFlag{Name: "data", Usage: "held-out real transitions `FILE`"},
-			tool.MetricsFlag(""),
-			tool.RealStepsFlag("real steps so far `R`, the metrics' x axis"),
-			&cli.IntFlag{Name: "k", Value: defaultK, Usage: "longest open-loop horizon `K`"},
-			&cli.IntFlag{Name: "starts", Usage: "use at most `N` open-loop start rows (0: all)"},
-			&cli.IntFlag{Name: "var-bins", Value: defaultVar, Usage: "quantile bins `B` of the ensemble spread"},
-			&cli.StringFlag{Name: "old", Usage: "transitions `FILE` of an earlier policy (with --new)"},
-			&cli.StringFlag{Name: "new", Usage: "transitions `FILE` of the current policy (with --old)"},
-			&cli.StringSliceFlag{Name: "hist", Usage: "histogram the states of `LABEL=FILE` (repeatable)"},
-			&cli.IntFlag{Name: "hist-bins", Value: defaultHB, Usage: "histogram bins `B` per dim"},
-			&cli.StringFlag{Name: "hist-range", Usage: "histogram ranges `LO:HI,LO:HI,...`, one per dim", DefaultText: "from the environment"},
-			tool.SeedFlag("random seed `S` of the start subsample", false),
-		},
-		Action: run,
-	}
+	a := tool.App("evalmodel", "measure a dynamics model's one-step and open-loop errors on held-out transitions", synopsis, Description, run,
+		&cli.StringFlag{Name: "model", Usage: "dynamics model `FILE` (weights)"},
+		&cli.StringFlag{Name: "data", Usage: "held-out real transitions `FILE`"},
+		tool.MetricsFlag(""),
+		tool.RealStepsFlag("real steps so far `R`, the metrics' x axis"),
+		&cli.IntFlag{Name: "k", Value: defaultK, Usage: "longest open-loop horizon `K`"},
+		&cli.IntFlag{Name: "starts", Usage: "use at most `N` open-loop start rows (0: all)"},
+		&cli.IntFlag{Name: "var-bins", Value: defaultVar, Usage: "quantile bins `B` of the ensemble spread"},
+		&cli.StringFlag{Name: "old", Usage: "transitions `FILE` of an earlier policy (with --new)"},
+		&cli.StringFlag{Name: "new", Usage: "transitions `FILE` of the current policy (with --old)"},
+		&cli.StringSliceFlag{Name: "hist", Usage: "histogram the states of `LABEL=FILE` (repeatable)"},
+		&cli.IntFlag{Name: "hist-bins", Value: defaultHB, Usage: "histogram bins `B` per dim"},
+		&cli.StringFlag{Name: "hist-range", Usage: "histogram ranges `LO:HI,LO:HI,...`, one per dim", DefaultText: "from the environment"},
+		tool.SeedFlag("random seed `S` of the start subsample", false),
+	)
+	// File names may contain commas: --hist is repeated, not split.
+	a.DisableSliceFlagSeparator = true
+	return a
 }
 
 // options are the checked flags.

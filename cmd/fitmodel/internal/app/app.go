@@ -16,6 +16,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "fitmodel --data T.arrow [--data T2.arrow ...] --seed S --out MODEL.arrow [--metrics M.arrow --real-steps R] [--buffer-out BUF.arrow] [--warm-start PREV.arrow] [--preset course|tuned] [--epochs E | --updates N]"
+
 // Usage is the command's description; its examples are run by a test.
 const Usage = `Fits a dynamics model (state change, reward, termination) to the replay
 buffer: the newest --buffer-size real (not imagined) transitions of the
@@ -75,39 +78,32 @@ const (
 
 // New returns the fitmodel command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "fitmodel",
-		Usage:       "fit a dynamics model to real transitions",
-		UsageText:   "fitmodel --data T.arrow [--data T2.arrow ...] --seed S --out MODEL.arrow [--metrics M.arrow --real-steps R] [--buffer-out BUF.arrow] [--warm-start PREV.arrow] [--preset course|tuned] [--epochs E | --updates N]",
-		Description: Usage,
-		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "data", Required: true, Usage: "transitions `FILE` (repeat; read in order)"},
-			tool.OutFlag("model weights `FILE` to write", true),
-			tool.MetricsFlag(""),
-			tool.SeedFlag("", true),
-			tool.RealStepsFlag(""),
-			&cli.StringFlag{Name: "preset", Value: "tuned", Usage: "model and training preset: course or tuned"},
-			&cli.IntFlag{Name: "buffer-size", Value: 10000, Usage: "keep the newest `N` real transitions (0: all)"},
-			&cli.StringFlag{Name: "buffer-out", Usage: "write the buffer used to `FILE`"},
-			&cli.IntFlag{Name: "epochs", Usage: "full passes `E` over the training rows (default: preset's)"},
-			&cli.IntFlag{Name: "updates", Usage: "minibatch steps `N` instead of epochs (default: preset's)"},
-			&cli.StringFlag{Name: "warm-start", Usage: "continue training the model in `FILE`"},
-			&cli.IntFlag{Name: "ensemble", Usage: "ensemble members `M` (default: preset's)"},
-			&cli.Float64Flag{Name: "holdout", Usage: "fraction `F` of rows held out for early stopping (default: preset's)"},
-			&cli.BoolFlag{Name: "bootstrap", Usage: "train each member on a bootstrap resample"},
-			&cli.BoolFlag{Name: "normalize", Value: true, Usage: "standardise inputs and targets (default on; off in the course preset)"},
-			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate (default: preset's; also changes a warm-started model's)"},
-			&cli.IntFlag{Name: "batch", Usage: "minibatch size (default: preset's)"},
-			&cli.IntFlag{Name: "patience", Usage: "epochs without holdout improvement before stopping (default: preset's)"},
-			&cli.StringFlag{Name: "hidden", Usage: "hidden layer widths `W[,W...]`, e.g. 64 or 200,200 (default: preset's)"},
-			&cli.Float64Flag{Name: "term-weight", Usage: "weight `X` of the termination loss; 0 leaves the head untrained (default: preset's)"},
-			&cli.Float64Flag{Name: "term-pos-weight", Usage: "weight `X` of terminal rows in the termination loss (default 1; a new model only)"},
-			&cli.BoolFlag{Name: "exact-const-reward", Usage: "with normalisation, predict a reward constant in the buffer as that constant (a new model only)"},
-			&cli.BoolFlag{Name: "mirror", Usage: "add the buffer's reflection under the environment's symmetry"},
-			tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
-		},
-		Action: run,
-	}
+	return tool.App("fitmodel", "fit a dynamics model to real transitions", synopsis, Usage, run,
+		&cli.StringSliceFlag{Name: "data", Required: true, Usage: "transitions `FILE` (repeat; read in order)"},
+		tool.OutFlag("model weights `FILE` to write", true),
+		tool.MetricsFlag(""),
+		tool.SeedFlag("", true),
+		tool.RealStepsFlag(""),
+		&cli.StringFlag{Name: "preset", Value: "tuned", Usage: "model and training preset: course or tuned"},
+		&cli.IntFlag{Name: "buffer-size", Value: 10000, Usage: "keep the newest `N` real transitions (0: all)"},
+		&cli.StringFlag{Name: "buffer-out", Usage: "write the buffer used to `FILE`"},
+		&cli.IntFlag{Name: "epochs", Usage: "full passes `E` over the training rows (default: preset's)"},
+		&cli.IntFlag{Name: "updates", Usage: "minibatch steps `N` instead of epochs (default: preset's)"},
+		&cli.StringFlag{Name: "warm-start", Usage: "continue training the model in `FILE`"},
+		&cli.IntFlag{Name: "ensemble", Usage: "ensemble members `M` (default: preset's)"},
+		&cli.Float64Flag{Name: "holdout", Usage: "fraction `F` of rows held out for early stopping (default: preset's)"},
+		&cli.BoolFlag{Name: "bootstrap", Usage: "train each member on a bootstrap resample"},
+		&cli.BoolFlag{Name: "normalize", Value: true, Usage: "standardise inputs and targets (default on; off in the course preset)"},
+		&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate (default: preset's; also changes a warm-started model's)"},
+		&cli.IntFlag{Name: "batch", Usage: "minibatch size (default: preset's)"},
+		&cli.IntFlag{Name: "patience", Usage: "epochs without holdout improvement before stopping (default: preset's)"},
+		&cli.StringFlag{Name: "hidden", Usage: "hidden layer widths `W[,W...]`, e.g. 64 or 200,200 (default: preset's)"},
+		&cli.Float64Flag{Name: "term-weight", Usage: "weight `X` of the termination loss; 0 leaves the head untrained (default: preset's)"},
+		&cli.Float64Flag{Name: "term-pos-weight", Usage: "weight `X` of terminal rows in the termination loss (default 1; a new model only)"},
+		&cli.BoolFlag{Name: "exact-const-reward", Usage: "with normalisation, predict a reward constant in the buffer as that constant (a new model only)"},
+		&cli.BoolFlag{Name: "mirror", Usage: "add the buffer's reflection under the environment's symmetry"},
+		tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
+	)
 }
 
 // options are the checked flags.

@@ -19,6 +19,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "imagine --model MODEL.arrow --policy POLICY.arrow --data BUF.arrow --out IMAG.arrow --seed S [--batches B] [--horizon H] [--metrics M.arrow --real-steps R]"
+
 // Usage is the command's description; its examples are run by a test.
 const Usage = `Runs --batches imagined rollouts of up to --horizon steps through the
 --model, from start states drawn uniformly from the real transitions in
@@ -73,31 +76,24 @@ const (
 
 // New returns the imagine command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "imagine",
-		Usage:       "roll the policy through a learned model",
-		UsageText:   "imagine --model MODEL.arrow --policy POLICY.arrow --data BUF.arrow --out IMAG.arrow --seed S [--batches B] [--horizon H] [--metrics M.arrow --real-steps R]",
-		Description: Usage,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Required: true, Usage: "dynamics model `FILE` (fitmodel --out)"},
-			&cli.StringFlag{Name: "policy", Required: true, Usage: "policy `FILE`"},
-			&cli.StringFlag{Name: "data", Required: true, Usage: "transitions `FILE` to draw start states from (real rows only)"},
-			tool.OutFlag("imagined transitions `FILE` to write", true),
-			tool.MetricsFlag(""),
-			tool.SeedFlag("", true),
-			tool.RealStepsFlag(""),
-			&cli.IntFlag{Name: "batches", Value: 10, Usage: "number of rollouts `B`"},
-			&cli.IntFlag{Name: "horizon", Value: 5, Usage: "steps per rollout at most `H`"},
-			&cli.StringFlag{Name: "propagation", Value: imagine.PropRandom, Usage: "random, member or mean"},
-			&cli.StringFlag{Name: "termination", Value: string(dynamics.TermModel), Usage: "model, env or course"},
-			&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
-			&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
-			&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
-			&cli.Float64Flag{Name: "reward-penalty", Usage: "MOPO's penalty `LAMBDA`: rewards r̂ − λ·√var_delta (0: off)"},
-			tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
-		},
-		Action: run,
-	}
+	return tool.App("imagine", "roll the policy through a learned model", synopsis, Usage, run,
+		&cli.StringFlag{Name: "model", Required: true, Usage: "dynamics model `FILE` (fitmodel --out)"},
+		&cli.StringFlag{Name: "policy", Required: true, Usage: "policy `FILE`"},
+		&cli.StringFlag{Name: "data", Required: true, Usage: "transitions `FILE` to draw start states from (real rows only)"},
+		tool.OutFlag("imagined transitions `FILE` to write", true),
+		tool.MetricsFlag(""),
+		tool.SeedFlag("", true),
+		tool.RealStepsFlag(""),
+		&cli.IntFlag{Name: "batches", Value: 10, Usage: "number of rollouts `B`"},
+		&cli.IntFlag{Name: "horizon", Value: 5, Usage: "steps per rollout at most `H`"},
+		&cli.StringFlag{Name: "propagation", Value: imagine.PropRandom, Usage: "random, member or mean"},
+		&cli.StringFlag{Name: "termination", Value: string(dynamics.TermModel), Usage: "model, env or course"},
+		&cli.BoolFlag{Name: "horizon-terminal", Usage: "mark the horizon's last step terminated (the course)"},
+		&cli.Float64Flag{Name: "gate-variance", Value: math.Inf(1), Usage: "keep steps with var_delta below `TAU`; cut the rollout at the first other"},
+		&cli.Float64Flag{Name: "noise-sigma", Usage: "Gaussian noise std `S` on predicted state change and reward (raw units)"},
+		&cli.Float64Flag{Name: "reward-penalty", Usage: "MOPO's penalty `LAMBDA`: rewards r̂ − λ·√var_delta (0: off)"},
+		tool.EnvFlag("environment `ID` (default: the data's \"env\" metadata)", false),
+	)
 }
 
 type options struct {

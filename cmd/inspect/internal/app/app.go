@@ -13,6 +13,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "inspect [options] [FILE...]"
+
 // example is the worked example in the help text; TestHelpExample runs it
 // on testdata/episode.arrow and compares the output.
 const example = `   $ inspect --format csv --head 3 --columns episode,step,obs,action,logp episode.arrow
@@ -22,17 +25,8 @@ const example = `   $ inspect --format csv --head 3 --columns episode,step,obs,a
    0,2,[0.03 -0.02 0.03 0.05],1,-0.7
 `
 
-// New returns the inspect command.
-func New() *cli.App { return newApp(memory.DefaultAllocator) }
-
-// newApp returns the command line allocating Arrow memory from mem, so
-// tests can check that nothing leaks.
-func newApp(mem memory.Allocator) *cli.App {
-	return &cli.App{
-		Name:      "inspect",
-		Usage:     "print Arrow IPC files: schema, metadata and rows",
-		UsageText: "inspect [options] [FILE...]",
-		Description: `Inspect prints each FILE (any Arrow IPC file or stream, not only dynago's):
+// description is the --help text.
+const description = `Inspect prints each FILE (any Arrow IPC file or stream, not only dynago's):
 in table format (the default) its schema, schema metadata, row count and
 rows as an aligned table, lists as [a b c] and null as null. CSV and JSON
 print only the rows, for piping: CSV with a header line and null as an empty
@@ -44,16 +38,21 @@ Arrow IPC file or stream format.
 Example: the first three steps of an episode, as CSV (logp is null in the
 first row):
 
-` + example,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: Table, Usage: "output `FORMAT`: table, csv or json"},
-			&cli.IntFlag{Name: "head", Usage: "print only the first `N` rows", DefaultText: "all"},
-			&cli.IntFlag{Name: "tail", Usage: "print only the last `N` rows", DefaultText: "all"},
-			&cli.StringFlag{Name: "columns", Usage: "print only columns `a,b,c`, in this order"},
-			&cli.BoolFlag{Name: "schema", Usage: "print only schema and metadata"},
-		},
-		Action: func(c *cli.Context) error { return run(c, mem) },
-	}
+` + example
+
+// New returns the inspect command.
+func New() *cli.App { return newApp(memory.DefaultAllocator) }
+
+// newApp returns the command line allocating Arrow memory from mem, so
+// tests can check that nothing leaks.
+func newApp(mem memory.Allocator) *cli.App {
+	return tool.App("inspect", "print Arrow IPC files: schema, metadata and rows", synopsis, description, func(c *cli.Context) error { return run(c, mem) },
+		&cli.StringFlag{Name: "format", Value: Table, Usage: "output `FORMAT`: table, csv or json"},
+		&cli.IntFlag{Name: "head", Usage: "print only the first `N` rows", DefaultText: "all"},
+		&cli.IntFlag{Name: "tail", Usage: "print only the last `N` rows", DefaultText: "all"},
+		&cli.StringFlag{Name: "columns", Usage: "print only columns `a,b,c`, in this order"},
+		&cli.BoolFlag{Name: "schema", Usage: "print only schema and metadata"},
+	)
 }
 
 func run(c *cli.Context, mem memory.Allocator) error {

@@ -19,6 +19,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "ppo --init --env ID --seed S --out P.arrow [architecture flags]\n   ppo --policy IN.arrow --data T.arrow [--data ...] --out OUT.arrow --metrics M.arrow --seed S [--real-steps N] [hyperparameter flags]"
+
 // Usage is the command's description; its examples are run by a test.
 const Usage = `With --init, writes a fresh policy for --env (architecture from the
 preset, or --hidden, --activation, --weight-init, --log-std-init).
@@ -49,55 +52,48 @@ Examples:
 
 // New returns the ppo command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "ppo",
-		Usage:       "create a policy or run one PPO update",
-		UsageText:   "ppo --init --env ID --seed S --out P.arrow [architecture flags]\n   ppo --policy IN.arrow --data T.arrow [--data ...] --out OUT.arrow --metrics M.arrow --seed S [--real-steps N] [hyperparameter flags]",
-		Description: Usage,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "init", Usage: "create a fresh policy for --env"},
-			tool.EnvFlag("Gymnasium environment `ID` (--init)", false),
-			tool.EnvKwargsFlag(),
-			&cli.StringFlag{Name: "policy", Usage: "policy `FILE` to update"},
-			&cli.StringSliceFlag{Name: "data", Usage: "transitions `FILE` (repeatable, read in order)"},
-			tool.OutFlag("policy `FILE` to write", true),
-			tool.MetricsFlag(""),
-			tool.SeedFlag("", true),
-			tool.RealStepsFlag("real environment steps so far `R` (metrics x axis, annealing)"),
-			&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal and --anneal-clip (default: real-steps/total-steps)"},
-			&cli.StringFlag{Name: "preset", Value: "course", Usage: "hyperparameter preset: course or tuned"},
+	return tool.App("ppo", "create a policy or run one PPO update", synopsis, Usage, run,
+		&cli.BoolFlag{Name: "init", Usage: "create a fresh policy for --env"},
+		tool.EnvFlag("Gymnasium environment `ID` (--init)", false),
+		tool.EnvKwargsFlag(),
+		&cli.StringFlag{Name: "policy", Usage: "policy `FILE` to update"},
+		&cli.StringSliceFlag{Name: "data", Usage: "transitions `FILE` (repeatable, read in order)"},
+		tool.OutFlag("policy `FILE` to write", true),
+		tool.MetricsFlag(""),
+		tool.SeedFlag("", true),
+		tool.RealStepsFlag("real environment steps so far `R` (metrics x axis, annealing)"),
+		&cli.Float64Flag{Name: "progress", Value: -1, Usage: "fraction of training done in [0, 1] for --anneal and --anneal-clip (default: real-steps/total-steps)"},
+		&cli.StringFlag{Name: "preset", Value: "course", Usage: "hyperparameter preset: course or tuned"},
 
-			&cli.StringFlag{Name: "hidden", Usage: "hidden layer `WIDTHS`, comma-separated (--init)"},
-			&cli.StringFlag{Name: "activation", Usage: "tanh or relu (--init)"},
-			&cli.StringFlag{Name: "weight-init", Usage: "orthogonal or torch (--init)"},
-			&cli.Float64Flag{Name: "log-std-init", Usage: "initial log-std of a continuous policy (--init)"},
+		&cli.StringFlag{Name: "hidden", Usage: "hidden layer `WIDTHS`, comma-separated (--init)"},
+		&cli.StringFlag{Name: "activation", Usage: "tanh or relu (--init)"},
+		&cli.StringFlag{Name: "weight-init", Usage: "orthogonal or torch (--init)"},
+		&cli.Float64Flag{Name: "log-std-init", Usage: "initial log-std of a continuous policy (--init)"},
 
-			&cli.Float64Flag{Name: "lr-actor", Usage: "actor learning rate"},
-			&cli.Float64Flag{Name: "lr-critic", Usage: "critic learning rate"},
-			&cli.Float64Flag{Name: "adam-eps", Usage: "Adam epsilon"},
-			&cli.IntFlag{Name: "epochs", Usage: "epochs per update"},
-			&cli.IntFlag{Name: "minibatch", Usage: "minibatch size"},
-			&cli.Float64Flag{Name: "gamma", Usage: "discount"},
-			&cli.Float64Flag{Name: "lambda", Usage: "GAE lambda"},
-			&cli.Float64Flag{Name: "clip", Usage: "surrogate clip range"},
-			&cli.Float64Flag{Name: "ent-coef", Usage: "entropy coefficient"},
-			&cli.Float64Flag{Name: "vf-coef", Usage: "value loss coefficient"},
-			&cli.Float64Flag{Name: "max-grad-norm", Usage: "global gradient norm clip (0: off)"},
-			&cli.Float64Flag{Name: "value-clip", Usage: "value clipping range (0: off)"},
-			&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages (--norm-adv=false to disable)"},
-			&cli.BoolFlag{Name: "norm-adv-batch", Usage: "normalise advantages once per update with the population std, not per minibatch with the unbiased std"},
-			&cli.BoolFlag{Name: "norm-adv-split", Usage: "normalise the advantages of real and imagined rows (the imagined column) each over their own rows"},
-			&cli.BoolFlag{Name: "clip-per-network", Usage: "clip the actor's and the critic's gradient norms separately"},
-			&cli.BoolFlag{Name: "clip-real-only", Usage: "clip no gradients in updates with imagined rows"},
-			&cli.BoolFlag{Name: "anneal", Usage: "anneal learning rates linearly to 0 (--anneal=false to disable)"},
-			&cli.BoolFlag{Name: "anneal-clip", Usage: "anneal the surrogate clip range linearly to 0 (--anneal-clip=false to disable)"},
-			&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal and --anneal-clip"},
-			&cli.Float64Flag{Name: "target-kl", Usage: "early-stop KL (0: off)"},
-			&cli.StringFlag{Name: "mve-model", Usage: "dynamics model `FILE` (fitmodel --out): the critic's targets on real rows become model-based value expansions"},
-			&cli.IntFlag{Name: "mve-horizon", Value: 3, Usage: "model steps `H` after the real one in a value expansion, in [0, 1000]"},
-		},
-		Action: run,
-	}
+		&cli.Float64Flag{Name: "lr-actor", Usage: "actor learning rate"},
+		&cli.Float64Flag{Name: "lr-critic", Usage: "critic learning rate"},
+		&cli.Float64Flag{Name: "adam-eps", Usage: "Adam epsilon"},
+		&cli.IntFlag{Name: "epochs", Usage: "epochs per update"},
+		&cli.IntFlag{Name: "minibatch", Usage: "minibatch size"},
+		&cli.Float64Flag{Name: "gamma", Usage: "discount"},
+		&cli.Float64Flag{Name: "lambda", Usage: "GAE lambda"},
+		&cli.Float64Flag{Name: "clip", Usage: "surrogate clip range"},
+		&cli.Float64Flag{Name: "ent-coef", Usage: "entropy coefficient"},
+		&cli.Float64Flag{Name: "vf-coef", Usage: "value loss coefficient"},
+		&cli.Float64Flag{Name: "max-grad-norm", Usage: "global gradient norm clip (0: off)"},
+		&cli.Float64Flag{Name: "value-clip", Usage: "value clipping range (0: off)"},
+		&cli.BoolFlag{Name: "norm-adv", Usage: "normalise advantages (--norm-adv=false to disable)"},
+		&cli.BoolFlag{Name: "norm-adv-batch", Usage: "normalise advantages once per update with the population std, not per minibatch with the unbiased std"},
+		&cli.BoolFlag{Name: "norm-adv-split", Usage: "normalise the advantages of real and imagined rows (the imagined column) each over their own rows"},
+		&cli.BoolFlag{Name: "clip-per-network", Usage: "clip the actor's and the critic's gradient norms separately"},
+		&cli.BoolFlag{Name: "clip-real-only", Usage: "clip no gradients in updates with imagined rows"},
+		&cli.BoolFlag{Name: "anneal", Usage: "anneal learning rates linearly to 0 (--anneal=false to disable)"},
+		&cli.BoolFlag{Name: "anneal-clip", Usage: "anneal the surrogate clip range linearly to 0 (--anneal-clip=false to disable)"},
+		&cli.Int64Flag{Name: "total-steps", Usage: "real-step budget for --anneal and --anneal-clip"},
+		&cli.Float64Flag{Name: "target-kl", Usage: "early-stop KL (0: off)"},
+		&cli.StringFlag{Name: "mve-model", Usage: "dynamics model `FILE` (fitmodel --out): the critic's targets on real rows become model-based value expansions"},
+		&cli.IntFlag{Name: "mve-horizon", Value: 3, Usage: "model steps `H` after the real one in a value expansion, in [0, 1000]"},
+	)
 }
 
 // hyper overlays the flags given on the preset.

@@ -25,6 +25,9 @@ import (
 	"github.com/dynago/dynago/lib/tool"
 )
 
+// synopsis is the --help line of how to call it.
+const synopsis = "run --out OUT [--algo ppo|dyna|mpc] [--preset P] [--seed S] [--steps N] [variable flags]\n   run --print [--print-iters N] ..."
+
 // Usage is the command's description.
 const Usage = `Runs one training run into --out: PPO (--algo ppo), Dyna-PPO (dyna) or
 ensemble CEM MPC (mpc), as a loop of the tools collect, ppo, fitmodel,
@@ -79,14 +82,7 @@ func New() *cli.App {
 		}
 		flags = append(flags, &cli.StringFlag{Name: v.Flag(), Usage: v.Name + ": " + u})
 	}
-	return &cli.App{
-		Name:        "run",
-		Usage:       "one training run of PPO, Dyna-PPO or ensemble MPC",
-		UsageText:   "run --out OUT [--algo ppo|dyna|mpc] [--preset P] [--seed S] [--steps N] [variable flags]\n   run --print [--print-iters N] ...",
-		Description: Usage,
-		Flags:       flags,
-		Action:      run,
-	}
+	return tool.App("run", "one training run of PPO, Dyna-PPO or ensemble MPC", synopsis, Usage, run, flags...)
 }
 
 func run(c *cli.Context) error {

@@ -37,30 +37,23 @@ the space file dyna.yaml of docs/SWEEPS.md; then one run of the best:
 
 // New returns the sweep command.
 func New() *cli.App {
-	return &cli.App{
-		Name:        "sweep",
-		Usage:       "search hyperparameters of the run target",
-		UsageText:   "sweep --space FILE --dir DIR [options]",
-		Description: usage,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "space", Required: true, Usage: "search space `FILE` (YAML or JSON)"},
-			&cli.StringFlag{Name: "dir", Required: true, Usage: "sweep `DIR`ectory, created or resumed"},
-			&cli.StringFlag{Name: "optimizer", Value: "hyperband", Usage: "grid, random, sh (successive halving) or hyperband"},
-			tool.SeedFlag("random seed `S` of the optimiser", false),
-			&cli.IntFlag{Name: "trials", Value: 20, Usage: "configurations for random search"},
-			&cli.IntFlag{Name: "grid-points", Value: 3, Usage: "grid points per numeric parameter"},
-			&cli.IntFlag{Name: "eta", Value: 3, Usage: "halving rate of sh and hyperband"},
-			&cli.StringFlag{Name: "objective", Value: "iqm-last:10", Usage: "iqm-last:K or auc"},
-			&cli.BoolFlag{Name: "maximize", Value: true, Usage: "maximise the objective (--maximize=false minimises)"},
-			&cli.StringFlag{Name: "backend", Value: "local", Usage: "local or slurm"},
-			&cli.IntFlag{Name: "parallel", Value: runtime.NumCPU(), Usage: "runs at a time (local) or array tasks at a time (slurm)"},
-			&cli.IntFlag{Name: "retries", Value: 2, Usage: "extra attempts for a failed run"},
-			&cli.StringFlag{Name: "run-cmd", Usage: "shell command a run's NAME=value arguments are appended to (default: make -C <repo root> run)"},
-			&cli.StringFlag{Name: "sbatch-args", Usage: "extra sbatch arguments, space-separated (slurm)"},
-			&cli.DurationFlag{Name: "poll", Value: 10 * time.Second, Usage: "longest wait between squeue calls (slurm)"},
-		},
-		Action: run,
-	}
+	return tool.App("sweep", "search hyperparameters of the run target", "sweep --space FILE --dir DIR [options]", usage, run,
+		&cli.StringFlag{Name: "space", Required: true, Usage: "search space `FILE` (YAML or JSON)"},
+		&cli.StringFlag{Name: "dir", Required: true, Usage: "sweep `DIR`ectory, created or resumed"},
+		&cli.StringFlag{Name: "optimizer", Value: "hyperband", Usage: "grid, random, sh (successive halving) or hyperband"},
+		tool.SeedFlag("random seed `S` of the optimiser", false),
+		&cli.IntFlag{Name: "trials", Value: 20, Usage: "configurations for random search"},
+		&cli.IntFlag{Name: "grid-points", Value: 3, Usage: "grid points per numeric parameter"},
+		&cli.IntFlag{Name: "eta", Value: 3, Usage: "halving rate of sh and hyperband"},
+		&cli.StringFlag{Name: "objective", Value: "iqm-last:10", Usage: "iqm-last:K or auc"},
+		&cli.BoolFlag{Name: "maximize", Value: true, Usage: "maximise the objective (--maximize=false minimises)"},
+		&cli.StringFlag{Name: "backend", Value: "local", Usage: "local or slurm"},
+		&cli.IntFlag{Name: "parallel", Value: runtime.NumCPU(), Usage: "runs at a time (local) or array tasks at a time (slurm)"},
+		&cli.IntFlag{Name: "retries", Value: 2, Usage: "extra attempts for a failed run"},
+		&cli.StringFlag{Name: "run-cmd", Usage: "shell command a run's NAME=value arguments are appended to (default: make -C <repo root> run)"},
+		&cli.StringFlag{Name: "sbatch-args", Usage: "extra sbatch arguments, space-separated (slurm)"},
+		&cli.DurationFlag{Name: "poll", Value: 10 * time.Second, Usage: "longest wait between squeue calls (slurm)"},
+	)
 }
 
 // newOptimizer checks the optimiser flags and builds the optimiser, with
