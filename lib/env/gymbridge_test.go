@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,7 +187,7 @@ func TestGymResume(t *testing.T) {
 		}
 		a, b := cont(e, r1), cont(f, r2)
 		for i := range a {
-			if a[i].r != b[i].r || !slicesEqual(a[i].obs, b[i].obs) {
+			if a[i].r != b[i].r || !slices.Equal(a[i].obs, b[i].obs) {
 				t.Fatalf("%s step %d after resume: %+v vs %+v", id, i, a[i], b[i])
 			}
 		}
@@ -194,18 +195,6 @@ func TestGymResume(t *testing.T) {
 			t.Errorf("%s: SetState of a short state: no error", id)
 		}
 	}
-}
-
-func slicesEqual(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestGymErrors checks that every failure is one line naming the

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dynago/dynago/lib/format"
 )
@@ -82,7 +83,7 @@ func Import(ts []format.Tensor, prefix string, params []*Param, opt *Adam) error
 		if !ok {
 			return nil, fmt.Errorf("nn: import: missing tensor %q", name)
 		}
-		if !sameShape(t.Shape, shape) {
+		if !slices.Equal(t.Shape, shape) {
 			return nil, fmt.Errorf("nn: import: tensor %q has shape %v, want %v", name, t.Shape, shape)
 		}
 		if len(t.Data) != numel(shape) {
@@ -189,7 +190,7 @@ func CheckMLP(idx map[string]*format.Tensor, prefix string, sizes []int) error {
 			switch {
 			case !ok:
 				return fmt.Errorf("nn: no tensor %q for layer %d of the %d-layer network %v the metadata describes", want.name, l, len(sizes)-1, sizes)
-			case !sameShape(t.Shape, want.shape):
+			case !slices.Equal(t.Shape, want.shape):
 				return fmt.Errorf("nn: tensor %q has shape %v, the metadata's network %v needs %v", want.name, t.Shape, sizes, want.shape)
 			}
 		}

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Activation is the nonlinearity applied after every hidden layer. The
@@ -112,7 +113,7 @@ func (m *MLP) CopyFrom(src *MLP) {
 		panic("nn: CopyFrom: architectures differ")
 	}
 	for i, p := range m.params {
-		if !sameShape(p.Shape, src.params[i].Shape) {
+		if !slices.Equal(p.Shape, src.params[i].Shape) {
 			panic("nn: CopyFrom: architectures differ")
 		}
 		copy(p.Data, src.params[i].Data)

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -184,7 +185,7 @@ func TestParamNames(t *testing.T) {
 		t.Fatalf("%d params, want %d", len(ps), len(want))
 	}
 	for i, w := range want {
-		if ps[i].Name != w.name || !sameShape(ps[i].Shape, w.shape) {
+		if ps[i].Name != w.name || !slices.Equal(ps[i].Shape, w.shape) {
 			t.Errorf("param %d: %s %v, want %s %v", i, ps[i].Name, ps[i].Shape, w.name, w.shape)
 		}
 	}
