@@ -148,11 +148,7 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	if len(ppo) == 0 {
 		return nil
 	}
-	dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
-	if err != nil {
-		return err
-	}
-	pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
+	dy, pp, err := returnsAt(runs, ppo, at)
 	if err != nil {
 		return err
 	}
@@ -160,6 +156,18 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
 	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, stats.IQMOf, opt.Boot.Options())
 	return nil
+}
+
+// returnsAt returns each Dyna-PPO run's and each PPO run's evaluation
+// return at p.
+func returnsAt(runs, ppo []*analysis.Run, p analysis.Point) (dy, pp []float64, err error) {
+	if dy, err = analysis.RunValues(runs, analysis.EvalReturn, p); err != nil {
+		return nil, nil, err
+	}
+	if pp, err = analysis.RunValues(ppo, analysis.EvalReturn, p); err != nil {
+		return nil, nil, err
+	}
+	return dy, pp, nil
 }
 
 // compare finds the evaluations at which Dyna-PPO is clearly behind or
@@ -172,11 +180,7 @@ func (res *ShiftResult) compare(runs, ppo []*analysis.Run, opt Options) error {
 	res.Evals = g.Steps
 	for _, step := range g.Steps {
 		at := analysis.Point{AtStep: true, Step: step}
-		dy, err := analysis.RunValues(runs, analysis.EvalReturn, at)
-		if err != nil {
-			return err
-		}
-		pp, err := analysis.RunValues(ppo, analysis.EvalReturn, at)
+		dy, pp, err := returnsAt(runs, ppo, at)
 		if err != nil {
 			return err
 		}
