@@ -196,9 +196,9 @@ func IntervalGroups(path string, rows []string, groups []Panel, opt IntervalOpti
 			if !(v.Lo <= v.Hi) || math.IsInf(v.Lo, 0) || math.IsInf(v.Hi, 0) {
 				return fmt.Errorf("figure: interval groups: group %q, row %q: interval [%g, %g]", gr.Metric, rows[i], v.Lo, v.Hi)
 			}
-			y := float64(n-1-i) + 0.4 - h*(float64(k)+0.5)
+			y := float64(n-1-i) + 0.4 - float64(h*(float64(k)+0.5))
 			bar, err := plotter.NewPolygon(plotter.XYs{
-				{X: v.Lo, Y: y - 0.4*h}, {X: v.Hi, Y: y - 0.4*h}, {X: v.Hi, Y: y + 0.4*h}, {X: v.Lo, Y: y + 0.4*h},
+				{X: v.Lo, Y: y - float64(0.4*h)}, {X: v.Hi, Y: y - float64(0.4*h)}, {X: v.Hi, Y: y + float64(0.4*h)}, {X: v.Lo, Y: y + float64(0.4*h)},
 			})
 			if err != nil {
 				return err
@@ -206,7 +206,7 @@ func IntervalGroups(path string, rows []string, groups []Panel, opt IntervalOpti
 			bar.Color = translucent(c, 160)
 			bar.LineStyle.Color = c
 			bar.LineStyle.Width = vg.Points(0.5)
-			tick, err := plotter.NewLine(plotter.XYs{{X: v.Point, Y: y - 0.45*h}, {X: v.Point, Y: y + 0.45*h}})
+			tick, err := plotter.NewLine(plotter.XYs{{X: v.Point, Y: y - float64(0.45*h)}, {X: v.Point, Y: y + float64(0.45*h)}})
 			if err != nil {
 				return err
 			}
@@ -231,6 +231,7 @@ func IntervalGroups(path string, rows []string, groups []Panel, opt IntervalOpti
 	p.Y.Tick.Marker = rowTicks(rows)
 	p.Y.Tick.Label.Font.Size = labelSize
 	p.Add(plotter.NewGrid())
-	w, ht := opt.size(6*vg.Inch, 0.9*vg.Inch+vg.Length(float64(n)*(0.15+0.15*float64(g)))*vg.Inch)
+	bands := vg.Length(float64(n) * (0.15 + float64(0.15*float64(g)))) // products rounded: same bits on every build
+	w, ht := opt.size(6*vg.Inch, 0.9*vg.Inch+vg.Length(float64(bands*vg.Inch)))
 	return save(path, w, ht, func(c draw.Canvas) { drawWithLegend(c, p, leg) })
 }

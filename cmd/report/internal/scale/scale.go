@@ -55,7 +55,7 @@ func Of(runs []*analysis.Run) Scale {
 // Fraction returns the return a fraction f of the way from the worst
 // return to ref: worst + f × (ref − worst), i.e. f × ref's normalised
 // score. With a worst return of 0 it is f × ref.
-func (s Scale) Fraction(f, ref float64) float64 { return s.Worst + f*(ref-s.Worst) }
+func (s Scale) Fraction(f, ref float64) float64 { return s.Worst + float64(f*(ref-s.Worst)) }
 
 // Formula writes Fraction's arithmetic: "-3254.7 + 0.800 × (-200 + 3254.7)".
 func (s Scale) Formula(f, ref float64) string {
