@@ -30,7 +30,9 @@ var goldenRuns = []struct {
 	{"ensemble-only", func(t *testing.T, dir string) {
 		writeLevel3(t, dir, analysistest.Level3{Seeds: 3, Corr: map[int]float64{3: 0.3, 5: 0.5}, TopRatio: map[int]float64{3: 2, 5: 2}})
 	}},
-	{"mpc-only", func(t *testing.T, dir string) { writeLevel3(t, dir, analysistest.Level3{Seeds: 3, GateM: 5, MPC: true}) }},
+	{"mpc-only", func(t *testing.T, dir string) {
+		writeLevel3(t, dir, analysistest.Level3{Seeds: 3, GateM: 5, MPC: true})
+	}},
 	{"ablation", func(t *testing.T, dir string) {
 		l := analysistest.Level3{Seeds: 5, GateM: 5, Shift: map[float64]float64{0.1: 4000}, MPC: true}
 		writeLevel3(t, dir, l)
