@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -60,39 +59,6 @@ func SummaryMetrics(gap float64) []stats.Metric {
 	return []stats.Metric{stats.MetricIQM(), stats.MetricMean(), stats.MetricMedian(), stats.MetricOptimalityGap(gap)}
 }
 
-// EstimatesTable returns a row per variant: runs, then each metric's
-// point estimate and interval.
-func EstimatesTable(title string, est []Estimate, metrics []stats.Metric) *markdown.Table {
-	t := &markdown.Table{Title: title, Columns: []string{"variant", "runs"}}
-	for _, m := range metrics {
-		t.Columns = append(t.Columns, m.Name, m.Name+" CI")
-	}
-	for _, e := range est {
-		row := []string{e.Variant, fmt.Sprint(e.Runs)}
-		for _, iv := range e.Intervals {
-			row = append(row, markdown.Num(iv.Point), markdown.CI(iv))
-		}
-		t.Add(row...)
-	}
-	return t
-}
-
-// EstimatesFigure draws RLiable's interval-estimates figure of est.
-func EstimatesFigure(path string, est []Estimate, metrics []stats.Metric, xlabel string) error {
-	variants := make([]string, len(est))
-	for i, e := range est {
-		variants[i] = e.Variant
-	}
-	panels := make([]figure.Panel, len(metrics))
-	for k, m := range metrics {
-		panels[k] = figure.Panel{Metric: m.Name}
-		for _, e := range est {
-			panels[k].Estimates = append(panels[k].Estimates, e.Intervals[k])
-		}
-	}
-	return figure.IntervalEstimates(path, variants, panels, figure.IntervalOptions{XLabel: xlabel})
-}
-
 // AllPairs returns every ordered pair (a, b) of variants with a before b.
 func AllPairs(variants []string) [][2]string {
 	var p [][2]string
@@ -104,9 +70,16 @@ func AllPairs(variants []string) [][2]string {
 	return p
 }
 
+// Comparison is P(X > Y), the probability that a run of variant X scores
+// higher than a run of variant Y, with its bootstrap interval.
+type Comparison struct {
+	X, Y string
+	P    stats.Interval
+}
+
 // ProbabilityOfImprovement returns P(X > Y) with a bootstrap interval for
 // each pair of variants.
-func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) ([]figure.Comparison, error) {
+func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) ([]Comparison, error) {
 	find := func(v string) ([][]float64, error) {
 		for _, s := range scores {
 			if s.Variant == v {
@@ -115,7 +88,7 @@ func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) (
 		}
 		return nil, fmt.Errorf("no runs of variant %q", v)
 	}
-	var out []figure.Comparison
+	var out []Comparison
 	for _, p := range pairs {
 		x, err := find(p[0])
 		if err != nil {
@@ -126,7 +99,7 @@ func ProbabilityOfImprovement(scores []Scores, pairs [][2]string, b Bootstrap) (
 			return nil, err
 		}
 		iv := stats.ProbabilityOfImprovementInterval(b.Rand("poi/"+p[0]+"/"+p[1]), x, y, b.Options())
-		out = append(out, figure.Comparison{X: p[0], Y: p[1], P: iv})
+		out = append(out, Comparison{X: p[0], Y: p[1], P: iv})
 	}
 	return out, nil
 }
@@ -138,9 +111,6 @@ type Curve struct {
 	X       []float64 // real steps, or indices
 	Est     []stats.Interval
 }
-
-// Series returns the curve for lib/figure.
-func (c Curve) Series() figure.Series { return figure.SeriesFromIntervals(c.Variant, c.X, c.Est) }
 
 // CurveOptions configures Curves.
 type CurveOptions struct {
@@ -219,11 +189,6 @@ func checkFiniteCurves(x [][][]float64, variant string, g Grid) error {
 		}
 	}
 	return nil
-}
-
-// CurvesFigure draws the curves with their bands.
-func CurvesFigure(path string, curves []Curve, opt figure.LineOptions) error {
-	return CurvesFigureKind(path, curves, figure.Lines, opt)
 }
 
 // IndexCurves returns, for each variant with rows of metric, the aggregate
@@ -413,16 +378,6 @@ func budget(runs []*Run) (float64, error) {
 	return m, nil
 }
 
-// StepsTable returns a row per variant: fraction of runs reaching the
-// threshold and the IQM of steps with its interval.
-func StepsTable(title string, st []StepsTo) *markdown.Table {
-	t := &markdown.Table{Title: title, Columns: []string{"variant", "runs", "reached", "IQM steps", "CI"}}
-	for _, e := range st {
-		t.Add(e.Variant, fmt.Sprint(len(e.Steps)), markdown.Pct(e.Reached), markdown.Num(e.Point), markdown.CI(e.Interval))
-	}
-	return t
-}
-
 // FinalIQM returns the IQM over runs of the mean of each run's last n
 // eval_return values (raw, not normalised), with its interval.
 func FinalIQM(s *Set, variant string, n int, b Bootstrap) (stats.Interval, error) {
@@ -476,14 +431,4 @@ func Taus(scores []Scores, n int) []float64 {
 		tau[i] = hi * float64(i) / float64(max(n-1, 1))
 	}
 	return tau
-}
-
-// CurvesFigureKind draws the curves with a figure function of lib/figure
-// taking series (SampleEfficiency, PerformanceProfiles, Lines).
-func CurvesFigureKind(path string, curves []Curve, draw func(string, []figure.Series, figure.LineOptions) error, opt figure.LineOptions) error {
-	series := make([]figure.Series, len(curves))
-	for i, c := range curves {
-		series[i] = c.Series()
-	}
-	return draw(path, series, opt)
 }

@@ -1,7 +1,8 @@
-// Package analysis is the last step of the pipeline: it turns the metrics
-// files of many training runs into RLiable statistics, tables, figures and
-// reports. The aggregate tool is its command line; the report tool composes
-// its pieces into the Level-1 (and later Level-2 and Level-3) reports.
+// Package analysis is the last step of the pipeline: it loads the metrics
+// files of many training runs and turns them into run values, score
+// matrices, curves and RLiable statistics (computed by lib/stats). It
+// makes no tables or figures: lib/present lays its results out, and the
+// aggregate and report tools compose them into output sets and reports.
 //
 // # Runs and tasks
 //
@@ -25,13 +26,13 @@
 //
 // # Results
 //
-// Every analysis returns plain numbers (stats.Interval values, computed by
-// lib/stats, which owns every bootstrap) and a markdown.Table that renders
-// as Markdown or CSV; figures go through lib/figure, reports and output
-// sets through lib/markdown. Randomness comes only from a Bootstrap's
-// seed: each estimate draws from its own generator, seeded from the seed
-// and the estimate's label, so the same inputs and seed give the same
-// intervals, and adding a variant does not move another's.
+// Every analysis returns plain numbers: stats.Interval values, computed by
+// lib/stats, which owns every bootstrap, in result types (Estimate, Curve,
+// StepsTo, Comparison) that lib/present turns into tables and figures.
+// Randomness comes only from a Bootstrap's seed: each estimate draws from
+// its own generator, seeded from the seed and the estimate's label, so the
+// same inputs and seed give the same intervals, and adding a variant does
+// not move another's.
 //
 // Library code never exits: errors name what was being read or computed.
 package analysis

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -39,12 +40,12 @@ RLiable's interval-estimates figure.`, "summary"),
 			}
 			metrics := analysis.SummaryMetrics(gap)
 			est := analysis.IntervalEstimates(sc, metrics, e.boot)
-			t := analysis.EstimatesTable("Aggregate scores", est, metrics)
+			t := present.EstimatesTable("Aggregate scores", est, metrics)
 			t.Notes = notes
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.finish(e.figure(func(p string) error { return analysis.EstimatesFigure(p, est, metrics, "Normalized score") }))
+			return e.finish(e.figure(func(p string) error { return present.EstimatesFigure(p, est, metrics, "Normalized score") }))
 		},
 	}
 }
@@ -83,7 +84,7 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err := e.write(t); err != nil {
 				return err
 			}
-			return e.finish(e.figure(func(p string) error { return figure.ProbabilityOfImprovement(p, imp, figure.Options{}) }))
+			return e.finish(e.figure(func(p string) error { return present.ImprovementFigure(p, imp, figure.Options{}) }))
 		},
 	}
 }
@@ -120,7 +121,7 @@ bootstrap bands: a figure and its values in long form.`, "profiles"),
 				return err
 			}
 			return e.finish(e.figure(func(p string) error {
-				return analysis.CurvesFigureKind(p, prof, figure.PerformanceProfiles, figure.LineOptions{})
+				return present.CurvesFigureKind(p, prof, figure.PerformanceProfiles, figure.LineOptions{})
 			}))
 		},
 	}
@@ -177,7 +178,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 				return err
 			}
 			return e.finish(e.figure(func(p string) error {
-				return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: ylabel})
+				return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: ylabel})
 			}))
 		},
 	}
@@ -216,7 +217,7 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 			if err != nil {
 				return err
 			}
-			t := analysis.StepsTable("Real steps to reach a return of "+markdown.Num(thr), st)
+			t := present.StepsTable("Real steps to reach a return of "+markdown.Num(thr), st)
 			t.Columns = append(t.Columns, "difference", "difference CI")
 			for i := range t.Rows {
 				t.Rows[i] = append(t.Rows[i], "", "")
@@ -325,7 +326,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 					return err
 				}
 				opt.XLabel = "index k"
-				return e.finish(e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) }))
+				return e.finish(e.figure(func(p string) error { return present.CurvesFigure(p, curves, opt) }))
 			}
 			curves, g, err := analysis.Curves(e.set, analysis.CurveOptions{Metric: metric, Index: c.Int64("index"), Agg: agg}, e.boot)
 			if err != nil {
@@ -339,7 +340,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 				return err
 			}
 			opt.XLabel = "Real environment steps"
-			return e.finish(e.figure(func(p string) error { return analysis.CurvesFigure(p, curves, opt) }))
+			return e.finish(e.figure(func(p string) error { return present.CurvesFigure(p, curves, opt) }))
 		},
 	}
 }

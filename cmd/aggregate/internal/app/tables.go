@@ -2,12 +2,11 @@ package app
 
 import (
 	"github.com/dynago/dynago/lib/analysis"
-	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
 // improvementTable returns a row per pair.
-func improvementTable(title string, imp []figure.Comparison) *markdown.Table {
+func improvementTable(title string, imp []analysis.Comparison) *markdown.Table {
 	t := &markdown.Table{Title: title, Columns: []string{"X", "Y", "P(X > Y)", "CI"}}
 	for _, c := range imp {
 		t.Add(c.X, c.Y, markdown.Num(c.P.Point), markdown.CI(c.P))

@@ -21,6 +21,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -348,7 +349,7 @@ func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdow
 	thr := opt.Threshold
 	caption := "IQM evaluation return against real steps, with bootstrap bands; the dashed line is the threshold. " + g.Note()
 	if err := sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
-		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
 	}); err != nil {
 		return nil, err
 	}

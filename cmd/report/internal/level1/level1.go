@@ -23,6 +23,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -202,7 +203,7 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 	}
 	sec.Answer(q, ans)
 	sec.Text("%s Steps are those of the first evaluation at or above the threshold, so they are exact to the evaluation interval.", a.Scale.Explain(opt.Fraction))
-	sec.Table(analysis.StepsTable("Real steps to reach a return of "+markdown.Num(a.Threshold), st))
+	sec.Table(present.StepsTable("Real steps to reach a return of "+markdown.Num(a.Threshold), st))
 	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return err
@@ -210,7 +211,7 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 	thr := a.Threshold
 	caption := "IQM evaluation return against real steps, with 95% bootstrap bands; the dashed line is the threshold. " + g.Note()
 	return sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
-		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
 	})
 }
 
@@ -315,7 +316,7 @@ func modelError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 	sec.Text("This is where the curves cross, not a causal threshold: the model's error and the policy improve together.")
 	caption := "One-step model MSE of the state change (model_mse_delta) against real steps: IQM over Dyna-PPO runs with 95% bootstrap bands, log scale."
 	return sec.Figure("model-mse", caption, func(p string) error {
-		return analysis.CurvesFigure(p, mse, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
+		return present.CurvesFigure(p, mse, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
 	})
 }
 
@@ -432,7 +433,7 @@ func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 	}
 	return sec.Figure("model-ek", "k-step model error E_k against k at an early and a late checkpoint: IQM over Dyna-PPO runs with 95% bootstrap bands, log scale.",
 		func(p string) error {
-			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "k (steps ahead)", YLabel: "E_k", LogY: true})
+			return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "k (steps ahead)", YLabel: "E_k", LogY: true})
 		})
 }
 
@@ -449,11 +450,11 @@ func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) err
 	}
 	metrics := analysis.SummaryMetrics(1)
 	est := analysis.IntervalEstimates(sc, metrics, opt.Boot)
-	t := analysis.EstimatesTable("Aggregate final returns (normalised)", est, metrics)
+	t := present.EstimatesTable("Aggregate final returns (normalised)", est, metrics)
 	t.Notes = []string{"Score: each run's last evaluation return.", norm.Describe(set.Tasks())}
 	sec.Table(t)
 	if err := sec.Figure("interval-estimates", "Median, IQM, mean and optimality gap of normalised final returns with 95% stratified bootstrap intervals.",
-		func(p string) error { return analysis.EstimatesFigure(p, est, metrics, "Normalized score") }); err != nil {
+		func(p string) error { return present.EstimatesFigure(p, est, metrics, "Normalized score") }); err != nil {
 		return err
 	}
 	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{a.Dyna, a.PPO}}, opt.Boot)
@@ -464,7 +465,7 @@ func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) err
 	sec.Answer("How likely is a Dyna-PPO run to end with a higher return than a PPO run?",
 		fmt.Sprintf("P(Dyna-PPO > PPO) = **%s** (%s CI %s; 0.5 means neither is better).", markdown.Num(p.Point), opt.Boot.Level(), markdown.CI(p)))
 	return sec.Figure("probability-of-improvement", "Probability that a Dyna-PPO run's final return exceeds a PPO run's, with a 95% bootstrap interval.",
-		func(path string) error { return figure.ProbabilityOfImprovement(path, imp, figure.Options{}) })
+		func(path string) error { return present.ImprovementFigure(path, imp, figure.Options{}) })
 }
 
 // setup lists the runs and their settings (from each run's run_settings)

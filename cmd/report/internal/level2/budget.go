@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -114,11 +115,11 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		strings.TrimSpace("Steps: the first evaluation at or above the threshold; runs that never reach it count as the last evaluation step, a lower bound. "+g.Note())}
 	t.Notes = append(t.Notes, a.Scale.Explain(opt.Fraction))
 	sec.Table(t)
-	named := make([]figure.Comparison, len(a.Improve))
+	named := make([]analysis.Comparison, len(a.Improve))
 	it := &markdown.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}
 	for i, c := range a.Improve {
 		x, y := a.Budget[slices.Index(variants, c.X)], a.Budget[slices.Index(variants, c.Y)]
-		named[i] = figure.Comparison{X: label(x), Y: label(y), P: c.P}
+		named[i] = analysis.Comparison{X: label(x), Y: label(y), P: c.P}
 		it.Add(label(x), label(y), markdown.Num(c.P.Point), markdown.CI(c.P))
 	}
 	it.Notes = []string{"P(X > Y): the probability that a run of X has a larger area than a run of Y (0.5: neither is better)."}
@@ -131,12 +132,12 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		curves[i].Variant = label(a.Budget[slices.Index(variants, curves[i].Variant)])
 	}
 	if err := sec.Figure("budget-curves", strings.TrimSpace(fmt.Sprintf("IQM evaluation return against real steps for each budget (model updates/imagined rollouts per iteration), with %s bootstrap bands. %s", lvl, g.Note())), func(p string) error {
-		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
+		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
 	}); err != nil {
 		return "", err
 	}
 	err = sec.Figure("budget-improvement", fmt.Sprintf("Probability that a run of one budget has a larger area under its return curve than a run of another, with %s bootstrap intervals.", lvl), func(p string) error {
-		return figure.ProbabilityOfImprovement(p, named, figure.Options{})
+		return present.ImprovementFigure(p, named, figure.Options{})
 	})
 	return title, err
 }

@@ -33,7 +33,6 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
-	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -104,7 +103,7 @@ type Answers struct {
 	Scale      scale.Scale    // the runs' environment: the budget threshold's normalised scale
 	BudgetGap  stats.Interval // best minus second-best area
 	Threshold  float64
-	Improve    []figure.Comparison
+	Improve    []analysis.Comparison
 
 	Buffer        []Point
 	StaleReturn   stats.Interval // largest buffer minus the best other buffer, final IQM return

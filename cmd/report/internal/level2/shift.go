@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -267,7 +268,7 @@ func (res *ShiftResult) render(r *markdown.Report, opt Options) (string, error) 
 		return "", err
 	}
 	err := sec.Figure("model-mse-old-new", fmt.Sprintf("One-step model error (model_mse_delta) on the first checkpoint's states (old) and on the current policy's (new) against real steps: IQM over Dyna-PPO runs with %s bootstrap bands.", opt.Boot.Level()), func(p string) error {
-		return analysis.CurvesFigure(p, res.MSE, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
+		return present.CurvesFigure(p, res.MSE, figure.LineOptions{XLabel: "Real environment steps", YLabel: "one-step MSE", LogY: true})
 	})
 	return title, err
 }

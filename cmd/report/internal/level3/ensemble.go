@@ -10,6 +10,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -162,7 +163,7 @@ func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e
 	imag = label(imag)
 	if err := sec.Figure("ensemble-imagined-variance", "Ensemble variance of imagined steps (imagined_var_delta, the mean over an iteration's imagined steps) against real steps, per ensemble size: IQM over runs, each run's last iteration at or before each evaluation step; log scale.",
 		func(p string) error {
-			return analysis.CurvesFigure(p, imag, figure.LineOptions{XLabel: "Real environment steps", YLabel: "imagined var_delta", LogY: true})
+			return present.CurvesFigure(p, imag, figure.LineOptions{XLabel: "Real environment steps", YLabel: "imagined var_delta", LogY: true})
 		}); err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e
 	held = label(held)
 	if err := sec.Figure("ensemble-heldout-variance", "Mean ensemble variance on held-out transitions (model_var_mean) at each checkpoint against real steps, per ensemble size: IQM over runs, log scale.",
 		func(p string) error {
-			return analysis.CurvesFigure(p, held, figure.LineOptions{XLabel: "Real environment steps", YLabel: "held-out variance", LogY: true})
+			return present.CurvesFigure(p, held, figure.LineOptions{XLabel: "Real environment steps", YLabel: "held-out variance", LogY: true})
 		}); err != nil {
 		return err
 	}
@@ -208,7 +209,7 @@ func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e
 	bins = label(bins)
 	return sec.Figure("variance-error-binned", fmt.Sprintf("Squared error of the ensemble mean in each quantile bin of ensemble variance (1: the lowest-variance tenth of held-out rows) at the last checkpoint, %s real steps, per ensemble size: IQM over runs, log scale. A rising line means variance flags error.", markdown.Steps(at)),
 		func(p string) error {
-			return analysis.CurvesFigure(p, bins, figure.LineOptions{XLabel: "variance bin (low to high)", YLabel: "squared error", LogY: true})
+			return present.CurvesFigure(p, bins, figure.LineOptions{XLabel: "variance bin (low to high)", YLabel: "squared error", LogY: true})
 		})
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -222,7 +223,7 @@ func (res *GatingResult) render(r *markdown.Report, opt Options) error {
 // returnFigure draws IQM return curves against real steps.
 func returnFigure(sec *markdown.Section, name, caption string, curves []analysis.Curve) error {
 	return sec.Figure(name, strings.TrimSpace(caption), func(p string) error {
-		return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
+		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
 	})
 }
 
@@ -248,7 +249,7 @@ func keptCurves(set *analysis.Set, gated []string, opt Options) ([]analysis.Curv
 // keptFigure draws keptCurves' curves.
 func keptFigure(sec *markdown.Section, name, caption string, kept []analysis.Curve) error {
 	return sec.Figure(name, caption, func(p string) error {
-		return analysis.CurvesFigure(p, kept, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
+		return present.CurvesFigure(p, kept, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
 	})
 }
 

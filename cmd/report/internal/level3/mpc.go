@@ -13,6 +13,7 @@ import (
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/plan"
+	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -136,7 +137,7 @@ func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *
 		t.Add(fmt.Sprint(s.Seed), reachText(s.Dyna), reachText(s.MPC))
 	}
 	sec.Table(t)
-	t2 := analysis.StepsTable("Real steps to reach "+markdown.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
+	t2 := present.StepsTable("Real steps to reach "+markdown.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
 	sec.Table(t2)
 	var curves []analysis.Curve
 	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
@@ -149,7 +150,7 @@ func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *
 	thr := opt.Threshold
 	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", markdown.Num(thr)),
 		func(p string) error {
-			return analysis.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+			return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
 		})
 }
 
