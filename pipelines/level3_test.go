@@ -60,24 +60,31 @@ func TestLevel3Plan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
 			runs := planRuns(t, bin, filepath.Join(t.TempDir(), "l3"), "level3-mpc-runs", "ENV="+c.env)
-			for run, flags := range c.want {
-				cmd, ok := runs[run]
-				if !ok {
-					t.Errorf("no run %s (runs: %v)", run, keys(runs))
-					continue
-				}
-				for _, f := range flags {
-					if !strings.Contains(cmd, f) {
-						t.Errorf("%s: command lacks %s: %s", run, f, cmd)
-					}
-				}
-			}
-			for _, run := range c.not {
-				if _, ok := runs[run]; ok {
-					t.Errorf("unexpected run %s", run)
-				}
-			}
+			checkPlan(t, runs, c.want, c.not)
 		})
+	}
+}
+
+// checkPlan checks a plan's runs (run -> its command): every run of want
+// is there with each of its flags, and no run of not is.
+func checkPlan(t *testing.T, runs map[string]string, want map[string][]string, not []string) {
+	t.Helper()
+	for run, flags := range want {
+		cmd, ok := runs[run]
+		if !ok {
+			t.Errorf("no run %s (runs: %v)", run, keys(runs))
+			continue
+		}
+		for _, f := range flags {
+			if !strings.Contains(cmd, f) {
+				t.Errorf("%s: command lacks %s: %s", run, f, cmd)
+			}
+		}
+	}
+	for _, run := range not {
+		if _, ok := runs[run]; ok {
+			t.Errorf("unexpected run %s", run)
+		}
 	}
 }
 

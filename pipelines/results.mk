@@ -1,5 +1,5 @@
 # docs/RESULTS.md's generated block: every experiment's headline answers
-# and main figures, from the runs (issue 15).
+# and main figures, from the runs.
 #
 #   make results        [RESULTS=runs/results]   every experiment into RESULTS/<experiment>, then the block
 #   make results-report [RESULTS=runs/results]   only the block, over whatever RESULTS holds

@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -28,23 +29,7 @@ func TestLevel1Plan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
 			runs := planRuns(t, bin, filepath.Join(t.TempDir(), "l1"), "level1-runs", "ENV="+c.env)
-			for run, flags := range c.want {
-				cmd, ok := runs[run]
-				if !ok {
-					t.Errorf("no run %s (runs: %v)", run, keys(runs))
-					continue
-				}
-				for _, f := range flags {
-					if !strings.Contains(cmd, f) {
-						t.Errorf("%s: command lacks %s: %s", run, f, cmd)
-					}
-				}
-			}
-			for _, run := range c.not {
-				if _, ok := runs[run]; ok {
-					t.Errorf("unexpected run %s", run)
-				}
-			}
+			checkPlan(t, runs, c.want, c.not)
 		})
 	}
 }
@@ -98,5 +83,41 @@ func TestResultsPlan(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(out)
+	}
+}
+
+// TestDynaStudyThreshold: dyna-study's report takes the environment's
+// solved return unless DS_THRESHOLD is set (and then records it in the
+// regenerate command), and a bridged environment, which has none, is
+// refused before any run starts.
+func TestDynaStudyThreshold(t *testing.T) {
+	bin := buildTools(t)
+	out := t.TempDir() // the report's variants.tsv is written as make reads its recipe, also under -n
+	report := func(vars ...string) string {
+		t.Helper()
+		args := append([]string{"--no-print-directory", "-n", "-C", repoRoot(t), "BIN=" + bin, "OUT=" + out, "dyna-study-report"}, vars...)
+		b, err := exec.Command("make", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("make %s: %v\n%s", strings.Join(args, " "), err, b)
+		}
+		return string(b)
+	}
+	if cmd := report("ENV=Acrobot-v1"); !strings.Contains(cmd, "report dyna-study") || strings.Contains(cmd, "--threshold") {
+		t.Errorf("ENV=Acrobot-v1: want the report without --threshold (the environment's own):\n%s", cmd)
+	}
+	cmd := report("ENV=Acrobot-v1", "DS_THRESHOLD=-90")
+	for _, want := range []string{"--threshold -90 ", "STEPS=50000 DS_THRESHOLD=-90 DS_SEEDS="} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("DS_THRESHOLD=-90: command lacks %q:\n%s", want, cmd)
+		}
+	}
+	gymOut := filepath.Join(t.TempDir(), "gym")
+	c := exec.Command("make", "--no-print-directory", "-C", repoRoot(t), "BIN="+bin, "OUT="+gymOut, "GO=true", "dyna-study", "ENV=gym:ToyWalk-v0", "STEPS=1000")
+	b, err := c.CombinedOutput()
+	if err == nil || !strings.Contains(string(b), "dyna-study: ENV=gym:ToyWalk-v0: no solved return known: set DS_THRESHOLD=RETURN") {
+		t.Errorf("gym env without DS_THRESHOLD: err %v, output:\n%s", err, b)
+	}
+	if _, err := os.Stat(gymOut); !os.IsNotExist(err) {
+		t.Errorf("gym env without DS_THRESHOLD: %s exists (%v): a run started", gymOut, err)
 	}
 }

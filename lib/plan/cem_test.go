@@ -88,6 +88,11 @@ func TestConfigValidation(t *testing.T) {
 		{"offset rate NaN", func(c *Config) { c.OffsetRate = math.NaN() }, twoActions, "OffsetRate NaN"},
 		{"offset rate ok", func(c *Config) { c.OffsetRate = 0.05 }, twoActions, ""},
 		{"min prob", func(c *Config) { c.MinProb = 0.5 }, twoActions, "MinProb 0.5"},
+		{"samples above limit", func(c *Config) { c.Samples = MaxSamples + 1 }, twoActions, "Samples 1048577: must be in [2, 1048576]"},
+		{"horizon above limit", func(c *Config) { c.Horizon = MaxHorizon + 1 }, twoActions, "Horizon 1001"},
+		{"iters above limit", func(c *Config) { c.Iters = MaxIters + 1 }, twoActions, "Iters 101"},
+		{"kappa above limit", func(c *Config) { c.Kappa = 2e6 }, twoActions, "Kappa 2e+06"},
+		{"density penalty inf", func(c *Config) { c.DensityPenalty = math.Inf(1) }, twoActions, "DensityPenalty +Inf"},
 		{"init std", func(c *Config) { c.InitStd = 0 }, unitBox, "InitStd 0"},
 		{"min std", func(c *Config) { c.MinStd = 1 }, unitBox, "MinStd 1"},
 		{"unbounded actions", func(*Config) {}, env.Space{Dim: 1, Low: []float64{math.Inf(-1)}, High: []float64{1}}, "bounds"},
@@ -538,5 +543,35 @@ func TestActionRule(t *testing.T) {
 	}
 	if differ == 0 {
 		t.Error("ModeAction never changed the action in 40 seeds")
+	}
+}
+
+// TestCheckNames checks that Check names fields, also those a message
+// refers to, by the caller's names (a tool's flags).
+func TestCheckNames(t *testing.T) {
+	flag := func(f string) string { return "--" + strings.ToLower(f) }
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		n    int
+		want string
+	}{
+		{"elites", func(c *Config) { c.Samples, c.Elites = 10, 11 }, 2, "--elites 11: must be in [0, --samples=10] (0: the elite fraction)"},
+		{"min prob", func(c *Config) { c.MinProb = 0.25 }, 4, "--minprob 0.25: must be in [0, 1/4)"},
+		{"min std", func(c *Config) { c.InitStd, c.MinStd = 0.5, 1 }, 0, "--minstd 1: must be in [0, --initstd=0.5]"},
+		{"valid", func(*Config) {}, 2, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			tc.edit(&cfg)
+			err := cfg.Check(tc.n, flag)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("Check: %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

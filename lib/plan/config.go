@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dynago/dynago/lib/dynamics"
 )
@@ -147,58 +146,81 @@ func (c *Config) eliteCount() int {
 	return max(1, int(c.EliteFrac*float64(c.Samples)))
 }
 
-// validate reports the first field out of range. numActions is 0 for a
-// continuous action space.
+// Limits on the sizes and weights a Config may ask for, so that a flag or
+// a file cannot size an allocation or an objective beyond reason.
+const (
+	MaxSamples = 1 << 20 // Samples
+	MaxHorizon = 1000    // Horizon
+	MaxIters   = 100     // Iters
+	MaxWeight  = 1e6     // Kappa, TermPenalty, DensityPenalty (errors print it as 1e6)
+)
+
+// validate reports the first field out of range, by its Go name.
 func (c *Config) validate(numActions int) error {
+	return c.Check(numActions, nil)
+}
+
+// Check reports the first field out of range: the one place that says
+// what a valid Config is. numActions is the number of discrete actions,
+// 0 for a continuous action space. name gives the name each field is
+// known by in the error (a tool passes its flag names); nil names the
+// fields as in Go, prefixed with "plan: ".
+func (c *Config) Check(numActions int, name func(field string) string) error {
+	if name == nil {
+		name = func(f string) string { return "plan: " + f }
+	}
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("%s %s", name(field), fmt.Sprintf(format, args...))
+	}
 	switch {
-	case c.Samples < 2:
-		return fmt.Errorf("plan: Samples %d: must be >= 2", c.Samples)
-	case c.Horizon < 1:
-		return fmt.Errorf("plan: Horizon %d: must be >= 1", c.Horizon)
-	case c.Iters < 1:
-		return fmt.Errorf("plan: Iters %d: must be >= 1", c.Iters)
+	case c.Samples < 2 || c.Samples > MaxSamples:
+		return bad("Samples", "%d: must be in [2, %d]", c.Samples, MaxSamples)
+	case c.Horizon < 1 || c.Horizon > MaxHorizon:
+		return bad("Horizon", "%d: must be in [1, %d]", c.Horizon, MaxHorizon)
+	case c.Iters < 1 || c.Iters > MaxIters:
+		return bad("Iters", "%d: must be in [1, %d]", c.Iters, MaxIters)
 	case c.Elites < 0 || c.Elites > c.Samples:
-		return fmt.Errorf("plan: Elites %d: must be in [0, Samples=%d] (0 uses EliteFrac)", c.Elites, c.Samples)
+		return bad("Elites", "%d: must be in [0, %s=%d] (0: the elite fraction)", c.Elites, name("Samples"), c.Samples)
 	case c.Elites == 0 && !(c.EliteFrac > 0 && c.EliteFrac <= 1):
-		return fmt.Errorf("plan: EliteFrac %g: must be in (0, 1] when Elites is 0", c.EliteFrac)
+		return bad("EliteFrac", "%g: must be in (0, 1] when %s is 0", c.EliteFrac, name("Elites"))
 	case !(c.Alpha >= 0 && c.Alpha < 1):
-		return fmt.Errorf("plan: Alpha %g: must be in [0, 1)", c.Alpha)
+		return bad("Alpha", "%g: must be in [0, 1)", c.Alpha)
 	case c.Objective != Worst && c.Objective != MeanStd:
-		return fmt.Errorf("plan: Objective %q: must be %q or %q", c.Objective, Worst, MeanStd)
-	case !(c.Kappa >= 0):
-		return fmt.Errorf("plan: Kappa %g: must be >= 0", c.Kappa)
+		return bad("Objective", "%q: must be %s or %s", c.Objective, Worst, MeanStd)
+	case !(c.Kappa >= 0 && c.Kappa <= MaxWeight):
+		return bad("Kappa", "%g: must be in [0, 1e6]", c.Kappa)
 	case !(c.Gamma > 0 && c.Gamma <= 1):
-		return fmt.Errorf("plan: Gamma %g: must be in (0, 1]", c.Gamma)
-	case !(c.TermPenalty >= 0 && !math.IsInf(c.TermPenalty, 1)):
-		return fmt.Errorf("plan: TermPenalty %g: must be finite and >= 0", c.TermPenalty)
-	case !(c.DensityPenalty >= 0 && !math.IsInf(c.DensityPenalty, 1)):
-		return fmt.Errorf("plan: DensityPenalty %g: must be finite and >= 0", c.DensityPenalty)
+		return bad("Gamma", "%g: must be in (0, 1]", c.Gamma)
+	case !(c.TermPenalty >= 0 && c.TermPenalty <= MaxWeight):
+		return bad("TermPenalty", "%g: must be in [0, 1e6]", c.TermPenalty)
+	case !(c.DensityPenalty >= 0 && c.DensityPenalty <= MaxWeight):
+		return bad("DensityPenalty", "%g: must be in [0, 1e6]", c.DensityPenalty)
 	case !(c.OffsetRate >= 0 && c.OffsetRate < 1):
-		return fmt.Errorf("plan: OffsetRate %g: must be in [0, 1)", c.OffsetRate)
+		return bad("OffsetRate", "%g: must be in [0, 1)", c.OffsetRate)
 	}
 	switch c.Termination {
 	case dynamics.TermModel, dynamics.TermSoft, dynamics.TermNone:
 	case dynamics.TermEnv, dynamics.TermModelEnv:
 		if c.Terminal == nil {
-			return fmt.Errorf("plan: Termination %q: needs Terminal", c.Termination)
+			return bad("Termination", "%s: needs Terminal, the environment's termination rule", c.Termination)
 		}
 	default:
-		return fmt.Errorf("plan: Termination %q: must be %s", c.Termination, dynamics.JoinTermModes(TermModes))
+		return bad("Termination", "%q: must be %s", c.Termination, dynamics.JoinTermModes(TermModes))
 	}
 	if (c.Termination == dynamics.TermModel || c.Termination == dynamics.TermModelEnv) && !(c.TermThreshold > 0 && c.TermThreshold < 1) {
-		return fmt.Errorf("plan: TermThreshold %g: must be in (0, 1)", c.TermThreshold)
+		return bad("TermThreshold", "%g: must be in (0, 1)", c.TermThreshold)
 	}
 	if numActions > 0 {
 		if !(c.MinProb >= 0 && float64(numActions)*c.MinProb < 1) {
-			return fmt.Errorf("plan: MinProb %g: must be in [0, 1/%d)", c.MinProb, numActions)
+			return bad("MinProb", "%g: must be in [0, 1/%d)", c.MinProb, numActions)
 		}
 		return nil
 	}
 	switch {
 	case !(c.InitStd > 0):
-		return fmt.Errorf("plan: InitStd %g: must be > 0", c.InitStd)
+		return bad("InitStd", "%g: must be > 0", c.InitStd)
 	case !(c.MinStd >= 0 && c.MinStd <= c.InitStd):
-		return fmt.Errorf("plan: MinStd %g: must be in [0, InitStd=%g]", c.MinStd, c.InitStd)
+		return bad("MinStd", "%g: must be in [0, %s=%g]", c.MinStd, name("InitStd"), c.InitStd)
 	}
 	return nil
 }

@@ -44,13 +44,6 @@ log_prob and value are null for planned actions. With --metrics (and
 --real-steps) collection writes plan_model_rows_per_step and plan_steps;
 --eval adds eval_plan_model_rows_per_step. Wall time goes to stderr only.`
 
-// Limits of the planner's flags.
-const (
-	maxSamples = 1 << 20
-	maxHorizon = 1000
-	maxIters   = 100
-)
-
 // plannerFlags are the flags of planning with CEM.
 func plannerFlags() []cli.Flag {
 	d := plan.DefaultConfig()
@@ -72,6 +65,15 @@ func plannerFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "cem-min-prob", Value: d.MinProb, Usage: "floor `P` of every action's probability after a refit (discrete actions)"},
 		&cli.StringFlag{Name: "value-policy", Usage: "add the critic of the policy in `FILE` as terminal value"},
 	}
+}
+
+// planFlag names the flag of each plan.Config field the flags set, for
+// plan.Config.Check's errors.
+var planFlag = map[string]string{
+	"Samples": "cem-samples", "Horizon": "cem-horizon", "Iters": "cem-iters", "Elites": "cem-elites",
+	"EliteFrac": "cem-elites", "Objective": "cem-objective", "Kappa": "cem-kappa",
+	"Termination": "cem-termination", "TermThreshold": "cem-term-threshold", "TermPenalty": "cem-term-penalty",
+	"DensityPenalty": "cem-density-penalty", "OffsetRate": "cem-offset-rate", "MinProb": "cem-min-prob",
 }
 
 // planOptions are the checked planner flags.
@@ -117,40 +119,22 @@ func parsePlanner(c *cli.Context, o *options) error {
 	default:
 		return tool.Usagef("--cem-action %q: must be best or mode", c.String("cem-action"))
 	}
-	switch {
-	case cfg.Samples < 2 || cfg.Samples > maxSamples:
-		return tool.Usagef("--cem-samples %d: must be in [2, %d]", cfg.Samples, maxSamples)
-	case cfg.Horizon < 1 || cfg.Horizon > maxHorizon:
-		return tool.Usagef("--cem-horizon %d: must be in [1, %d]", cfg.Horizon, maxHorizon)
-	case cfg.Iters < 1 || cfg.Iters > maxIters:
-		return tool.Usagef("--cem-iters %d: must be in [1, %d]", cfg.Iters, maxIters)
-	case c.IsSet("cem-elites") && (cfg.Elites < 1 || cfg.Elites > cfg.Samples):
-		return tool.Usagef("--cem-elites %d: must be in [1, --cem-samples=%d]", cfg.Elites, cfg.Samples)
-	case cfg.Objective != plan.Worst && cfg.Objective != plan.MeanStd:
-		return tool.Usagef("--cem-objective %q: must be %s or %s", cfg.Objective, plan.Worst, plan.MeanStd)
-	case !(cfg.Kappa >= 0 && cfg.Kappa <= 1e6):
-		return tool.Usagef("--cem-kappa %g: must be in [0, 1e6]", cfg.Kappa)
-	case !(cfg.MinProb >= 0 && cfg.MinProb < 0.5):
-		return tool.Usagef("--cem-min-prob %g: must be in [0, 0.5) (and below 1/actions)", cfg.MinProb)
-	case !(cfg.TermThreshold > 0 && cfg.TermThreshold < 1):
-		return tool.Usagef("--cem-term-threshold %g: must be in (0, 1)", cfg.TermThreshold)
-	case !(cfg.TermPenalty >= 0 && cfg.TermPenalty <= 1e6):
-		return tool.Usagef("--cem-term-penalty %g: must be in [0, 1e6]", cfg.TermPenalty)
-	case !(cfg.DensityPenalty >= 0 && cfg.DensityPenalty <= 1e6):
-		return tool.Usagef("--cem-density-penalty %g: must be in [0, 1e6]", cfg.DensityPenalty)
-	case !(cfg.OffsetRate >= 0 && cfg.OffsetRate < 1):
-		return tool.Usagef("--cem-offset-rate %g: must be in [0, 1)", cfg.OffsetRate)
-	}
-	switch cfg.Termination {
-	case dynamics.TermModel, dynamics.TermSoft, dynamics.TermNone:
-	case dynamics.TermEnv, dynamics.TermModelEnv:
+	if cfg.Termination == dynamics.TermEnv || cfg.Termination == dynamics.TermModelEnv {
 		term, err := dynamics.TerminalFor(o.env.ID())
 		if err != nil {
 			return tool.Usagef("--cem-termination %s: %w", cfg.Termination, err)
 		}
 		cfg.Terminal = term
-	default:
-		return tool.Usagef("--cem-termination %q: must be %s", cfg.Termination, dynamics.JoinTermModes(plan.TermModes))
+	}
+	if !c.IsSet("cem-elites") {
+		cfg.Elites = 0 // the elite fraction
+	}
+	numActions := 0
+	if as := o.env.ActionSpace(); as.Discrete {
+		numActions = as.N
+	}
+	if err := cfg.Check(numActions, func(field string) string { return "--" + planFlag[field] }); err != nil {
+		return tool.Usagef("%w", err)
 	}
 	p.cfg = cfg
 	return nil

@@ -43,7 +43,7 @@ type Options struct {
 }
 
 // DefaultAt are the budgets at which each environment's variants are
-// compared (issue 17: Pendulum-v1 at 2k, 20k and 100k real steps).
+// compared (Pendulum-v1: 2k, 20k and 100k real steps).
 var DefaultAt = map[string][]float64{"Pendulum-v1": {2000, 20000, 100000}}
 
 // Answers are the report's numbers, for tests and later levels.
