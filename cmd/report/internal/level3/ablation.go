@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
-	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
@@ -131,6 +130,7 @@ type Arm struct {
 	At      []stats.Interval // IQM eval_return per budget; NaN: not run
 	N       []int            // runs with an evaluation at each budget
 	Reached []float64        // fraction of them at or above the threshold by the budget
+	Hits    []int            // how many of them that is
 	values  [][]float64      // per budget, per run
 }
 
@@ -188,44 +188,118 @@ func diff(s, ref map[string]string, skip []string) (keys []string, text string) 
 
 const ablationTitle = "5. Level 3.3 on equal terms: MPC's priors, the CEM action, and Dyna-PPO with the same priors"
 
-// ablationSection writes the equal-terms comparison: PPO, Dyna-PPO and
-// every MPC and ablation arm at each real-step budget.
+// AblationResult is the computed equal-terms section: its answers and
+// every comparison its prose states, before any prose.
+type AblationResult struct {
+	AblationAnswers
+	Threshold    float64
+	PresetName   string   // the MPC preset arm's ALGO-PRESET
+	PresetPriors []string // the keys of the priors the preset uses
+	HasAblation  bool     // there are ablation arms (Dyna-PPO or MPC) besides PPO, Dyna-PPO and MPC
+	// HasLead says PriorGain, Lead, LearnedLead, AllVsLearned,
+	// LearnedVsDyna and PriorShare were computed (All, Learned and Dyna
+	// ran at Budgets[0]); LastVsDyna is P(Learned > Dyna) at the last
+	// budget, when HasLast (a later budget both ran).
+	HasLead, HasLast bool
+	LastVsDyna       stats.Interval
+	// HasAction says ActionVsPreset was computed; ActionLeads that the
+	// Action arm's IQM at Budgets[0] is above the preset's.
+	HasAction, ActionLeads bool
+	// Pairs are, without ablation arms, P(X > Y) per budget for MPC,
+	// Dyna-PPO and PPO where both ran.
+	Pairs [][]Pair
+}
+
+// Pair is P(X > Y) between two methods at one budget.
+type Pair struct {
+	X, Y string // methods
+	P    stats.Interval
+}
+
+// ablationSection computes and renders section 5, the equal-terms
+// comparison; without MPC runs it is left out (section 4 says which runs
+// are missing).
 func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	if cat.MPC == "" {
-		return nil // section 4 says which runs are missing
+		return nil
 	}
-	ref, hasRef := cat.find(m, math.Inf(1), false)
+	res, err := computeAblation(set, cat, m, opt)
+	if err != nil {
+		return err
+	}
+	a.Ablation = &res.AblationAnswers
+	return res.render(r, opt)
+}
+
+// computeAblation returns section 5's numbers: PPO, Dyna-PPO with m
+// members and every MPC and ablation arm at each real-step budget
+// (opt.Budgets, or ablationBudgets), and the comparisons between them.
+func computeAblation(set *analysis.Set, cat catalogue, m int, opt Options) (*AblationResult, error) {
 	settings := map[string]map[string]string{}
 	for _, v := range set.Variants() {
 		s, err := analysis.Settings(set.Of(v)[0])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		settings[v] = s
 	}
 	preset := settings[cat.MPC]
-	var presetPriors []string
+	res := &AblationResult{AblationAnswers: AblationAnswers{DynaGain: map[string][]stats.Interval{}, PriorShare: math.NaN(), All: cat.MPC},
+		Threshold: opt.Threshold, PresetName: presetName(preset), HasAblation: len(cat.Ablation) > 0 || len(cat.MPCs) > 1}
 	for _, p := range priors {
 		if priorOn(preset, p.key) {
-			presetPriors = append(presetPriors, p.key)
+			res.PresetPriors = append(res.PresetPriors, p.key)
 		}
 	}
-	hasAblation := len(cat.Ablation) > 0 || len(cat.MPCs) > 1
-	x := &AblationAnswers{DynaGain: map[string][]stats.Interval{}, PriorShare: math.NaN()}
-	a.Ablation = x
-
-	var arms []*Arm
+	arms := res.dynaArms(cat, m, settings)
 	if cat.PPO != "" {
 		arms = append(arms, &Arm{Variant: cat.PPO, Method: "PPO", Label: "PPO (no model)", rank: 0})
 	}
-	label := "Dyna-PPO"
-	if hasAblation {
-		label = "Dyna-PPO as now"
+	for _, v := range cat.MPCs {
+		arms = append(arms, res.mpcArm(v, settings[v], preset, v == cat.MPC))
 	}
+	slices.SortStableFunc(arms, func(p, q *Arm) int {
+		return cmp.Or(cmp.Compare(methodOrder(p.Method), methodOrder(q.Method)), cmp.Compare(p.rank, q.rank))
+	})
+	x := &res.AblationAnswers
+	x.Budgets = opt.Budgets
+	if len(x.Budgets) == 0 {
+		var err error
+		if x.Budgets, err = ablationBudgets(set, cat, x.Dyna); err != nil {
+			return nil, err
+		}
+	}
+	for _, arm := range arms {
+		arm.measure(set.Of(arm.Variant), x.Budgets, opt)
+		x.Arms = append(x.Arms, *arm)
+	}
+	res.compare(cat, opt)
+	return res, nil
+}
+
+// presetName is the MPC preset arm's name, ALGO-PRESET.
+func presetName(preset map[string]string) string {
+	if preset["ALGO"] != "" && preset["PRESET"] != "" {
+		return preset["ALGO"] + "-" + preset["PRESET"]
+	}
+	return "preset " + cmp.Or(preset["PRESET"], "?")
+}
+
+// dynaArms returns the Dyna-PPO arms: the plain m-member ensemble (the
+// reference, res.Dyna) and the ablation arms, each labelled by what it
+// changes against the reference.
+func (res *AblationResult) dynaArms(cat catalogue, m int, settings map[string]map[string]string) []*Arm {
+	ref, hasRef := cat.find(m, math.Inf(1), false)
+	var arms []*Arm
 	if hasRef {
+		label := "Dyna-PPO"
+		if res.HasAblation {
+			label = "Dyna-PPO as now"
+		}
 		arms = append(arms, &Arm{Variant: ref.Name, Method: "Dyna-PPO", Label: label, Changes: "(reference)", rank: 10})
-		x.Dyna = ref.Name
+		res.Dyna = ref.Name
 	}
+	preset := settings[cat.MPC]
 	for _, d := range cat.Ablation {
 		s := settings[d.Name]
 		keys, text := diff(s, settings[ref.Name], append([]string{"SEED", "VARIANT", "EVAL_MODEL"}, budgetKeys...))
@@ -247,321 +321,169 @@ func ablationSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int
 		}
 		arms = append(arms, arm)
 	}
-	presetName := "preset " + cmp.Or(preset["PRESET"], "?")
-	if preset["ALGO"] != "" && preset["PRESET"] != "" {
-		presetName = preset["ALGO"] + "-" + preset["PRESET"]
-	}
-	for _, v := range cat.MPCs {
-		s := settings[v]
-		skip := append([]string{"SEED", "VARIANT"}, budgetKeys...)
-		keys, text := diff(s, preset, skip)
-		arm := &Arm{Variant: v, Method: "MPC", Changes: text, rank: 39, Label: "changes " + text}
-		var others []string
-		for _, k := range keys {
-			if k != "CEM_ACTION" && !slices.ContainsFunc(priors, func(p struct{ key, label string }) bool { return p.key == k }) {
-				others = append(others, k)
-			}
-		}
-		var kept []string
-		for _, p := range priors {
-			if slices.Contains(presetPriors, p.key) && priorOn(s, p.key) {
-				kept = append(kept, p.label)
-			}
-		}
-		action := ""
-		if slices.Contains(keys, "CEM_ACTION") {
-			action = ", CEM action = " + cmp.Or(s["CEM_ACTION"], "unset")
-		}
-		if v == cat.MPC {
-			arm.Changes = "(reference)"
-		}
-		switch {
-		case len(others) > 0:
-		case len(presetPriors) == 0:
-			arm.Label, arm.rank = presetName+action, 30
-		case len(kept) == len(presetPriors):
-			arm.Label, arm.rank = "all ("+presetName+")"+action, 30
-			if action != "" {
-				arm.rank = 31
-			}
-		case len(kept) == 0:
-			arm.Label, arm.rank = "learned model only"+action, 20
-		default:
-			arm.Label = "+ " + strings.Join(kept, " + ") + action
-			arm.rank = 20 + len(kept)*4
-			for i, p := range priors {
-				if slices.Contains(kept, p.label) {
-					arm.rank += i
-					break
-				}
-			}
-		}
-		if len(others) == 0 && len(kept) == 0 && len(presetPriors) > 0 && action == "" && x.Learned == "" {
-			x.Learned = v
-		}
-		if len(others) == 0 && slices.Equal(keys, []string{"CEM_ACTION"}) {
-			x.Action, x.ActionValue, x.Default = v, cmp.Or(s["CEM_ACTION"], "unset"), cmp.Or(preset["CEM_ACTION"], "unset")
-		}
-		arms = append(arms, arm)
-	}
-	x.All = cat.MPC
-	slices.SortStableFunc(arms, func(p, q *Arm) int {
-		return cmp.Or(cmp.Compare(methodOrder(p.Method), methodOrder(q.Method)), cmp.Compare(p.rank, q.rank))
-	})
+	return arms
+}
 
-	// Budgets: the MPC arms' smallest STEPS, the Dyna-PPO arms' largest,
-	// and a budget every decade between.
-	var err error
-	x.Budgets = opt.Budgets
-	if len(x.Budgets) == 0 {
-		if x.Budgets, err = ablationBudgets(set, cat, x.Dyna); err != nil {
-			return err
+// mpcArm returns the MPC arm of variant v with settings s, labelled by the
+// preset's priors it keeps and its CEM action; it records v as res.Learned
+// (the first arm without priors) or res.Action (an arm changing only
+// CEM_ACTION).
+func (res *AblationResult) mpcArm(v string, s, preset map[string]string, isPreset bool) *Arm {
+	keys, text := diff(s, preset, append([]string{"SEED", "VARIANT"}, budgetKeys...))
+	arm := &Arm{Variant: v, Method: "MPC", Changes: text, rank: 39, Label: "changes " + text}
+	if isPreset {
+		arm.Changes = "(reference)"
+	}
+	var others []string
+	for _, k := range keys {
+		if k != "CEM_ACTION" && !slices.ContainsFunc(priors, func(p struct{ key, label string }) bool { return p.key == k }) {
+			others = append(others, k)
 		}
 	}
-	for _, arm := range arms {
-		if err := arm.measure(set.Of(arm.Variant), x.Budgets, opt); err != nil {
-			return err
+	var kept []string
+	for _, p := range priors {
+		if slices.Contains(res.PresetPriors, p.key) && priorOn(s, p.key) {
+			kept = append(kept, p.label)
 		}
-		x.Arms = append(x.Arms, *arm)
 	}
-	byName := func(v string) *Arm {
-		for _, arm := range arms {
-			if arm.Variant == v {
-				return arm
-			}
-		}
-		return nil
+	action := ""
+	if slices.Contains(keys, "CEM_ACTION") {
+		action = ", CEM action = " + cmp.Or(s["CEM_ACTION"], "unset")
 	}
-	poi := func(p, q *Arm, b int) (stats.Interval, bool) {
-		if len(p.values[b]) == 0 || len(q.values[b]) == 0 {
-			return stats.Interval{}, false
-		}
-		return stats.ProbabilityOfImprovementInterval(opt.Boot.Rand(fmt.Sprintf("poi/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
-			analysis.Column(p.values[b]), analysis.Column(q.values[b]), opt.Boot.Options()), true
+	if len(others) == 0 {
+		arm.Label, arm.rank = mpcLabel(kept, len(res.PresetPriors), res.PresetName, action)
 	}
-	iqmDiff := func(p, q *Arm, b int) stats.Interval {
-		return stats.DifferenceInterval(opt.Boot.Rand(fmt.Sprintf("iqm-diff/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
-			p.values[b], q.values[b], stats.IQMOf, opt.Boot.Options())
+	if len(others) == 0 && len(kept) == 0 && len(res.PresetPriors) > 0 && action == "" && res.Learned == "" {
+		res.Learned = v
 	}
+	if len(others) == 0 && slices.Equal(keys, []string{"CEM_ACTION"}) {
+		res.Action, res.ActionValue, res.Default = v, cmp.Or(s["CEM_ACTION"], "unset"), cmp.Or(preset["CEM_ACTION"], "unset")
+	}
+	return arm
+}
 
-	sec := r.Section(ablationTitle)
-	lvl := opt.Boot.Level()
-	budgetList := make([]string, len(x.Budgets))
-	for i, b := range x.Budgets {
-		budgetList[i] = markdown.Steps(b)
+// mpcLabel is the label and rank of an MPC arm that changes only priors
+// (kept: the labels of the nPreset preset priors it keeps) and the CEM
+// action (action: ", CEM action = X" or "").
+func mpcLabel(kept []string, nPreset int, presetName, action string) (string, int) {
+	switch {
+	case nPreset == 0:
+		return presetName + action, 30
+	case len(kept) == nPreset:
+		return "all (" + presetName + ")" + action, 30 + btoi(action != "")
+	case len(kept) == 0:
+		return "learned model only" + action, 20
 	}
-	if !hasAblation {
-		sec.Title = "5. PPO, Dyna-PPO and MPC at equal real-step budgets"
-	}
-	sec.Text("Every arm's IQM evaluation return at %s real steps (the evaluation at exactly that step; \"not run\" where the arm's runs end before it), "+
-		"and the fraction of runs with an evaluation at or above %s at any step up to the budget. Budgets: the MPC runs' real steps (their smallest STEPS), the largest of the Dyna-PPO and PPO runs', and every tenfold of the first below the last. "+
-		"\"Changes\" are the settings an arm changes against its method's reference arm (from run_settings; budget settings STEPS and EVAL_EVERY left out).",
-		strings.Join(budgetList, ", "), markdown.Num(opt.Threshold))
-	if len(presetPriors) == 0 {
-		sec.Text("MPC's preset (`%s`) uses none of the priors of the CartPole preset (mirror image of the data, density penalty, exact constant reward): "+
-			"it plans on the learned model and the learned reward alone, so there is nothing to ablate.", presetName)
-	} else {
-		sec.Text("MPC's preset (`%s`) adds priors to the learned model: %s. "+
-			"With the mirror, the data's mean state is the upright, centred, resting cart, so the density penalty β(1−exp(−½Σ(s_j/σ_j)²)) "+
-			"(s_j a predicted state's distance from the data's mean in dimension j, σ_j the data's spread) is a saturating cost centred on the goal: "+
-			"**reward shaping**, the PILCO/PETS cartpole cost, which the learned-reward objective (the worst member's predicted return) does not include. "+
-			"The exact constant reward predicts a reward that is constant in the data as that constant, so regression noise cannot rank equally long survivals. "+
-			"The rows below add these priors one at a time to the learned model, and give Dyna-PPO the mirror and MPC's whole model.",
-			presetName, strings.Join(presetPriorLabels(presetPriors), ", "))
-		if !hasAblation {
-			sec.Text("No ablation arms in the runs: `make level3-mpc OUT=DIR` makes them.")
+	rank := 20 + len(kept)*4
+	for i, p := range priors {
+		if slices.Contains(kept, p.label) {
+			rank += i
+			break
 		}
 	}
+	return "+ " + strings.Join(kept, " + ") + action, rank
+}
 
-	t := &markdown.Table{Title: "IQM evaluation return (" + lvl + " CI) and fraction of runs at or above " + markdown.Num(opt.Threshold) + " by each budget",
-		Columns: []string{"method", "arm", "variant", "runs"}}
-	for _, b := range budgetList {
-		t.Columns = append(t.Columns, "IQM at "+b, "reached by "+b)
-	}
-	t.Columns = append(t.Columns, "changes")
-	for _, arm := range arms {
-		row := []string{arm.Method, arm.Label, "`" + arm.Variant + "`", fmt.Sprint(arm.Runs)}
-		for i := range x.Budgets {
-			if arm.N[i] == 0 {
-				row = append(row, "not run", "not run")
-				continue
-			}
-			n := ""
-			if arm.N[i] < arm.Runs {
-				n = fmt.Sprintf(" (%d runs)", arm.N[i])
-			}
-			row = append(row, ivText(arm.At[i], opt.Boot)+n, fmt.Sprintf("%s (%d of %d)", markdown.Pct(arm.Reached[i]), int(math.Round(arm.Reached[i]*float64(arm.N[i]))), arm.N[i]))
+// arm returns the arm of variant v, nil when there is none.
+func (x *AblationAnswers) arm(v string) *Arm {
+	for i := range x.Arms {
+		if x.Arms[i].Variant == v {
+			return &x.Arms[i]
 		}
-		row = append(row, arm.Changes)
-		t.Add(row...)
 	}
-	sec.Table(t)
+	return nil
+}
 
-	// (a) How much of MPC's lead the priors carry.
-	all, learned, dy := byName(x.All), byName(x.Learned), byName(x.Dyna)
+// poi is P(p > q) at budget b, false when either arm has no run there.
+func (x *AblationAnswers) poi(p, q *Arm, b int, boot analysis.Bootstrap) (stats.Interval, bool) {
+	if len(p.values[b]) == 0 || len(q.values[b]) == 0 {
+		return stats.Interval{}, false
+	}
+	return stats.ProbabilityOfImprovementInterval(boot.Rand(fmt.Sprintf("poi/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
+		analysis.Column(p.values[b]), analysis.Column(q.values[b]), boot.Options()), true
+}
+
+// iqmDiff is IQM p − IQM q at budget b.
+func (x *AblationAnswers) iqmDiff(p, q *Arm, b int, boot analysis.Bootstrap) stats.Interval {
+	return stats.DifferenceInterval(boot.Rand(fmt.Sprintf("iqm-diff/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
+		p.values[b], q.values[b], stats.IQMOf, boot.Options())
+}
+
+// compare computes the section's comparisons from the measured arms: how
+// much of MPC's lead its priors carry, Dyna-PPO's gain from each of its
+// ablation arms, the CEM action, and (without ablation arms) every pair
+// of methods at every budget.
+func (res *AblationResult) compare(cat catalogue, opt Options) {
+	x := &res.AblationAnswers
+	all, learned, dy := x.arm(x.All), x.arm(x.Learned), x.arm(x.Dyna)
 	if learned != nil && dy != nil && all.N[0] > 0 && learned.N[0] > 0 && dy.N[0] > 0 {
-		x.PriorGain, x.Lead, x.LearnedLead = iqmDiff(all, learned, 0), iqmDiff(all, dy, 0), iqmDiff(learned, dy, 0)
-		x.AllVsLearned, _ = poi(all, learned, 0)
-		x.LearnedVsDyna, _ = poi(learned, dy, 0)
+		res.HasLead = true
+		x.PriorGain, x.Lead, x.LearnedLead = x.iqmDiff(all, learned, 0, opt.Boot), x.iqmDiff(all, dy, 0, opt.Boot), x.iqmDiff(learned, dy, 0, opt.Boot)
+		x.AllVsLearned, _ = x.poi(all, learned, 0, opt.Boot)
+		x.LearnedVsDyna, _ = x.poi(learned, dy, 0, opt.Boot)
 		x.PriorShare = x.PriorGain.Point / x.Lead.Point
-		share := "MPC has no lead to share out"
-		if x.Lead.Point > 0 {
-			share = fmt.Sprintf("the priors carry **%s** of MPC's lead (point estimates)", markdown.Pct(x.PriorShare))
+		if last := len(x.Budgets) - 1; last > 0 && learned.N[last] > 0 && dy.N[last] > 0 {
+			res.HasLast = true
+			res.LastVsDyna, _ = x.poi(learned, dy, last, opt.Boot)
 		}
-		tail := ""
-		last := len(x.Budgets) - 1
-		if last > 0 && learned.N[last] > 0 && dy.N[last] > 0 {
-			p, _ := poi(learned, dy, last)
-			tail = fmt.Sprintf(" At %s real steps MPC with the learned model only has IQM %s against Dyna-PPO's %s, P(learned only > Dyna-PPO) = %s (CI %s): %s",
-				budgetList[last], ivText(learned.At[last], opt.Boot), ivText(dy.At[last], opt.Boot), markdown.Num(p.Point), markdown.CI(p),
-				poiVerdict(p, "MPC stays ahead.", "Dyna-PPO is ahead.", "neither is clearly ahead."))
-		}
-		sec.Answer(fmt.Sprintf("How much of MPC's lead over Dyna-PPO at %s real steps do the priors carry?", budgetList[0]),
-			fmt.Sprintf("IQM return at %s: MPC with all priors %s, with the learned model only %s, Dyna-PPO %s. "+
-				"MPC's lead over Dyna-PPO is %s (%s CI %s), the learned model's alone %s (CI %s), so the priors add %s (CI %s): %s. "+
-				"P(all priors > learned only) = %s (CI %s): %s P(learned only > Dyna-PPO) = %s (CI %s): %s%s",
-				budgetList[0], ivText(all.At[0], opt.Boot), ivText(learned.At[0], opt.Boot), ivText(dy.At[0], opt.Boot),
-				markdown.Num(x.Lead.Point), lvl, markdown.CI(x.Lead), markdown.Num(x.LearnedLead.Point), markdown.CI(x.LearnedLead),
-				markdown.Num(x.PriorGain.Point), markdown.CI(x.PriorGain), share,
-				markdown.Num(x.AllVsLearned.Point), markdown.CI(x.AllVsLearned), poiVerdict(x.AllVsLearned, "the priors help.", "the priors hurt.", "no clear difference."),
-				markdown.Num(x.LearnedVsDyna.Point), markdown.CI(x.LearnedVsDyna), poiVerdict(x.LearnedVsDyna, "MPC is ahead without its priors too.", "without its priors MPC is behind Dyna-PPO.", "without its priors MPC is not clearly ahead."), tail))
 	}
-	// (b) Does Dyna-PPO gain from the same priors?
-	var gains []string
-	for _, arm := range arms {
+	for _, arm := range x.Arms {
 		if arm.Method != "Dyna-PPO" || arm.Variant == x.Dyna || dy == nil {
 			continue
 		}
-		var at []string
 		for b := range x.Budgets {
-			p, ok := poi(arm, dy, b)
-			x.DynaGain[arm.Variant] = append(x.DynaGain[arm.Variant], p)
+			p, ok := x.poi(&arm, dy, b, opt.Boot)
 			if !ok {
-				x.DynaGain[arm.Variant][b] = stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
-				continue
+				p = stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 			}
-			at = append(at, fmt.Sprintf("at %s IQM %s against %s, P(better) = %s (CI %s)", budgetList[b], markdown.Num(arm.At[b].Point), markdown.Num(dy.At[b].Point),
-				markdown.Num(p.Point), markdown.CI(p)))
-		}
-		if len(at) > 0 {
-			gains = append(gains, fmt.Sprintf("%s (`%s`): %s; %s", arm.Label, arm.Variant, strings.Join(at, "; "),
-				poiVerdict(x.DynaGain[arm.Variant][len(x.DynaGain[arm.Variant])-1], "it gains.", "it loses.", "no clear gain.")))
+			x.DynaGain[arm.Variant] = append(x.DynaGain[arm.Variant], p)
 		}
 	}
-	if len(gains) > 0 {
-		sec.Answer("Does Dyna-PPO gain from the same priors?", "Against Dyna-PPO as now (the verdict at the last budget both ran): "+strings.Join(gains, " "))
-	}
-	// (c) The CEM action.
-	if act := byName(x.Action); act != nil && act.N[0] > 0 && all.N[0] > 0 {
-		x.ActionVsPreset, _ = poi(act, all, 0)
-		x.BetterAction = ""
+	if act := x.arm(x.Action); act != nil && act.N[0] > 0 && all.N[0] > 0 {
+		res.HasAction, res.ActionLeads = true, act.At[0].Point > all.At[0].Point
+		x.ActionVsPreset, _ = x.poi(act, all, 0, opt.Boot)
 		switch {
 		case x.ActionVsPreset.Lo > 0.5:
 			x.BetterAction = x.ActionValue
 		case x.ActionVsPreset.Hi < 0.5:
 			x.BetterAction = x.Default
 		}
-		lead := x.Default
-		if act.At[0].Point > all.At[0].Point {
-			lead = x.ActionValue
-		}
-		verdict := fmt.Sprintf("**%s** measured better (the interval excludes 0.5)", x.BetterAction)
-		if x.BetterAction == "" {
-			verdict = fmt.Sprintf("**neither** measured better over %d seeds (the interval includes 0.5); the IQMs favour %s", act.N[0], lead)
-		}
-		sec.Answer(fmt.Sprintf("Which action should CEM take: the first action of the best sequence, or the refitted distribution's mode (the preset's CEM_ACTION = %s)?", x.Default),
-			fmt.Sprintf("At %s real steps, CEM_ACTION = %s: IQM %s, %s of runs reach %s; CEM_ACTION = %s: IQM %s, %s reach it. P(%s > %s) = %s (%s CI %s): %s.",
-				budgetList[0], x.ActionValue, ivText(act.At[0], opt.Boot), markdown.Pct(act.Reached[0]), markdown.Num(opt.Threshold),
-				x.Default, ivText(all.At[0], opt.Boot), markdown.Pct(all.Reached[0]),
-				x.ActionValue, x.Default, markdown.Num(x.ActionVsPreset.Point), lvl, markdown.CI(x.ActionVsPreset), verdict))
 	}
-	if !hasAblation {
-		var parts []string
-		mpcArm := byName(cat.MPC)
-		for b := range x.Budgets {
-			var row []string
-			for _, arm := range arms {
-				if arm.N[b] > 0 {
-					row = append(row, fmt.Sprintf("%s %s", arm.Method, ivText(arm.At[b], opt.Boot)))
-				} else {
-					row = append(row, arm.Method+" not run")
-				}
-			}
-			part := fmt.Sprintf("At %s real steps, IQM %s", budgetList[b], strings.Join(row, ", "))
-			var ps []string
-			for _, pair := range [][2]*Arm{{mpcArm, dy}, {mpcArm, byName(cat.PPO)}, {dy, byName(cat.PPO)}} {
-				if pair[0] == nil || pair[1] == nil {
-					continue
-				}
-				if p, ok := poi(pair[0], pair[1], b); ok {
-					ps = append(ps, fmt.Sprintf("P(%s > %s) = %s (CI %s)", pair[0].Method, pair[1].Method, markdown.Num(p.Point), markdown.CI(p)))
-				}
-			}
-			if len(ps) > 0 {
-				part += "; " + strings.Join(ps, ", ")
-			}
-			parts = append(parts, part+".")
-		}
-		ans := strings.Join(parts, " ")
-		if mpcArm.N[0] > 0 {
-			ans += fmt.Sprintf(" %s of MPC runs (%d of %d) reach %s within %s real steps.", markdown.Pct(mpcArm.Reached[0]),
-				int(math.Round(mpcArm.Reached[0]*float64(mpcArm.N[0]))), mpcArm.N[0], markdown.Num(opt.Threshold), budgetList[0])
-		}
-		sec.Answer("How do PPO, Dyna-PPO and MPC compare at equal real-step budgets?", ans)
+	if !res.HasAblation {
+		res.pairs(x.arm(cat.MPC), dy, x.arm(cat.PPO), opt)
 	}
+}
 
-	labels := make([]string, len(arms))
-	for i, arm := range arms {
-		labels[i] = arm.Method + ": " + arm.Label
-		if strings.HasPrefix(arm.Label, arm.Method) {
-			labels[i] = arm.Label
-		}
-		if len(labels[i]) > 45 {
-			labels[i] = arm.Method + ": " + arm.Variant
-		}
-	}
-	groups := make([]figure.Panel, len(x.Budgets))
-	for b := range x.Budgets {
-		groups[b].Metric = "at " + budgetList[b] + " steps"
-		for _, arm := range arms {
-			groups[b].Estimates = append(groups[b].Estimates, arm.At[b])
+// pairs sets Pairs: P(MPC > Dyna-PPO), P(MPC > PPO) and P(Dyna-PPO > PPO)
+// at each budget, those whose arms both ran.
+func (res *AblationResult) pairs(mpc, dy, ppo *Arm, opt Options) {
+	res.Pairs = make([][]Pair, len(res.Budgets))
+	for b := range res.Budgets {
+		for _, pair := range [][2]*Arm{{mpc, dy}, {mpc, ppo}, {dy, ppo}} {
+			if pair[0] == nil || pair[1] == nil {
+				continue
+			}
+			if p, ok := res.poi(pair[0], pair[1], b, opt.Boot); ok {
+				res.Pairs[b] = append(res.Pairs[b], Pair{X: pair[0].Method, Y: pair[1].Method, P: p})
+			}
 		}
 	}
-	return sec.Figure("mpc-ablation", fmt.Sprintf("IQM evaluation return with its %s interval per arm at each real-step budget (no bar: the arm's runs end before the budget).", lvl),
-		func(p string) error {
-			return figure.IntervalGroups(p, labels, groups, figure.IntervalOptions{XLabel: "IQM evaluation return"})
-		})
 }
 
 func methodOrder(m string) int {
 	return map[string]int{"PPO": 0, "Dyna-PPO": 1, "MPC": 2}[m]
 }
 
-func presetPriorLabels(keys []string) []string {
-	var out []string
-	for _, p := range priors {
-		if slices.Contains(keys, p.key) {
-			out = append(out, fmt.Sprintf("%s (%s)", p.label, p.key))
-		}
-	}
-	return out
-}
-
-// poiVerdict words P(X > Y)'s interval against 0.5.
-func poiVerdict(p stats.Interval, above, below, neither string) string {
-	return verdict(stats.Interval{Point: p.Point - 0.5, Lo: p.Lo - 0.5, Hi: p.Hi - 0.5}, above, below, neither)
-}
-
 // measure fills the arm's runs, IQM and reach fraction at each budget:
 // runs with an evaluation at exactly the budget count.
-func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) error {
+func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) {
 	arm.Runs = len(runs)
 	arm.At = make([]stats.Interval, len(budgets))
 	arm.N = make([]int, len(budgets))
 	arm.Reached = make([]float64, len(budgets))
+	arm.Hits = make([]int, len(budgets))
 	arm.values = make([][]float64, len(budgets))
 	for i, b := range budgets {
-		reached := 0
 		for _, r := range runs {
 			steps, vals := r.Series(analysis.EvalReturn, format.NoIndex)
 			j := slices.Index(steps, b)
@@ -570,7 +492,7 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) er
 			}
 			arm.values[i] = append(arm.values[i], vals[j])
 			if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, opt.Threshold); ok && s <= b {
-				reached++
+				arm.Hits[i]++
 			}
 		}
 		arm.N[i] = len(arm.values[i])
@@ -581,9 +503,8 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) er
 			continue
 		}
 		arm.At[i] = analysis.IQMInterval(arm.values[i], opt.Boot, fmt.Sprintf("ablation/%s/%g", arm.Variant, b))
-		arm.Reached[i] = float64(reached) / float64(arm.N[i])
+		arm.Reached[i] = float64(arm.Hits[i]) / float64(arm.N[i])
 	}
-	return nil
 }
 
 // ablationBudgets returns the comparison's real-step budgets: the MPC
