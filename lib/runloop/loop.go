@@ -752,7 +752,7 @@ func (l *loop) quoteAll(args []string) []string {
 // quote shell-quotes s, writing ScriptDir as "$OUT".
 func (l *loop) quote(s string) string {
 	if l.ScriptDir == "" || !strings.Contains(s, l.ScriptDir) {
-		return shellQuote(s)
+		return tool.Quote(s)
 	}
 	parts := strings.Split(s, l.ScriptDir)
 	var b strings.Builder
@@ -761,15 +761,8 @@ func (l *loop) quote(s string) string {
 			b.WriteString(`"$OUT"`)
 		}
 		if p != "" {
-			b.WriteString(shellQuote(p))
+			b.WriteString(tool.Quote(p))
 		}
 	}
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -319,7 +319,7 @@ func (s *Sweep) prepare(r *runRecord, t Trial) error {
 	}
 	r.Status, r.Error = "", ""
 	script := fmt.Sprintf("#!/bin/sh\n# Written by sweep: trial %d (bracket %d, rung %d), seed %d.\n%s %s\n",
-		t.ID, t.Bracket, t.Rung, r.Seed, s.opt.RunCmd, strings.Join(quoteAll(s.args(t, r.Seed, r.dir)), " "))
+		t.ID, t.Bracket, t.Rung, r.Seed, s.opt.RunCmd, strings.Join(tool.QuoteAll(s.args(t, r.Seed, r.dir)), " "))
 	return os.WriteFile(filepath.Join(r.dir, scriptFile), []byte(script), 0o755)
 }
 
@@ -346,14 +346,6 @@ func (sp *Space) assignments(c Config) [][2]string {
 	}
 	sort.Slice(kv, func(i, j int) bool { return kv[i][0] < kv[j][0] })
 	return kv
-}
-
-func quoteAll(a []string) []string {
-	q := make([]string, len(a))
-	for i, s := range a {
-		q[i] = tool.Quote(s)
-	}
-	return q
 }
 
 // finish reads the outcome of r's attempt from its directory and records

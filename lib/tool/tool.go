@@ -178,6 +178,15 @@ func Provenance(c *cli.Context) map[string]string {
 	return map[string]string{"tool": c.App.Name, "tool_version": Version, "args": args}
 }
 
+// QuoteAll quotes each of words with Quote.
+func QuoteAll(words []string) []string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = Quote(w)
+	}
+	return q
+}
+
 // Quote quotes s as one word for sh: as it is when it holds only
 // characters no shell treats specially, else in single quotes.
 func Quote(s string) string {
