@@ -53,12 +53,6 @@ func IntervalEstimates(scores []Scores, metrics []stats.Metric, b Bootstrap) []E
 	return out
 }
 
-// SummaryMetrics are the four RLiable aggregates in the order of a
-// summary: IQM, Mean, Median and Optimality Gap at gap.
-func SummaryMetrics(gap float64) []stats.Metric {
-	return []stats.Metric{stats.MetricIQM(), stats.MetricMean(), stats.MetricMedian(), stats.MetricOptimalityGap(gap)}
-}
-
 // AllPairs returns every ordered pair (a, b) of variants with a before b.
 func AllPairs(variants []string) [][2]string {
 	var p [][2]string
@@ -386,24 +380,6 @@ func FinalIQM(s *Set, variant string, n int, b Bootstrap) (stats.Interval, error
 		return stats.Interval{}, fmt.Errorf("variant %s: %w", variant, err)
 	}
 	return stats.IntervalEstimates(b.Rand("final/"+variant), x, []stats.Metric{stats.MetricIQM()}, b.Options())[0], nil
-}
-
-// GrowthRate fits E_k ≈ E_1 g^(k-1) by least squares on log E_k and
-// returns g; it needs at least two positive values.
-func GrowthRate(k, e []float64) (float64, error) {
-	var sx, sy, sxx, sxy, n float64
-	for i := range k {
-		if !(e[i] > 0) {
-			return 0, fmt.Errorf("growth rate: E_%s = %s is not positive", markdown.Num(k[i]), markdown.Num(e[i]))
-		}
-		x, y := k[i], math.Log(e[i])
-		sx, sy, sxx, sxy, n = sx+x, sy+y, sxx+float64(x*x), sxy+float64(x*y), n+1
-	}
-	d := float64(n*sxx) - float64(sx*sx)
-	if n < 2 || d == 0 {
-		return 0, fmt.Errorf("growth rate: need at least two distinct k, have %d", int(n))
-	}
-	return math.Exp((float64(n*sxy) - float64(sx*sy)) / d), nil
 }
 
 // Profiles returns each variant's performance profile (the fraction of

@@ -67,22 +67,6 @@ func TestPoint(t *testing.T) {
 	}
 }
 
-func TestGrowthRate(t *testing.T) {
-	const tol = 1e-12 // exact geometric data
-	k := []float64{1, 2, 3, 4, 5}
-	e := make([]float64, len(k))
-	for i := range k {
-		e[i] = 0.01 * math.Pow(1.7, k[i]-1)
-	}
-	g, err := GrowthRate(k, e)
-	if err != nil || math.Abs(g-1.7) > tol {
-		t.Errorf("growth %g, %v; want 1.7", g, err)
-	}
-	if _, err := GrowthRate([]float64{1}, []float64{1}); err == nil {
-		t.Error("no error for one point")
-	}
-}
-
 // TestBootstrapRandDeterministic: an estimate's generator depends only on
 // the seed and its label.
 func TestBootstrapRandDeterministic(t *testing.T) {

@@ -32,20 +32,11 @@ func (b Bootstrap) Rand(label string) *rand.Rand {
 
 // Describe says how intervals were computed, for a table note.
 func (b Bootstrap) Describe() string {
-	reps, conf := b.Reps, b.Confidence
-	if reps == 0 {
-		reps = stats.DefaultReps
-	}
-	if conf == 0 {
-		conf = stats.DefaultConfidence
-	}
-	return fmt.Sprintf("Intervals: %s%% percentile bootstrap, %d resamples, seed %d.", markdown.Num(100*conf), reps, b.Seed)
+	o := b.Options().Resolved()
+	return fmt.Sprintf("Intervals: %s%% percentile bootstrap, %d resamples, seed %d.", markdown.Num(100*o.Confidence), o.Reps, b.Seed)
 }
 
 // Level returns the interval coverage as a percentage ("95%").
 func (b Bootstrap) Level() string {
-	if b.Confidence == 0 {
-		return markdown.Pct(stats.DefaultConfidence)
-	}
-	return markdown.Pct(b.Confidence)
+	return markdown.Pct(b.Options().Resolved().Confidence)
 }

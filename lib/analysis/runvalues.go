@@ -10,15 +10,6 @@ import (
 	"github.com/dynago/dynago/lib/stats"
 )
 
-// Column returns values as a [run][task] matrix of one task.
-func Column(values []float64) [][]float64 {
-	x := make([][]float64, len(values))
-	for i, v := range values {
-		x[i] = []float64{v}
-	}
-	return x
-}
-
 // RunValues returns each run's score of metric at p, in the runs' order.
 func RunValues(runs []*Run, metric string, p Point) ([]float64, error) {
 	out := make([]float64, len(runs))
@@ -52,7 +43,7 @@ func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64
 // IQMInterval returns the IQM of one value per run with a bootstrap
 // interval over runs, drawn from the generator of label.
 func IQMInterval(values []float64, b Bootstrap, label string) stats.Interval {
-	return stats.IntervalEstimates(b.Rand(label), Column(values), []stats.Metric{stats.MetricIQM()}, b.Options())[0]
+	return stats.IntervalEstimates(b.Rand(label), stats.Column(values), []stats.Metric{stats.MetricIQM()}, b.Options())[0]
 }
 
 // CurveAreas returns, for each run, the normalised area under its curve

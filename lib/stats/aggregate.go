@@ -19,6 +19,16 @@ func checkMatrix(x [][]float64) (runs, tasks int) {
 	return len(x), len(x[0])
 }
 
+// Column returns one value per run as a [run][task] matrix of one task,
+// the shape the interval estimates take.
+func Column(values []float64) [][]float64 {
+	x := make([][]float64, len(values))
+	for i, v := range values {
+		x[i] = []float64{v}
+	}
+	return x
+}
+
 // IQM returns the interquartile mean of all runs × tasks pooled: the mean of
 // the values left after dropping floor(N/4) values at each end of the sorted
 // pool of N scores, as scipy.stats.trim_mean(x, 0.25, axis=None).

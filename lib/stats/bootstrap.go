@@ -30,13 +30,21 @@ type BootstrapOptions struct {
 	Confidence float64 // interval coverage in (0, 1); 0 means DefaultConfidence
 }
 
-func (o BootstrapOptions) withDefaults() BootstrapOptions {
+// Resolved returns the options with the defaults filled in: the number of
+// resamples and the coverage a bootstrap with o uses.
+func (o BootstrapOptions) Resolved() BootstrapOptions {
 	if o.Reps == 0 {
 		o.Reps = DefaultReps
 	}
 	if o.Confidence == 0 {
 		o.Confidence = DefaultConfidence
 	}
+	return o
+}
+
+// withDefaults returns the resolved options; bad ones are a caller bug.
+func (o BootstrapOptions) withDefaults() BootstrapOptions {
+	o = o.Resolved()
 	if o.Reps < 1 || o.Reps > MaxReps {
 		panic(fmt.Sprintf("stats: bootstrap reps %d, want 1 to %d", o.Reps, MaxReps))
 	}
@@ -90,10 +98,11 @@ func MetricFunc(name string, f func(x [][]float64) float64) Metric {
 	return Metric{Name: name, eval: func(x [][]float64, _ []float64) float64 { return f(x) }}
 }
 
-// RliableMetrics returns the four aggregates RLiable plots, in its order:
-// Median, IQM, Mean and Optimality Gap at threshold.
+// RliableMetrics returns the four aggregates RLiable reports, in the order
+// of dynago's summary tables and figures: IQM, Mean, Median and
+// Optimality Gap at threshold.
 func RliableMetrics(threshold float64) []Metric {
-	return []Metric{MetricMedian(), MetricIQM(), MetricMean(), MetricOptimalityGap(threshold)}
+	return []Metric{MetricIQM(), MetricMean(), MetricMedian(), MetricOptimalityGap(threshold)}
 }
 
 // resampler draws stratified bootstrap resamples of a [run][task] matrix

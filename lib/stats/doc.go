@@ -8,8 +8,9 @@
 //
 // An algorithm's scores are a [run][task] matrix (x[i][j] is run i's score
 // on task j), as RLiable takes them; every run has every task. Scores over
-// training are [run][task][point]. Normalize maps raw scores per task so
-// that lo becomes 0 and hi becomes 1. Functions never modify their inputs.
+// training are [run][task][point]; Column makes one value per run a
+// one-task matrix. Normalize maps raw scores per task so that lo becomes 0
+// and hi becomes 1. Functions never modify their inputs.
 // Caller bugs (empty or ragged matrices, mismatched lengths, bad options)
 // panic with a "stats:" prefix; numerical conditions are errors.
 //
@@ -38,17 +39,17 @@
 // mixed; the interval is the (1-c)/2 and (1+c)/2 percentiles (linear
 // interpolation, as numpy) of the metric over the resamples, c = 95% by
 // default, over DefaultReps = 50,000 resamples as in RLiable (MaxReps
-// bounds them). Resamples on which a statistic is NaN are left out of its
-// percentiles, as numpy's nanpercentile does. RunsInterval and
-// DifferenceInterval bootstrap any statistic of one value per run (a mean,
-// an IQM, a fitted growth rate) and of the difference between two
-// independent samples; every bootstrap in dynago goes through this
-// package. ProbabilityOfImprovementInterval resamples X and
-// Y independently (RLiable's StratifiedIndependentBootstrap).
-// PerformanceProfile gives the fraction of runs scoring above each tau
-// (averaged over tasks) with bootstrap bands, and SampleEfficiency a metric
-// (IQM in RLiable) at each evaluation point, each point resampled
-// independently.
+// bounds them; BootstrapOptions.Resolved fills in the defaults). Resamples
+// on which a statistic is NaN are left out of its percentiles, as numpy's
+// nanpercentile does. RunsInterval and DifferenceInterval bootstrap any
+// statistic of one value per run (a mean, an IQM, a fitted growth rate) and
+// of the difference between two independent samples; every bootstrap in
+// dynago goes through this package. ProbabilityOfImprovementInterval
+// resamples X and Y independently (RLiable's
+// StratifiedIndependentBootstrap). PerformanceProfile gives the fraction of
+// runs scoring above each tau (averaged over tasks) with bootstrap bands,
+// and SampleEfficiency a metric (IQM in RLiable) at each evaluation point,
+// each point resampled independently.
 //
 // # Steps to threshold
 //
@@ -60,11 +61,13 @@
 // estimate is then a lower bound and the fraction reached must be reported
 // with it. StepsToThresholdDifference compares two variants the same way.
 //
-// # Correlation
+// # Correlation and fits
 //
 // Pearson, PearsonInterval (Fisher z) and Spearman relate, for example, a
 // dynamics model's ensemble variance to its error. TotalVariation is the
 // distance between two histograms (how far the visited states move).
+// GrowthRate fits y_k ≈ y_1 g^(k-1) by least squares on log y_k (how fast
+// a model's k-step error grows).
 //
 // # Randomness
 //

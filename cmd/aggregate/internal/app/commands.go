@@ -12,6 +12,7 @@ import (
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
+	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -38,7 +39,7 @@ RLiable's interval-estimates figure.`, "summary"),
 			if !finite(gap) {
 				return tool.Usagef("--gap-threshold %g: must be finite", gap)
 			}
-			metrics := analysis.SummaryMetrics(gap)
+			metrics := stats.RliableMetrics(gap)
 			est := analysis.IntervalEstimates(sc, metrics, e.boot)
 			t := present.EstimatesTable("Aggregate scores", est, metrics)
 			t.Notes = notes

@@ -393,13 +393,13 @@ func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 			return err
 		}
 		fit := func(e [][]float64) float64 {
-			g, err := analysis.GrowthRate(k, meanCurve(e))
+			g, err := stats.GrowthRate(k, meanCurve(e))
 			if err != nil {
 				return math.NaN()
 			}
 			return g
 		}
-		if _, err := analysis.GrowthRate(k, meanCurve(e)); err != nil {
+		if _, err := stats.GrowthRate(k, meanCurve(e)); err != nil {
 			return fmt.Errorf("E_k at %s real steps: %w", markdown.Num(at), err)
 		}
 		growth[i] = stats.RunsInterval(opt.Boot.Rand(fmt.Sprintf("growth/%g", at)), e, fit, opt.Boot.Options())
@@ -448,7 +448,7 @@ func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) err
 	if err != nil {
 		return err
 	}
-	metrics := analysis.SummaryMetrics(1)
+	metrics := stats.RliableMetrics(1)
 	est := analysis.IntervalEstimates(sc, metrics, opt.Boot)
 	t := present.EstimatesTable("Aggregate final returns (normalised)", est, metrics)
 	t.Notes = []string{"Score: each run's last evaluation return.", norm.Describe(set.Tasks())}

@@ -59,7 +59,7 @@ func budget(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) (str
 		}
 		a.Budget = append(a.Budget, Regime{Name: regimeName(s.variant), Variant: s.variant, Updates: s.values[0], Rollouts: s.values[1],
 			Runs: len(s.runs), Area: analysis.IQMInterval(areas[i], opt.Boot, "area/"+s.variant), Final: final})
-		scores = append(scores, analysis.Scores{Variant: s.variant, X: analysis.Column(areas[i])})
+		scores = append(scores, analysis.Scores{Variant: s.variant, X: stats.Column(areas[i])})
 	}
 	bestFinal := math.Inf(-1)
 	for _, reg := range a.Budget {

@@ -400,7 +400,7 @@ func (x *AblationAnswers) poi(p, q *Arm, b int, boot analysis.Bootstrap) (stats.
 		return stats.Interval{}, false
 	}
 	return stats.ProbabilityOfImprovementInterval(boot.Rand(fmt.Sprintf("poi/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
-		analysis.Column(p.values[b]), analysis.Column(q.values[b]), boot.Options()), true
+		stats.Column(p.values[b]), stats.Column(q.values[b]), boot.Options()), true
 }
 
 // iqmDiff is IQM p − IQM q at budget b.
