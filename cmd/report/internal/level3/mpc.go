@@ -47,6 +47,17 @@ const (
 	RowsMetric = "plan_model_rows_per_step"
 )
 
+// MPCResult is the computed MPC section: its answers and every figure
+// input, before any prose.
+type MPCResult struct {
+	MPCAnswers
+	M         int              // the Dyna-PPO ensemble's members
+	Threshold float64          // the return both methods race to
+	Curves    []analysis.Curve // IQM return against real steps: Dyna-PPO, then MPC, each over its budget
+}
+
+// mpcSection computes and renders section 4, or says which target makes
+// its runs.
 func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *Answers, opt Options) error {
 	d, ok := cat.find(m, math.Inf(1), false)
 	if cat.MPC == "" || !ok {
@@ -57,72 +68,110 @@ func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *
 		missing(r, mpcTitle, fmt.Sprintf("no MPC runs (mpc) and ungated Dyna-PPO runs (%s) to compare", name), "level3-mpc")
 		return nil
 	}
-	x := &MPCAnswers{Dyna: d.Name, MPC: cat.MPC}
-	a.MPC = x
-	mpcSet, err := set.Select([]string{cat.MPC})
+	res, err := computeMPC(set, cat.MPC, d, opt)
 	if err != nil {
 		return err
+	}
+	a.MPC = &res.MPCAnswers
+	return res.render(r, opt)
+}
+
+// computeMPC returns section 4's numbers and figure inputs: the MPC
+// variant mpc against the ungated Dyna-PPO variant d, at MPC's budget (its
+// runs' smallest last evaluation step) and over both budgets.
+func computeMPC(set *analysis.Set, mpc string, d dyna, opt Options) (*MPCResult, error) {
+	res := &MPCResult{MPCAnswers: MPCAnswers{Dyna: d.Name, MPC: mpc, Budget: math.Inf(1)}, M: d.M, Threshold: opt.Threshold}
+	x := &res.MPCAnswers
+	mpcSet, err := set.Select([]string{mpc})
+	if err != nil {
+		return nil, err
 	}
 	dynaSet, err := set.Select([]string{d.Name})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	x.Budget = math.Inf(1)
 	for _, run := range mpcSet.Runs {
 		steps, _ := run.Series(analysis.EvalReturn, format.NoIndex)
 		x.Budget = min(x.Budget, steps[len(steps)-1])
 	}
-	at := analysis.Point{AtStep: true, Step: x.Budget}
-	both, err := set.Select([]string{d.Name, cat.MPC})
-	if err != nil {
-		return err
+	if err := x.atBudget(set, opt); err != nil {
+		return nil, err
 	}
-	sc, err := analysis.VariantScores(both, analysis.EvalReturn, at, nil)
-	if err != nil {
-		return err
-	}
-	est := analysis.IntervalEstimates(sc, []stats.Metric{stats.MetricIQM()}, opt.Boot)
-	x.DynaAt, x.MPCAt = est[0].Intervals[0], est[1].Intervals[0]
-	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{cat.MPC, d.Name}}, opt.Boot)
-	if err != nil {
-		return err
-	}
-	x.POI = imp[0].P
 	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
 		st, err := analysis.StepsToThreshold(s, opt.Threshold, opt.Boot)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if s == dynaSet {
 			x.StepsDyna = st[0]
 		} else {
 			x.StepsMP = st[0]
 		}
+		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+		if err != nil {
+			return nil, err
+		}
+		res.Curves = append(res.Curves, c...)
 	}
 	x.PerSeed = perSeed(dynaSet.Runs, mpcSet.Runs, opt.Threshold)
-	rd, err := analysis.PerRun(dynaSet.Runs, func(r *analysis.Run) (float64, error) { return dynaRows(r, d.M) })
-	if err != nil {
-		return err
+	if err := x.rows(dynaSet.Runs, mpcSet.Runs, d.M, opt); err != nil {
+		return nil, err
 	}
-	x.RowsDyna = analysis.MeanInterval(opt.Boot, "rows/"+d.Name, rd)
-	rm, src, err := mpcRows(mpcSet.Runs)
-	if err != nil {
-		return err
-	}
-	x.RowsMPC, x.RowsSource = analysis.MeanInterval(opt.Boot, "rows/"+cat.MPC, rm), src
-	x.RowsRatio = x.RowsMPC.Point / x.RowsDyna.Point
+	return res, nil
+}
 
+// atBudget sets both methods' IQM return at Budget and P(MPC > Dyna-PPO)
+// there.
+func (x *MPCAnswers) atBudget(set *analysis.Set, opt Options) error {
+	both, err := set.Select([]string{x.Dyna, x.MPC})
+	if err != nil {
+		return err
+	}
+	sc, err := analysis.VariantScores(both, analysis.EvalReturn, analysis.Point{AtStep: true, Step: x.Budget}, nil)
+	if err != nil {
+		return err
+	}
+	est := analysis.IntervalEstimates(sc, []stats.Metric{stats.MetricIQM()}, opt.Boot)
+	x.DynaAt, x.MPCAt = est[0].Intervals[0], est[1].Intervals[0]
+	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{x.MPC, x.Dyna}}, opt.Boot)
+	if err != nil {
+		return err
+	}
+	x.POI = imp[0].P
+	return nil
+}
+
+// rows sets the model rows per real step of the Dyna-PPO runs (m members)
+// and the MPC runs, and their ratio.
+func (x *MPCAnswers) rows(dynaRuns, mpcRuns []*analysis.Run, m int, opt Options) error {
+	rd, err := analysis.PerRun(dynaRuns, func(r *analysis.Run) (float64, error) { return dynaRows(r, m) })
+	if err != nil {
+		return err
+	}
+	x.RowsDyna = analysis.MeanInterval(opt.Boot, "rows/"+x.Dyna, rd)
+	rm, src, err := mpcRows(mpcRuns)
+	if err != nil {
+		return err
+	}
+	x.RowsMPC, x.RowsSource = analysis.MeanInterval(opt.Boot, "rows/"+x.MPC, rm), src
+	x.RowsRatio = x.RowsMPC.Point / x.RowsDyna.Point
+	return nil
+}
+
+// render writes section 4: the setting, the three answers, the per-seed
+// and IQM tables and the figure.
+func (res *MPCResult) render(r *markdown.Report, opt Options) error {
+	x := &res.MPCAnswers
 	sec := r.Section(mpcTitle)
 	sec.Text("Dyna-PPO (`%s`: the policy is updated from imagined rollouts of a %d-member ensemble) against ensemble CEM MPC (`%s`: it plans in its ensemble at every real step and has no policy). "+
 		"The MPC runs have their own, smaller budget of %s real steps (MPC_STEPS), as planning costs far more per step; returns are compared at that budget, and the curves show each method over its whole budget.",
-		d.Name, d.M, cat.MPC, markdown.Steps(x.Budget))
+		x.Dyna, res.M, x.MPC, markdown.Steps(x.Budget))
 	lvl := opt.Boot.Level()
 	sec.Answer(fmt.Sprintf("Which method has the higher return after %s real steps?", markdown.Steps(x.Budget)),
 		fmt.Sprintf("IQM return at %s real steps: MPC **%s**, Dyna-PPO **%s**. P(MPC > Dyna-PPO) = **%s** (%s CI %s; 0.5 means neither is better): %s",
 			markdown.Steps(x.Budget), ivText(x.MPCAt, opt.Boot), ivText(x.DynaAt, opt.Boot), markdown.Num(x.POI.Point), lvl, markdown.CI(x.POI),
-			verdict(stats.Interval{Point: x.POI.Point - 0.5, Lo: x.POI.Lo - 0.5, Hi: x.POI.Hi - 0.5},
-				"MPC is ahead.", "Dyna-PPO is ahead.", "no clear winner; the interval includes 0.5.")))
-	sec.Answer(fmt.Sprintf("How many real steps does each need to reach a return of %s?", markdown.Num(opt.Threshold)),
+			poiVerdict(x.POI, "MPC is ahead.", "Dyna-PPO is ahead.", "no clear winner; the interval includes 0.5.")))
+	sec.Answer(fmt.Sprintf("How many real steps does each need to reach a return of %s?", markdown.Num(res.Threshold)),
 		fmt.Sprintf("%s of MPC runs reach it within their %s steps, the IQM run after **%s** steps (%s CI %s); %s of Dyna-PPO runs within theirs, the IQM run after **%s** (CI %s). "+
 			"A run that never reaches it counts as its variant's budget, so such an IQM is a lower bound. The table below gives every seed.",
 			markdown.Pct(x.StepsMP.Reached), markdown.Steps(x.Budget), markdown.Steps(x.StepsMP.Point), lvl, stepsCI(x.StepsMP.Interval),
@@ -130,27 +179,18 @@ func mpcSection(r *markdown.Report, set *analysis.Set, cat catalogue, m int, a *
 	sec.Answer("What does each cost in model computation per real step?",
 		fmt.Sprintf("Dyna-PPO evaluates **%s** model rows per real step (%s CI %s; imagined steps simulated × %d members, summed over iterations, over the real steps); "+
 			"MPC evaluates **%s** (%s). MPC costs **%s×** as many model rows per real step.",
-			count(x.RowsDyna.Point), lvl, markdown.CI(x.RowsDyna), d.M, count(x.RowsMPC.Point), x.RowsSource, count(x.RowsRatio)))
+			count(x.RowsDyna.Point), lvl, markdown.CI(x.RowsDyna), res.M, count(x.RowsMPC.Point), x.RowsSource, count(x.RowsRatio)))
 	sec.Text("Rows count forward passes of one ensemble member on one (state, action) row, for acting or imagining only: model training, PPO updates and evaluation episodes are left out.")
-	t := &markdown.Table{Title: "Real steps to reach a return of " + markdown.Num(opt.Threshold) + " per seed (first evaluation at or above it)", Columns: []string{"seed", "Dyna-PPO", "MPC"}}
+	t := &markdown.Table{Title: "Real steps to reach a return of " + markdown.Num(res.Threshold) + " per seed (first evaluation at or above it)", Columns: []string{"seed", "Dyna-PPO", "MPC"}}
 	for _, s := range x.PerSeed {
 		t.Add(fmt.Sprint(s.Seed), reachText(s.Dyna), reachText(s.MPC))
 	}
 	sec.Table(t)
-	t2 := present.StepsTable("Real steps to reach "+markdown.Num(opt.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP})
-	sec.Table(t2)
-	var curves []analysis.Curve
-	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
-		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
-		if err != nil {
-			return err
-		}
-		curves = append(curves, c...)
-	}
-	thr := opt.Threshold
+	sec.Table(present.StepsTable("Real steps to reach "+markdown.Num(res.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP}))
+	thr := res.Threshold
 	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", markdown.Num(thr)),
 		func(p string) error {
-			return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+			return present.CurvesFigure(p, res.Curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
 		})
 }
 
