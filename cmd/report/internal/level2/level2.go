@@ -23,6 +23,12 @@
 // its own besides "dyna"; the distribution-shift section needs "dyna"
 // runs with state-visit histograms), so the report of a partial Level 2
 // holds the sections whose runs have finished.
+//
+// Each section is computed first, into a result (computeHorizon's
+// HorizonResult, computeBudget's BudgetResult, computeBuffer's
+// BufferResult, computeShift's ShiftResult, computeNoise's NoiseResult)
+// that holds every number and figure input, and then rendered from it;
+// the one-parameter sweeps share Sweep.
 package level2
 
 import (
@@ -274,14 +280,13 @@ func values(p []Point) []string {
 	return out
 }
 
-// tooFew writes that a sweep has fewer than two settings; it reports
-// whether it did.
-func tooFew(sec *markdown.Section, sw []setting) bool {
-	if len(sw) >= 2 {
-		return false
+// vals formats swept values.
+func vals(v []float64) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = val(x)
 	}
-	sec.Text("Only variant %s has finished runs; the comparison needs at least two settings.", sw[0].variant)
-	return true
+	return out
 }
 
 // setup lists the runs with the settings the sweeps vary and the command.

@@ -2,6 +2,7 @@ package level2
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
@@ -345,4 +346,22 @@ func envOf(r *analysis.Run) string {
 		return ""
 	}
 	return s["ENV"]
+}
+
+// stepRanges formats sorted steps on a grid as ranges ("1,000–3,000, 5,000").
+func stepRanges(steps, grid []float64) string {
+	var parts []string
+	for i := 0; i < len(steps); {
+		j := i
+		for j+1 < len(steps) && slices.Index(grid, steps[j+1]) == slices.Index(grid, steps[j])+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, markdown.Steps(steps[i]))
+		} else {
+			parts = append(parts, markdown.Steps(steps[i])+"–"+markdown.Steps(steps[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
