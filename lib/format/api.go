@@ -99,23 +99,29 @@ func ReadTransitions(path string) (*Transitions, error) {
 // ReadTransitionsFiles reads the files in order and concatenates them. All
 // must have the same dimensions and action type. Meta is the first file's.
 func ReadTransitionsFiles(paths ...string) (*Transitions, error) {
+	return readFiles("transitions", paths, ReadTransitions, (*Transitions).Append)
+}
+
+// readFiles reads paths in order with read and appends each file to the
+// first with add.
+func readFiles[T any](kind string, paths []string, read func(string) (*T, error), add func(*T, *T) error) (*T, error) {
 	if len(paths) == 0 {
-		return nil, errors.New("format: read transitions: no files")
+		return nil, fmt.Errorf("format: read %s: no files", kind)
 	}
-	t, err := ReadTransitions(paths[0])
+	all, err := read(paths[0])
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range paths[1:] {
-		o, err := ReadTransitions(p)
+		o, err := read(p)
 		if err != nil {
 			return nil, err
 		}
-		if err := t.Append(o); err != nil {
+		if err := add(all, o); err != nil {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
 	}
-	return t, nil
+	return all, nil
 }
 
 // WriteWeights writes w to path atomically, one row per tensor. Names must
@@ -146,22 +152,10 @@ func ReadMetrics(path string) (*Metrics, error) {
 // ReadMetricsFiles reads the files in order and concatenates their rows.
 // Meta is the first file's.
 func ReadMetricsFiles(paths ...string) (*Metrics, error) {
-	if len(paths) == 0 {
-		return nil, errors.New("format: read metrics: no files")
-	}
-	var all *Metrics
-	for _, p := range paths {
-		m, err := ReadMetrics(p)
-		if err != nil {
-			return nil, err
-		}
-		if all == nil {
-			all = m
-		} else {
-			all.Rows = append(all.Rows, m.Rows...)
-		}
-	}
-	return all, nil
+	return readFiles("metrics", paths, ReadMetrics, func(all, m *Metrics) error {
+		all.Rows = append(all.Rows, m.Rows...)
+		return nil
+	})
 }
 
 // Clone returns a copy of m; nil stays nil.

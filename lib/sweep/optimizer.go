@@ -140,10 +140,7 @@ func (p Param) points(n int) []Value {
 
 // Grid is exhaustive search over the Cartesian product of each parameter's
 // grid points, every configuration at the maximum budget, in one batch.
-type Grid struct {
-	trials []Trial
-	asked  bool
-}
+type Grid struct{ oneBatch }
 
 // NewGrid returns a grid with n points per numeric parameter (n >= 1).
 func NewGrid(s *Space, n int) *Grid {
@@ -171,22 +168,9 @@ func NewGrid(s *Space, n int) *Grid {
 	return g
 }
 
-func (g *Grid) Ask() []Trial {
-	if g.asked {
-		return nil
-	}
-	g.asked = true
-	return g.trials
-}
-
-func (g *Grid) Tell([]Result) {}
-
 // Random is random search: n configurations at the maximum budget in one
 // batch, the first the parameters' defaults if any are given.
-type Random struct {
-	trials []Trial
-	asked  bool
-}
+type Random struct{ oneBatch }
 
 // NewRandom draws n configurations from s using src.
 func NewRandom(s *Space, n int, src rand.Source) *Random {
@@ -204,15 +188,22 @@ func NewRandom(s *Space, n int, src rand.Source) *Random {
 	return r
 }
 
-func (r *Random) Ask() []Trial {
-	if r.asked {
-		return nil
-	}
-	r.asked = true
-	return r.trials
+// oneBatch asks all its trials at once and learns nothing from results:
+// the Ask and Tell of Grid and Random.
+type oneBatch struct {
+	trials []Trial
+	asked  bool
 }
 
-func (r *Random) Tell([]Result) {}
+func (b *oneBatch) Ask() []Trial {
+	if b.asked {
+		return nil
+	}
+	b.asked = true
+	return b.trials
+}
+
+func (b *oneBatch) Tell([]Result) {}
 
 // Rung is one round of successive halving: N configurations at Budget.
 type Rung struct {
