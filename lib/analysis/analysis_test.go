@@ -112,7 +112,7 @@ func TestEnvOf(t *testing.T) {
 	mk := func(settings string) *Run {
 		r := &Run{Name: "a", Path: "a/metrics.arrow", Meta: format.Meta{}}
 		if settings != "" {
-			r.Meta[RunSettingsKey] = settings
+			r.Meta[format.RunSettingsKey] = settings
 		}
 		return r
 	}

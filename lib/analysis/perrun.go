@@ -11,24 +11,18 @@ import (
 	"github.com/dynago/dynago/lib/stats"
 )
 
-// RunSettingsKey is the metrics files' schema metadata key holding a run's
-// settings: a JSON object mapping make variable names (ALGO, PRESET, ENV,
-// SEED, STEPS, VARIANT, ENSEMBLE, GATE_VARIANCE, HORIZON, ...) to their
-// effective values as strings (docs/FORMATS.md). bin/run writes it.
-const RunSettingsKey = "run_settings"
-
 // Settings returns the run's settings from its metrics file's
-// RunSettingsKey metadata. A file without it (a run made before bin/run
-// recorded settings) is an error naming the file and saying to rerun it;
-// reports never guess a setting from a variant's name.
+// format.RunSettingsKey metadata. A file without it (a run made before
+// bin/run recorded settings) is an error naming the file and saying to
+// rerun it; reports never guess a setting from a variant's name.
 func Settings(r *Run) (map[string]string, error) {
-	js, ok := r.Meta[RunSettingsKey]
+	js, ok := r.Meta[format.RunSettingsKey]
 	if !ok {
-		return nil, fmt.Errorf("%s has no %s metadata (the run's settings): rerun it with bin/run (make ... OUT=DIR)", r.Path, RunSettingsKey)
+		return nil, fmt.Errorf("%s has no %s metadata (the run's settings): rerun it with bin/run (make ... OUT=DIR)", r.Path, format.RunSettingsKey)
 	}
 	var s map[string]string
 	if err := json.Unmarshal([]byte(js), &s); err != nil {
-		return nil, fmt.Errorf("%s: %s metadata: %w", r.Path, RunSettingsKey, err)
+		return nil, fmt.Errorf("%s: %s metadata: %w", r.Path, format.RunSettingsKey, err)
 	}
 	if s == nil {
 		s = map[string]string{}

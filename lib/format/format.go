@@ -14,6 +14,13 @@ const (
 // they apply "seed" and "env".
 type Meta map[string]string
 
+// RunSettingsKey is the schema metadata key of a run's metrics file
+// (OUT/metrics.arrow, written by concat) holding the run's settings: a JSON
+// object mapping make variable names (ALGO, PRESET, ENV, SEED, STEPS,
+// VARIANT, ENSEMBLE, GATE_VARIANCE, HORIZON, ...) to their effective
+// values as strings (docs/FORMATS.md). bin/run passes them to concat.
+const RunSettingsKey = "run_settings"
+
 // Transitions is a columnar batch of environment steps, real or imagined.
 // Row i's vectors are Obs[i*ObsDim:(i+1)*ObsDim] and so on. NaN in LogProb,
 // Value, VarDelta or VarReward means "unknown" and is written as null.

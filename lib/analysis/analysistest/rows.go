@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -46,6 +45,6 @@ func WriteRows(dir string, rows *Rows, settings map[string]string) error {
 	if env == "" {
 		env = "CartPole-v1"
 	}
-	m := &format.Metrics{Meta: format.Meta{"env": env, "tool": "concat", analysis.RunSettingsKey: string(js)}, Rows: rows.Rows}
+	m := &format.Metrics{Meta: format.Meta{"env": env, "tool": "concat", format.RunSettingsKey: string(js)}, Rows: rows.Rows}
 	return format.WriteMetrics(filepath.Join(dir, "metrics.arrow"), m)
 }

@@ -105,7 +105,7 @@ func run(c *cli.Context) error {
 		meta["env"] = envID
 	}
 	if settings != "" {
-		meta["run_settings"] = settings
+		meta[format.RunSettingsKey] = settings
 	}
 	// WriteMetrics names the file in its errors ("write PATH: ...").
 	return format.WriteMetrics(c.String("out"), &format.Metrics{Rows: rows, Meta: meta})

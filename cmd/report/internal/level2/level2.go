@@ -39,6 +39,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -233,7 +234,7 @@ func settingOf(runs []*analysis.Run, param, def string) (float64, error) {
 		val = def
 	}
 	if val == "" {
-		return 0, fmt.Errorf("variant %s: %s has no %s in its %s", runs[0].Variant, runs[0].Path, param, analysis.RunSettingsKey)
+		return 0, fmt.Errorf("variant %s: %s has no %s in its %s", runs[0].Variant, runs[0].Path, param, format.RunSettingsKey)
 	}
 	f, err := strconv.ParseFloat(val, 64)
 	if err != nil {

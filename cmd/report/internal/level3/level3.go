@@ -38,6 +38,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -134,7 +135,7 @@ func dynaOf(v string, runs []*analysis.Run) (dyna, error) {
 		return d, err
 	}
 	if !ok {
-		return d, fmt.Errorf("variant %s: %s records no ENSEMBLE in its %s: rerun it with bin/run", v, runs[0].Path, analysis.RunSettingsKey)
+		return d, fmt.Errorf("variant %s: %s records no ENSEMBLE in its %s: rerun it with bin/run", v, runs[0].Path, format.RunSettingsKey)
 	}
 	if d.M, err = strconv.Atoi(m); err != nil || d.M < 1 {
 		return d, fmt.Errorf("variant %s: ENSEMBLE = %q is not a positive integer", v, m)

@@ -206,7 +206,7 @@ func TestPartial(t *testing.T) {
 // whatever the variants are called.
 func TestClassify(t *testing.T) {
 	run := func(variant, settings string) *analysis.Run {
-		return &analysis.Run{Variant: variant, Path: variant + "/metrics.arrow", Meta: format.Meta{analysis.RunSettingsKey: settings}}
+		return &analysis.Run{Variant: variant, Path: variant + "/metrics.arrow", Meta: format.Meta{format.RunSettingsKey: settings}}
 	}
 	cases := []struct {
 		name string
