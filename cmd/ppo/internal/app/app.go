@@ -239,28 +239,9 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	if err != nil {
 		return err
 	}
-	// Read the files one by one to know where each ends: a file's end is a
-	// rollout end even if the next file continues its episode.
-	var t *format.Transitions
-	ends := make([]int, 0, len(data))
-	for _, path := range data {
-		f, err := format.ReadTransitions(path)
-		if err != nil {
-			return err
-		}
-		if err := tool.SameEnv("data "+path, f.Meta["env"], "policy "+c.String("policy"), polMeta["env"]); err != nil {
-			return err
-		}
-		if t == nil {
-			t = f
-		} else if err := tool.SameEnv("data "+path, f.Meta["env"], "data "+data[0], t.Meta["env"]); err != nil {
-			return err
-		} else if err := t.Append(f); err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		if n := t.Len(); n > 0 && (len(ends) == 0 || ends[len(ends)-1] != n) {
-			ends = append(ends, n) // an empty file ends nothing
-		}
+	t, ends, err := readRollouts(data, "policy "+c.String("policy"), polMeta["env"])
+	if err != nil {
+		return err
 	}
 	if e := t.Meta["env"]; e != "" {
 		meta["env"] = e
@@ -290,6 +271,43 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 	if err := p.Save(c.String("out"), meta); err != nil {
 		return err
 	}
+	m.Rows = append(m.Rows, statRows(st, seed, realSteps, c.String("mve-model") != "")...)
+	return format.WriteMetrics(c.String("metrics"), m)
+}
+
+// readRollouts reads the --data files in order and concatenates them. It
+// reads them one by one to know where each ends: a file's end is a rollout
+// end even if the next file continues its episode. Every file must be of
+// the policy's environment (polEnv, read from what).
+func readRollouts(data []string, what, polEnv string) (*format.Transitions, []int, error) {
+	var t *format.Transitions
+	ends := make([]int, 0, len(data))
+	for _, path := range data {
+		f, err := format.ReadTransitions(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := tool.SameEnv("data "+path, f.Meta["env"], what, polEnv); err != nil {
+			return nil, nil, err
+		}
+		if t == nil {
+			t = f
+		} else if err := tool.SameEnv("data "+path, f.Meta["env"], "data "+data[0], t.Meta["env"]); err != nil {
+			return nil, nil, err
+		} else if err := t.Append(f); err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if n := t.Len(); n > 0 && (len(ends) == 0 || ends[len(ends)-1] != n) {
+			ends = append(ends, n) // an empty file ends nothing
+		}
+	}
+	return t, ends, nil
+}
+
+// statRows are the metrics rows of an update's statistics; an undefined
+// one (e.g. explained variance of constant returns) is left out.
+func statRows(st ppo.Stats, seed, realSteps int64, mve bool) []format.MetricRow {
+	var rows []format.MetricRow
 	for _, kv := range []struct {
 		name string
 		v    float64
@@ -297,15 +315,14 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		{"policy_loss", st.PolicyLoss}, {"value_loss", st.ValueLoss}, {"entropy", st.Entropy},
 		{"approx_kl", st.ApproxKL}, {"clip_fraction", st.ClipFraction}, {"explained_variance", st.ExplainedVariance},
 	} {
-		if math.IsNaN(kv.v) || math.IsInf(kv.v, 0) {
-			continue // undefined (e.g. explained variance of constant returns)
+		if !math.IsNaN(kv.v) && !math.IsInf(kv.v, 0) {
+			rows = append(rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: kv.name, Index: format.NoIndex, Value: kv.v})
 		}
-		m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: kv.name, Index: format.NoIndex, Value: kv.v})
 	}
-	if c.String("mve-model") != "" {
-		m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "mve_model_steps", Index: format.NoIndex, Value: float64(st.MVESteps)})
+	if mve {
+		rows = append(rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "mve_model_steps", Index: format.NoIndex, Value: float64(st.MVESteps)})
 	}
-	return format.WriteMetrics(c.String("metrics"), m)
+	return rows
 }
 
 // mveModel loads the value-expansion model and matches it to the policy
