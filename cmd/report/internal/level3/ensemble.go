@@ -29,122 +29,119 @@ type EnsembleAnswers struct {
 
 const ensembleTitle = "1. Ensembles: does the members' disagreement flag model error?"
 
-func ensembleSection(r *markdown.Report, set *analysis.Set, cat catalogue, a *Answers, opt Options) error {
-	var vs []dyna
-	for _, d := range cat.Dyna {
-		if !d.gated() && !d.Stress && d.M > 1 && slices.ContainsFunc(set.Of(d.Name), func(r *analysis.Run) bool { return r.Has("model_var_err_spearman") }) {
-			vs = append(vs, d)
-		}
-	}
-	if len(vs) == 0 {
-		missing(r, ensembleTitle, "no ungated Dyna-PPO runs with an ensemble (dyna-m<M>, M > 1) and model evaluations (EVAL_MODEL=1)", "level3-ensemble")
-		return nil
-	}
-	e := &EnsembleAnswers{}
-	a.Ensemble = e
-	var names []string
-	var spear [][]float64
-	for _, d := range vs {
-		runs := set.Of(d.Name)
-		for _, m := range []string{"model_var_err_corr", "model_var_err_spearman", "model_var_mean", "model_var_bin_err"} {
-			if err := analysis.CheckMetric(runs, m); err != nil {
-				return err
-			}
-		}
-		all := math.Inf(1)
-		p, err := analysis.PerRun(runs, analysis.MeanOver("model_var_err_corr", math.Inf(-1), all))
-		if err != nil {
-			return err
-		}
-		s, err := analysis.PerRun(runs, analysis.MeanOver("model_var_err_spearman", math.Inf(-1), all))
-		if err != nil {
-			return err
-		}
-		vm, err := analysis.PerRun(runs, analysis.MeanOver("model_var_mean", math.Inf(-1), all))
-		if err != nil {
-			return err
-		}
-		lr, err := analysis.PerRun(runs, logTopRatio)
-		if err != nil {
-			return err
-		}
-		e.Variants, e.M = append(e.Variants, d.Name), append(e.M, d.M)
-		e.Pearson = append(e.Pearson, analysis.MeanInterval(opt.Boot, "pearson/"+d.Name, p))
-		e.Spearman = append(e.Spearman, analysis.MeanInterval(opt.Boot, "spearman/"+d.Name, s))
-		e.VarMean = append(e.VarMean, analysis.MeanInterval(opt.Boot, "var/"+d.Name, vm))
-		ratio := analysis.MeanInterval(opt.Boot, "ratio/"+d.Name, lr)
-		e.TopRatio = append(e.TopRatio, stats.Interval{Point: math.Exp(ratio.Point), Lo: math.Exp(ratio.Lo), Hi: math.Exp(ratio.Hi)})
-		names = append(names, d.Name)
-		spear = append(spear, s)
-	}
-	last := len(vs) - 1
-	if last > 0 {
-		e.SpearmanDiff = stats.DifferenceInterval(opt.Boot.Rand("spearman-diff"), spear[last], spear[0], stats.MeanOf, opt.Boot.Options())
-	}
+// EnsembleResult is the computed ensemble section: its answers and every
+// figure input, before any prose.
+type EnsembleResult struct {
+	EnsembleAnswers
+	Runs    []int    // runs per variant
+	Presets []string // the runs' model presets (modelPresets), which say what var_delta is measured on
+	// Imagined and HeldOut are the ensembles' imagined_var_delta and
+	// model_var_mean against real steps, one curve per size ("M = 5").
+	Imagined, HeldOut []analysis.Curve
+	Scatter           []VarErr         // per variant with positive bins
+	BinsAt            float64          // the last checkpoint with model_var_bin_err in every run
+	Bins              []analysis.Curve // squared error per variance bin (from 1) at BinsAt, per size
+}
 
-	sec := r.Section(ensembleTitle)
-	var runs []*analysis.Run
-	for _, n := range names {
-		runs = append(runs, set.Of(n)...)
-	}
-	scale, err := varScale(runs)
+// VarErr is every positive (variance, error) bin of an ensemble size's
+// held-out rows, over checkpoints and runs.
+type VarErr struct {
+	M    int
+	I    int // the size's index in M
+	X, Y []float64
+}
+
+// ensembleSection computes and renders section 1, or says which target
+// makes its runs.
+func ensembleSection(r *markdown.Report, set *analysis.Set, cat catalogue, a *Answers, opt Options) error {
+	res, err := computeEnsemble(set, cat, opt)
 	if err != nil {
 		return err
 	}
-	sec.Text("Dyna-PPO with ensembles of %s members trained on the same buffer from different initialisations. "+
-		"At every checkpoint the current policy collects held-out transitions on a separately seeded environment and `evalmodel` compares, row by row, "+
-		"the ensemble's variance v with the squared error s of its mean prediction. %s", joinInts(e.M), scale)
-	var parts []string
-	for i := range vs {
-		parts = append(parts, fmt.Sprintf("M = %d: Spearman **%s**, Pearson %s; the 10%% of rows with the highest variance have **%s×** the error of the 10%% with the lowest (CI %s)",
-			e.M[i], ivText(e.Spearman[i], opt.Boot), ivText(e.Pearson[i], opt.Boot), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i])))
+	if res == nil {
+		missing(r, ensembleTitle, "no ungated Dyna-PPO runs with an ensemble (dyna-m<M>, M > 1) and model evaluations (EVAL_MODEL=1)", "level3-ensemble")
+		return nil
 	}
-	agree := 0
-	for _, s := range e.Spearman {
-		if s.Lo > 0 {
-			agree++
-		}
-	}
-	var lead string
-	switch {
-	case agree == len(vs):
-		lead = fmt.Sprintf("**Yes**: for every ensemble size the rank correlation between a row's ensemble variance and its error is positive, its whole interval above 0 (strength: %s).", strength(e.Spearman))
-	case agree == 0:
-		lead = "**No clear evidence**: for no ensemble size does the rank correlation's interval lie above 0."
-	default:
-		lead = fmt.Sprintf("**For some sizes**: the rank correlation's interval lies above 0 for %d of %d ensemble sizes.", agree, len(vs))
-	}
-	sec.Answer("Do high-variance regions coincide with high model error?", lead+" "+strings.Join(parts, "; ")+".")
-	if last > 0 {
-		d := e.SpearmanDiff
-		sec.Answer("How does the ensemble size M change that?",
-			fmt.Sprintf("Going from M = %d to M = %d changes the rank correlation by **%s** (%s CI %s): %s "+
-				"The mean variance itself is %s at M = %d and %s at M = %d.",
-				e.M[0], e.M[last], markdown.Num(d.Point), opt.Boot.Level(), markdown.CI(d),
-				verdict(d, "larger ensembles flag error more reliably.", "larger ensembles flag error less reliably.", "no clear change with M; the interval includes 0."),
-				ivText(e.VarMean[0], opt.Boot), e.M[0], ivText(e.VarMean[last], opt.Boot), e.M[last]))
-	}
-	sec.Text("Each run's correlation is the mean over its checkpoints of the per-checkpoint correlation over held-out rows (model_var_err_spearman, model_var_err_corr); " +
-		"intervals resample runs. The error ratio compares the highest and lowest of evalmodel's quantile bins of v (model_var_bin_err), " +
-		"as a geometric mean over checkpoints and runs.")
-	t := &markdown.Table{Title: "Ensemble variance against error on held-out transitions", Columns: []string{"variant", "M", "runs", "Spearman", "CI", "Pearson", "CI", "top/bottom error ratio", "CI", "mean variance", "CI"}}
-	for i, n := range names {
-		t.Add(n, fmt.Sprint(e.M[i]), fmt.Sprint(len(set.Of(n))), markdown.Num(e.Spearman[i].Point), markdown.CI(e.Spearman[i]),
-			markdown.Num(e.Pearson[i].Point), markdown.CI(e.Pearson[i]), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i]),
-			markdown.Num(e.VarMean[i].Point), markdown.CI(e.VarMean[i]))
-	}
-	sec.Table(t)
-	return ensembleFigures(sec, set, names, e, opt)
+	a.Ensemble = &res.EnsembleAnswers
+	return res.render(r, opt)
 }
 
-func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e *EnsembleAnswers, opt Options) error {
-	sub, err := set.Select(names)
+// computeEnsemble returns section 1's numbers and figure inputs for the
+// ungated, unstressed ensembles (M > 1) with model evaluations, nil when
+// there are none.
+func computeEnsemble(set *analysis.Set, cat catalogue, opt Options) (*EnsembleResult, error) {
+	res := &EnsembleResult{}
+	e := &res.EnsembleAnswers
+	var spear [][]float64
+	var runs []*analysis.Run
+	for _, d := range cat.Dyna {
+		if d.gated() || d.Stress || d.M == 1 || !slices.ContainsFunc(set.Of(d.Name), func(r *analysis.Run) bool { return r.Has("model_var_err_spearman") }) {
+			continue
+		}
+		s, err := e.add(set.Of(d.Name), d, opt)
+		if err != nil {
+			return nil, err
+		}
+		spear = append(spear, s)
+		runs = append(runs, set.Of(d.Name)...)
+		res.Runs = append(res.Runs, len(set.Of(d.Name)))
+	}
+	if len(e.M) == 0 {
+		return nil, nil
+	}
+	if last := len(e.M) - 1; last > 0 {
+		e.SpearmanDiff = stats.DifferenceInterval(opt.Boot.Rand("spearman-diff"), spear[last], spear[0], stats.MeanOf, opt.Boot.Options())
+	}
+	var err error
+	if res.Presets, err = modelPresets(runs); err != nil {
+		return nil, err
+	}
+	if err := res.curves(set, opt); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// add appends variant d's intervals (its runs' mean correlations, mean
+// variance and error ratio) and returns its runs' Spearman correlations.
+func (e *EnsembleAnswers) add(runs []*analysis.Run, d dyna, opt Options) ([]float64, error) {
+	for _, m := range []string{"model_var_err_corr", "model_var_err_spearman", "model_var_mean", "model_var_bin_err"} {
+		if err := analysis.CheckMetric(runs, m); err != nil {
+			return nil, err
+		}
+	}
+	var per [4][]float64
+	for i, f := range []func(*analysis.Run) (float64, error){
+		analysis.MeanOver("model_var_err_corr", math.Inf(-1), math.Inf(1)),
+		analysis.MeanOver("model_var_err_spearman", math.Inf(-1), math.Inf(1)),
+		analysis.MeanOver("model_var_mean", math.Inf(-1), math.Inf(1)),
+		logTopRatio,
+	} {
+		var err error
+		if per[i], err = analysis.PerRun(runs, f); err != nil {
+			return nil, err
+		}
+	}
+	e.Variants, e.M = append(e.Variants, d.Name), append(e.M, d.M)
+	e.Pearson = append(e.Pearson, analysis.MeanInterval(opt.Boot, "pearson/"+d.Name, per[0]))
+	e.Spearman = append(e.Spearman, analysis.MeanInterval(opt.Boot, "spearman/"+d.Name, per[1]))
+	e.VarMean = append(e.VarMean, analysis.MeanInterval(opt.Boot, "var/"+d.Name, per[2]))
+	ratio := analysis.MeanInterval(opt.Boot, "ratio/"+d.Name, per[3])
+	e.TopRatio = append(e.TopRatio, stats.Interval{Point: math.Exp(ratio.Point), Lo: math.Exp(ratio.Lo), Hi: math.Exp(ratio.Hi)})
+	return per[1], nil
+}
+
+// curves computes the figures' inputs: the imagined and held-out variance
+// curves, the scatter of every bin, and the error per variance bin at the
+// last checkpoint, each labelled by ensemble size.
+func (res *EnsembleResult) curves(set *analysis.Set, opt Options) error {
+	sub, err := set.Select(res.Variants)
 	if err != nil {
 		return err
 	}
 	label := func(cs []analysis.Curve) []analysis.Curve {
 		for i := range cs {
-			cs[i].Variant = fmt.Sprintf("M = %d", e.M[slices.Index(names, cs[i].Variant)])
+			cs[i].Variant = fmt.Sprintf("M = %d", res.M[slices.Index(res.Variants, cs[i].Variant)])
 		}
 		return cs
 	}
@@ -156,60 +153,119 @@ func ensembleFigures(sec *markdown.Section, set *analysis.Set, names []string, e
 	if err != nil {
 		return err
 	}
-	imag, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_var_delta", Index: format.NoIndex, Grid: &g}, opt.Boot)
-	if err != nil {
+	if res.Imagined, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_var_delta", Index: format.NoIndex, Grid: &g}, opt.Boot); err != nil {
 		return err
 	}
-	imag = label(imag)
-	if err := sec.Figure("ensemble-imagined-variance", "Ensemble variance of imagined steps (imagined_var_delta, the mean over an iteration's imagined steps) against real steps, per ensemble size: IQM over runs, each run's last iteration at or before each evaluation step; log scale.",
-		func(p string) error {
-			return present.CurvesFigure(p, imag, figure.LineOptions{XLabel: "Real environment steps", YLabel: "imagined var_delta", LogY: true})
-		}); err != nil {
+	if res.HeldOut, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: "model_var_mean", Index: format.NoIndex}, opt.Boot); err != nil {
 		return err
 	}
-	held, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: "model_var_mean", Index: format.NoIndex}, opt.Boot)
-	if err != nil {
-		return err
-	}
-	held = label(held)
-	if err := sec.Figure("ensemble-heldout-variance", "Mean ensemble variance on held-out transitions (model_var_mean) at each checkpoint against real steps, per ensemble size: IQM over runs, log scale.",
-		func(p string) error {
-			return present.CurvesFigure(p, held, figure.LineOptions{XLabel: "Real environment steps", YLabel: "held-out variance", LogY: true})
-		}); err != nil {
-		return err
-	}
-	for i, n := range names {
-		x, y := analysis.IndexedPairs(set.Of(n), "model_var_bin_var", "model_var_bin_err")
-		x, y = positive(x, y)
-		if len(x) == 0 {
-			continue
-		}
-		caption := fmt.Sprintf("M = %d: mean squared error against mean ensemble variance of each quantile bin of held-out rows (model_var_bin_var, model_var_bin_err), every bin of every checkpoint of every run, with binned means; log-log. Run-level correlation: Spearman %s.",
-			e.M[i], ivText(e.Spearman[i], opt.Boot))
-		if err := sec.Figure(fmt.Sprintf("variance-error-scatter-m%d", e.M[i]), caption, func(p string) error {
-			return figure.Scatter(p, x, y, figure.ScatterOptions{XLabel: "ensemble variance", YLabel: "squared error", LogX: true, LogY: true, Bins: 10})
-		}); err != nil {
-			return err
+	for i, n := range res.Variants {
+		x, y := positive(analysis.IndexedPairs(set.Of(n), "model_var_bin_var", "model_var_bin_err"))
+		if len(x) > 0 {
+			res.Scatter = append(res.Scatter, VarErr{M: res.M[i], I: i, X: x, Y: y})
 		}
 	}
 	cps := analysis.Checkpoints(sub.Runs, "model_var_bin_err")
 	if len(cps) == 0 {
 		return fmt.Errorf("no checkpoint with model_var_bin_err in every ensemble run")
 	}
-	at := cps[len(cps)-1]
-	bins, err := analysis.IndexCurves(sub, "model_var_bin_err", at, stats.MetricIQM(), opt.Boot)
-	if err != nil {
+	res.BinsAt = cps[len(cps)-1]
+	if res.Bins, err = analysis.IndexCurves(sub, "model_var_bin_err", res.BinsAt, stats.MetricIQM(), opt.Boot); err != nil {
 		return err
 	}
-	for i := range bins {
-		for k := range bins[i].X {
-			bins[i].X[k]++ // bins numbered from 1, low variance to high
+	for i := range res.Bins {
+		for k := range res.Bins[i].X {
+			res.Bins[i].X[k]++ // bins numbered from 1, low variance to high
 		}
 	}
-	bins = label(bins)
-	return sec.Figure("variance-error-binned", fmt.Sprintf("Squared error of the ensemble mean in each quantile bin of ensemble variance (1: the lowest-variance tenth of held-out rows) at the last checkpoint, %s real steps, per ensemble size: IQM over runs, log scale. A rising line means variance flags error.", markdown.Steps(at)),
+	res.Imagined, res.HeldOut, res.Bins = label(res.Imagined), label(res.HeldOut), label(res.Bins)
+	return nil
+}
+
+// render writes section 1: the setting, the two answers, the table and
+// the figures.
+func (res *EnsembleResult) render(r *markdown.Report, opt Options) error {
+	e := &res.EnsembleAnswers
+	sec := r.Section(ensembleTitle)
+	sec.Text("Dyna-PPO with ensembles of %s members trained on the same buffer from different initialisations. "+
+		"At every checkpoint the current policy collects held-out transitions on a separately seeded environment and `evalmodel` compares, row by row, "+
+		"the ensemble's variance v with the squared error s of its mean prediction. %s", joinInts(e.M), scaleText(res.Presets))
+	res.answers(sec, opt.Boot)
+	sec.Text("Each run's correlation is the mean over its checkpoints of the per-checkpoint correlation over held-out rows (model_var_err_spearman, model_var_err_corr); " +
+		"intervals resample runs. The error ratio compares the highest and lowest of evalmodel's quantile bins of v (model_var_bin_err), " +
+		"as a geometric mean over checkpoints and runs.")
+	t := &markdown.Table{Title: "Ensemble variance against error on held-out transitions", Columns: []string{"variant", "M", "runs", "Spearman", "CI", "Pearson", "CI", "top/bottom error ratio", "CI", "mean variance", "CI"}}
+	for i, n := range e.Variants {
+		t.Add(n, fmt.Sprint(e.M[i]), fmt.Sprint(res.Runs[i]), markdown.Num(e.Spearman[i].Point), markdown.CI(e.Spearman[i]),
+			markdown.Num(e.Pearson[i].Point), markdown.CI(e.Pearson[i]), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i]),
+			markdown.Num(e.VarMean[i].Point), markdown.CI(e.VarMean[i]))
+	}
+	sec.Table(t)
+	return res.figures(sec, opt.Boot)
+}
+
+// answers answers whether variance flags error and how M changes that.
+func (res *EnsembleResult) answers(sec *markdown.Section, boot analysis.Bootstrap) {
+	e := &res.EnsembleAnswers
+	var parts []string
+	agree := 0
+	for i, s := range e.Spearman {
+		parts = append(parts, fmt.Sprintf("M = %d: Spearman **%s**, Pearson %s; the 10%% of rows with the highest variance have **%s×** the error of the 10%% with the lowest (CI %s)",
+			e.M[i], ivText(s, boot), ivText(e.Pearson[i], boot), markdown.Num(e.TopRatio[i].Point), markdown.CI(e.TopRatio[i])))
+		if s.Lo > 0 {
+			agree++
+		}
+	}
+	var lead string
+	switch {
+	case agree == len(e.M):
+		lead = fmt.Sprintf("**Yes**: for every ensemble size the rank correlation between a row's ensemble variance and its error is positive, its whole interval above 0 (strength: %s).", strength(e.Spearman))
+	case agree == 0:
+		lead = "**No clear evidence**: for no ensemble size does the rank correlation's interval lie above 0."
+	default:
+		lead = fmt.Sprintf("**For some sizes**: the rank correlation's interval lies above 0 for %d of %d ensemble sizes.", agree, len(e.M))
+	}
+	sec.Answer("Do high-variance regions coincide with high model error?", lead+" "+strings.Join(parts, "; ")+".")
+	last := len(e.M) - 1
+	if last == 0 {
+		return
+	}
+	d := e.SpearmanDiff
+	sec.Answer("How does the ensemble size M change that?",
+		fmt.Sprintf("Going from M = %d to M = %d changes the rank correlation by **%s** (%s CI %s): %s "+
+			"The mean variance itself is %s at M = %d and %s at M = %d.",
+			e.M[0], e.M[last], markdown.Num(d.Point), boot.Level(), markdown.CI(d),
+			verdict(d, "larger ensembles flag error more reliably.", "larger ensembles flag error less reliably.", "no clear change with M; the interval includes 0."),
+			ivText(e.VarMean[0], boot), e.M[0], ivText(e.VarMean[last], boot), e.M[last]))
+}
+
+// figures draws the imagined and held-out variance curves, one scatter per
+// ensemble size and the error per variance bin.
+func (res *EnsembleResult) figures(sec *markdown.Section, boot analysis.Bootstrap) error {
+	if err := sec.Figure("ensemble-imagined-variance", "Ensemble variance of imagined steps (imagined_var_delta, the mean over an iteration's imagined steps) against real steps, per ensemble size: IQM over runs, each run's last iteration at or before each evaluation step; log scale.",
 		func(p string) error {
-			return present.CurvesFigure(p, bins, figure.LineOptions{XLabel: "variance bin (low to high)", YLabel: "squared error", LogY: true})
+			return present.CurvesFigure(p, res.Imagined, figure.LineOptions{XLabel: "Real environment steps", YLabel: "imagined var_delta", LogY: true})
+		}); err != nil {
+		return err
+	}
+	if err := sec.Figure("ensemble-heldout-variance", "Mean ensemble variance on held-out transitions (model_var_mean) at each checkpoint against real steps, per ensemble size: IQM over runs, log scale.",
+		func(p string) error {
+			return present.CurvesFigure(p, res.HeldOut, figure.LineOptions{XLabel: "Real environment steps", YLabel: "held-out variance", LogY: true})
+		}); err != nil {
+		return err
+	}
+	for _, s := range res.Scatter {
+		caption := fmt.Sprintf("M = %d: mean squared error against mean ensemble variance of each quantile bin of held-out rows (model_var_bin_var, model_var_bin_err), every bin of every checkpoint of every run, with binned means; log-log. Run-level correlation: Spearman %s.",
+			s.M, ivText(res.Spearman[s.I], boot))
+		if err := sec.Figure(fmt.Sprintf("variance-error-scatter-m%d", s.M), caption, func(p string) error {
+			return figure.Scatter(p, s.X, s.Y, figure.ScatterOptions{XLabel: "ensemble variance", YLabel: "squared error", LogX: true, LogY: true, Bins: 10})
+		}); err != nil {
+			return err
+		}
+	}
+	return sec.Figure("variance-error-binned", fmt.Sprintf("Squared error of the ensemble mean in each quantile bin of ensemble variance (1: the lowest-variance tenth of held-out rows) at the last checkpoint, %s real steps, per ensemble size: IQM over runs, log scale. A rising line means variance flags error.", markdown.Steps(res.BinsAt)),
+		func(p string) error {
+			return present.CurvesFigure(p, res.Bins, figure.LineOptions{XLabel: "variance bin (low to high)", YLabel: "squared error", LogY: true})
 		})
 }
 

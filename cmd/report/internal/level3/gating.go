@@ -45,11 +45,11 @@ var efficiency = analysis.MeanOver(analysis.EvalReturn, 0, math.Inf(1))
 // figure input, before any prose.
 type GatingResult struct {
 	GatingAnswers
-	Runs   map[string]int   // runs per variant
-	Scale  string           // what var_delta is measured on (varScale)
-	Curves []analysis.Curve // IQM return against real steps: PPO, ungated and gated
-	Grid   analysis.Grid    // the steps of Curves
-	Kept   []analysis.Curve // the gated variants' kept fraction against real steps
+	Runs    map[string]int   // runs per variant
+	Presets []string         // the ungated runs' model presets (modelPresets)
+	Curves  []analysis.Curve // IQM return against real steps: PPO, ungated and gated
+	Grid    analysis.Grid    // the steps of Curves
+	Kept    []analysis.Curve // the gated variants' kept fraction against real steps
 }
 
 // gatingSection computes and renders section 2, or says which target makes
@@ -140,7 +140,7 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 		return nil, err
 	}
 	g.UngatedVar = analysis.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
-	if res.Scale, err = varScale(sub.Of(ungated.Name)); err != nil {
+	if res.Presets, err = modelPresets(sub.Of(ungated.Name)); err != nil {
 		return nil, err
 	}
 	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
@@ -176,7 +176,7 @@ func (res *GatingResult) render(r *markdown.Report, opt Options) error {
 	sec := r.Section(gatingTitle)
 	sec.Text("Gated Dyna-PPO keeps an imagined step only while the ensemble's variance var_delta of its prediction is below τ, and ends the rollout at the first step that is not "+
 		"(`imagine --gate-variance τ`); everything else, including the %d-member ensemble, is as in the ungated variant `%s`. %s "+
-		"For scale: the ungated runs' imagined steps have a mean var_delta of %s.", g.M, g.Ungated, res.Scale, ivText(g.UngatedVar, opt.Boot))
+		"For scale: the ungated runs' imagined steps have a mean var_delta of %s.", g.M, g.Ungated, scaleText(res.Presets), ivText(g.UngatedVar, opt.Boot))
 	var parts []string
 	for i, tau := range g.Tau {
 		parts = append(parts, fmt.Sprintf("τ = %s: %s (P(gated > ungated) = %s, CI %s; keeps %s of imagined steps)",

@@ -19,18 +19,8 @@ import (
 func load(t *testing.T, l analysistest.Level3) (*analysis.Set, catalogue) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := analysistest.WriteLevel3(dir, l); err != nil {
-		t.Fatal(err)
-	}
-	set, err := analysis.Load([]string{filepath.Join(dir, "*", "metrics.arrow")}, analysis.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := classify(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set, cat
+	writeLevel3(t, dir, l)
+	return loadCatalogue(t, dir)
 }
 
 func curveNames(c []analysis.Curve) []string {
@@ -76,8 +66,8 @@ func TestComputeGating(t *testing.T) {
 		if (g.PPO != "") != ppo || (g.PPOEff != stats.Interval{}) != ppo {
 			t.Errorf("ppo %v: PPO %q with efficiency %+v", ppo, g.PPO, g.PPOEff)
 		}
-		if !strings.Contains(g.Scale, "standardised targets") || len(g.Grid.Steps) == 0 {
-			t.Errorf("ppo %v: scale %q, grid %v", ppo, g.Scale, g.Grid.Steps)
+		if !slices.Equal(g.Presets, []string{"tuned"}) || len(g.Grid.Steps) == 0 {
+			t.Errorf("ppo %v: model presets %q, grid %v", ppo, g.Presets, g.Grid.Steps)
 		}
 		// The kept fraction is min(1, 5τ) at every step.
 		for i, k := range []float64{0.05, 0.25, 0.5} {
@@ -166,7 +156,7 @@ func TestRenderGating(t *testing.T) {
 			g.EffDiff = slices.Clone(base.EffDiff)
 			c.edit(&g)
 			g.judge()
-			res := &GatingResult{GatingAnswers: g, Runs: map[string]int{"ppo": 2, "dyna-m5": 2, "dyna-m5-gate0.1": 2}, Scale: "Scale.", Curves: curve, Kept: curve}
+			res := &GatingResult{GatingAnswers: g, Runs: map[string]int{"ppo": 2, "dyna-m5": 2, "dyna-m5-gate0.1": 2}, Presets: []string{"tuned"}, Curves: curve, Kept: curve}
 			path := filepath.Join(t.TempDir(), "report.md")
 			r := markdown.NewReport("t", path)
 			if err := res.render(r, Options{}); err != nil {

@@ -269,31 +269,35 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	return r, a, nil
 }
 
-// varScale says what var_delta is measured on, from the runs' model
-// preset.
-func varScale(runs []*analysis.Run) (string, error) {
-	presets := map[string]bool{}
+// modelPresets returns the runs' model presets (MODEL_PRESET, "unknown"
+// when unset), sorted: they say what var_delta is measured on.
+func modelPresets(runs []*analysis.Run) ([]string, error) {
+	var presets []string
 	for _, r := range runs {
 		s, err := analysis.Settings(r)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		presets[cmp.Or(s["MODEL_PRESET"], "unknown")] = true
+		if p := cmp.Or(s["MODEL_PRESET"], "unknown"); !slices.Contains(presets, p) {
+			presets = append(presets, p)
+		}
 	}
+	slices.Sort(presets)
+	return presets, nil
+}
+
+// scaleText says what var_delta is measured on, from the runs' model
+// presets.
+func scaleText(presets []string) string {
 	const def = "Variances (var_delta, imagined_var_delta, model_var_mean) are the variance across members of the predicted state change s' − s, averaged over the state's dimensions, "
 	switch {
-	case len(presets) == 1 && presets["tuned"]:
+	case slices.Equal(presets, []string{"tuned"}):
 		return def + "on the model's **standardised targets**: each dimension divided by its standard deviation in the replay buffer when the model was first fitted (model preset `tuned`). " +
-			"A variance of 0.1 is thus a disagreement of about √0.1 ≈ 0.3 of a typical state change, in every dimension alike.", nil
-	case len(presets) == 1 && presets["course"]:
-		return def + "in **raw units** of the state change (model preset `course`, which does not normalise): a gate's τ then weighs CartPole's dimensions by their scale.", nil
+			"A variance of 0.1 is thus a disagreement of about √0.1 ≈ 0.3 of a typical state change, in every dimension alike."
+	case slices.Equal(presets, []string{"course"}):
+		return def + "in **raw units** of the state change (model preset `course`, which does not normalise): a gate's τ then weighs CartPole's dimensions by their scale."
 	}
-	keys := make([]string, 0, len(presets))
-	for k := range presets {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return def + "on the model's training targets (standardised for model preset `tuned`, raw for `course`; these runs use " + strings.Join(keys, ", ") + ").", nil
+	return def + "on the model's training targets (standardised for model preset `tuned`, raw for `course`; these runs use " + strings.Join(presets, ", ") + ")."
 }
 
 // verdict words a difference's interval: above, below or containing 0.
