@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -116,7 +117,7 @@ func checkEnsembleFigures(t *testing.T, res *EnsembleResult, l analysistest.Leve
 // presets.
 func TestModelPresets(t *testing.T) {
 	run := func(settings string) *analysis.Run {
-		return &analysis.Run{Path: "r/metrics.arrow", Meta: map[string]string{analysis.RunSettingsKey: settings}}
+		return &analysis.Run{Path: "r/metrics.arrow", Meta: map[string]string{format.RunSettingsKey: settings}}
 	}
 	cases := []struct {
 		name     string
