@@ -155,79 +155,15 @@ func parse(c *cli.Context) (*options, error) {
 	if err != nil {
 		return nil, tool.Usagef("--preset %q: must be course or tuned", o.preset)
 	}
-	o.fit = presetFit[o.preset]
-	switch {
-	case o.bufferSize < 0 || o.bufferSize > maxBuffer:
+	if o.bufferSize < 0 || o.bufferSize > maxBuffer {
 		return nil, tool.Usagef("--buffer-size %d: must be in [0, %d]", o.bufferSize, maxBuffer)
-	case c.IsSet("epochs") && c.IsSet("updates"):
-		return nil, tool.Usagef("give at most one of --epochs and --updates")
 	}
-	if c.IsSet("epochs") {
-		if e := c.Int("epochs"); e < 1 || e > maxEpochs {
-			return nil, tool.Usagef("--epochs %d: must be in [1, %d]", e, maxEpochs)
-		}
-		o.fit.Epochs, o.fit.Updates = c.Int("epochs"), 0
+	if o.fit, err = parseFit(c, presetFit[o.preset]); err != nil {
+		return nil, err
 	}
-	if c.IsSet("updates") {
-		if u := c.Int("updates"); u < 1 || u > maxUpdates {
-			return nil, tool.Usagef("--updates %d: must be in [1, %d]", u, maxUpdates)
-		}
-		o.fit.Epochs, o.fit.Updates = 0, c.Int("updates")
+	if err := parseConfig(c, &cfg); err != nil {
+		return nil, err
 	}
-	if c.IsSet("holdout") {
-		if h := c.Float64("holdout"); !(h >= 0 && h < 1) {
-			return nil, tool.Usagef("--holdout %g: must be in [0, 1)", h)
-		}
-		o.fit.Holdout = c.Float64("holdout")
-	}
-	o.fit.Bootstrap = c.Bool("bootstrap")
-	if c.IsSet("ensemble") {
-		if m := c.Int("ensemble"); m < 1 || m > maxEnsemble {
-			return nil, tool.Usagef("--ensemble %d: must be in [1, %d]", m, maxEnsemble)
-		}
-		cfg.Members = c.Int("ensemble")
-	}
-	if c.IsSet("normalize") {
-		cfg.Normalize = c.Bool("normalize")
-	}
-	if c.IsSet("lr") {
-		if lr := c.Float64("lr"); !(lr > 0 && lr <= 1) {
-			return nil, tool.Usagef("--lr %g: must be in (0, 1]", lr)
-		}
-		cfg.LR = c.Float64("lr")
-	}
-	if c.IsSet("batch") {
-		if b := c.Int("batch"); b < 1 || b > 1<<16 {
-			return nil, tool.Usagef("--batch %d: must be in [1, 65536]", b)
-		}
-		cfg.Batch = c.Int("batch")
-	}
-	if c.IsSet("patience") {
-		if p := c.Int("patience"); p < 0 || p > maxEpochs {
-			return nil, tool.Usagef("--patience %d: must be in [0, %d]", p, maxEpochs)
-		}
-		cfg.Patience = c.Int("patience")
-	}
-	if c.IsSet("hidden") {
-		h, err := parseWidths(c.String("hidden"))
-		if err != nil {
-			return nil, tool.Usagef("--hidden %q: %w", c.String("hidden"), err)
-		}
-		cfg.Hidden = h
-	}
-	if c.IsSet("term-weight") {
-		if w := c.Float64("term-weight"); !(w >= 0 && w <= 1e6) {
-			return nil, tool.Usagef("--term-weight %g: must be in [0, 1e6]", w)
-		}
-		cfg.TermWeight = c.Float64("term-weight")
-	}
-	if c.IsSet("term-pos-weight") {
-		if w := c.Float64("term-pos-weight"); !(w > 0 && w <= 1e6) {
-			return nil, tool.Usagef("--term-pos-weight %g: must be in (0, 1e6]", w)
-		}
-		cfg.TermPosWeight = c.Float64("term-pos-weight")
-	}
-	cfg.ExactConstReward = c.Bool("exact-const-reward")
 	o.cfg = cfg
 	if o.warm != "" {
 		for _, f := range []string{"normalize", "batch", "patience", "hidden", "term-weight", "term-pos-weight", "exact-const-reward"} {
@@ -244,6 +180,85 @@ func parse(c *cli.Context) (*options, error) {
 		}
 	}
 	return o, nil
+}
+
+// parseFit applies the training-length and holdout flags to a preset's.
+func parseFit(c *cli.Context, fit dynamics.FitOptions) (dynamics.FitOptions, error) {
+	if c.IsSet("epochs") && c.IsSet("updates") {
+		return fit, tool.Usagef("give at most one of --epochs and --updates")
+	}
+	if c.IsSet("epochs") {
+		if e := c.Int("epochs"); e < 1 || e > maxEpochs {
+			return fit, tool.Usagef("--epochs %d: must be in [1, %d]", e, maxEpochs)
+		}
+		fit.Epochs, fit.Updates = c.Int("epochs"), 0
+	}
+	if c.IsSet("updates") {
+		if u := c.Int("updates"); u < 1 || u > maxUpdates {
+			return fit, tool.Usagef("--updates %d: must be in [1, %d]", u, maxUpdates)
+		}
+		fit.Epochs, fit.Updates = 0, c.Int("updates")
+	}
+	if c.IsSet("holdout") {
+		if h := c.Float64("holdout"); !(h >= 0 && h < 1) {
+			return fit, tool.Usagef("--holdout %g: must be in [0, 1)", h)
+		}
+		fit.Holdout = c.Float64("holdout")
+	}
+	fit.Bootstrap = c.Bool("bootstrap")
+	return fit, nil
+}
+
+// parseConfig applies the model's flags to its preset's configuration.
+func parseConfig(c *cli.Context, cfg *dynamics.Config) error {
+	if c.IsSet("ensemble") {
+		if m := c.Int("ensemble"); m < 1 || m > maxEnsemble {
+			return tool.Usagef("--ensemble %d: must be in [1, %d]", m, maxEnsemble)
+		}
+		cfg.Members = c.Int("ensemble")
+	}
+	if c.IsSet("normalize") {
+		cfg.Normalize = c.Bool("normalize")
+	}
+	if c.IsSet("lr") {
+		if lr := c.Float64("lr"); !(lr > 0 && lr <= 1) {
+			return tool.Usagef("--lr %g: must be in (0, 1]", lr)
+		}
+		cfg.LR = c.Float64("lr")
+	}
+	if c.IsSet("batch") {
+		if b := c.Int("batch"); b < 1 || b > 1<<16 {
+			return tool.Usagef("--batch %d: must be in [1, 65536]", b)
+		}
+		cfg.Batch = c.Int("batch")
+	}
+	if c.IsSet("patience") {
+		if p := c.Int("patience"); p < 0 || p > maxEpochs {
+			return tool.Usagef("--patience %d: must be in [0, %d]", p, maxEpochs)
+		}
+		cfg.Patience = c.Int("patience")
+	}
+	if c.IsSet("hidden") {
+		h, err := parseWidths(c.String("hidden"))
+		if err != nil {
+			return tool.Usagef("--hidden %q: %w", c.String("hidden"), err)
+		}
+		cfg.Hidden = h
+	}
+	if c.IsSet("term-weight") {
+		if w := c.Float64("term-weight"); !(w >= 0 && w <= 1e6) {
+			return tool.Usagef("--term-weight %g: must be in [0, 1e6]", w)
+		}
+		cfg.TermWeight = c.Float64("term-weight")
+	}
+	if c.IsSet("term-pos-weight") {
+		if w := c.Float64("term-pos-weight"); !(w > 0 && w <= 1e6) {
+			return tool.Usagef("--term-pos-weight %g: must be in (0, 1e6]", w)
+		}
+		cfg.TermPosWeight = c.Float64("term-pos-weight")
+	}
+	cfg.ExactConstReward = c.Bool("exact-const-reward")
+	return nil
 }
 
 func run(c *cli.Context) error {
