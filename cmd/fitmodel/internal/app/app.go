@@ -319,7 +319,7 @@ func run(c *cli.Context) error {
 // environment is --env or the files' common "env" metadata.
 func readBuffer(o *options) (*format.Transitions, string, error) {
 	ts := make([]*format.Transitions, len(o.data))
-	envID := o.envID
+	envID, envFrom := o.envID, "" // envFrom: the data file envID is from
 	for i, p := range o.data {
 		t, err := format.ReadTransitions(p)
 		if err != nil {
@@ -329,10 +329,12 @@ func readBuffer(o *options) (*format.Transitions, string, error) {
 			return nil, "", err
 		}
 		if id := t.Meta["env"]; o.envID == "" && id != "" {
-			if envID != "" && id != envID {
-				return nil, "", fmt.Errorf("%s: env %q, but earlier data is %q", p, id, envID)
+			if err := tool.SameEnv("data "+p, id, "data "+envFrom, envID); err != nil {
+				return nil, "", err
 			}
-			envID = id
+			if envID == "" {
+				envID, envFrom = id, p
+			}
 		}
 		ts[i] = t
 	}

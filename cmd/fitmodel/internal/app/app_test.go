@@ -112,6 +112,7 @@ func TestErrors(t *testing.T) {
 		{"metrics without real steps", []string{"--metrics", "m.arrow"}, 2, "--real-steps"},
 		{"mirror without a symmetry", []string{"--mirror", "--data", "mc.arrow"}, 1, "--mirror: env: MountainCar-v0 declares no symmetry"},
 		{"data of another env", []string{"--env", "MountainCar-v0"}, 1, "data t.arrow is from environment CartPole-v1, --env from MountainCar-v0"},
+		{"data of two envs", []string{"--data", "t.arrow", "--data", "mc.arrow"}, 1, "data mc.arrow is from environment MountainCar-v0, data t.arrow from CartPole-v1"},
 		{"missing data", []string{"--data", "nope.arrow"}, 1, "nope.arrow"},
 		{"missing warm start", []string{"--warm-start", "nope.arrow"}, 1, "nope.arrow"},
 	} {
