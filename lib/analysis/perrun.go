@@ -122,11 +122,9 @@ func PeakDrop(metric string, n int) func(*Run) (float64, error) {
 }
 
 // MeanInterval returns the mean of values (one per run) with a percentile
-// bootstrap interval from resampling runs.
+// bootstrap interval from resampling runs, drawn from the generator of
+// "mean/"+label.
 func MeanInterval(b Bootstrap, label string, values []float64) stats.Interval {
-	if len(values) == 0 {
-		panic("analysis: mean interval of no values")
-	}
 	return stats.RunsInterval(b.Rand("mean/"+label), values, stats.MeanOf, b.Options())
 }
 

@@ -40,10 +40,11 @@ func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64
 	return out, nil
 }
 
-// IQMInterval returns the IQM of one value per run with a bootstrap
-// interval over runs, drawn from the generator of label.
-func IQMInterval(values []float64, b Bootstrap, label string) stats.Interval {
-	return stats.IntervalEstimates(b.Rand(label), stats.Column(values), []stats.Metric{stats.MetricIQM()}, b.Options())[0]
+// IQMInterval returns the IQM of values (one per run) with a percentile
+// bootstrap interval from resampling runs, drawn from the generator of
+// label.
+func IQMInterval(b Bootstrap, label string, values []float64) stats.Interval {
+	return stats.RunsInterval(b.Rand(label), values, stats.IQMOf, b.Options())
 }
 
 // CurveAreas returns, for each run, the normalised area under its curve

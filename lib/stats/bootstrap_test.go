@@ -335,3 +335,25 @@ func TestAllNaN(t *testing.T) {
 		t.Errorf("interval %+v, want NaN bounds", got)
 	}
 }
+
+// TestOneTaskIsRunsBootstrap: with one task the stratified bootstrap draws
+// the same resamples as RunsInterval, so both give the same interval bit
+// for bit (one value per run may go through either).
+func TestOneTaskIsRunsBootstrap(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 30} {
+		x := randomScores(newRand(uint64(n)), n, 1)
+		v := make([]float64, n)
+		for i := range x {
+			v[i] = x[i][0]
+		}
+		opt := BootstrapOptions{Reps: 300}
+		strat := IntervalEstimates(newRand(5), Column(v), []Metric{MetricIQM()}, opt)[0]
+		runs := RunsInterval(newRand(5), v, IQMOf, opt)
+		if strat != runs {
+			t.Errorf("%d runs: stratified %+v, runs %+v", n, strat, runs)
+		}
+		if other := RunsInterval(newRand(6), v, IQMOf, opt); n > 2 && other == runs {
+			t.Errorf("%d runs: another seed gives the same interval %+v", n, other)
+		}
+	}
+}

@@ -129,7 +129,7 @@ func (res *BudgetResult) regimes(sw []setting, opt Options) ([][]float64, error)
 	for i, s := range sw {
 		final := res.Points[i].Return
 		res.Regimes = append(res.Regimes, Regime{Name: regimeName(s.variant), Variant: s.variant, Updates: s.values[0], Rollouts: s.values[1],
-			Runs: len(s.runs), Area: analysis.IQMInterval(areas[i], opt.Boot, "area/"+s.variant), Final: final})
+			Runs: len(s.runs), Area: analysis.IQMInterval(opt.Boot, "area/"+s.variant, areas[i]), Final: final})
 		res.BestFinal = max(res.BestFinal, final.Point)
 	}
 	return areas, nil

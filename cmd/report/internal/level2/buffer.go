@@ -53,7 +53,7 @@ func computeBuffer(set *analysis.Set, opt Options) (*BufferResult, error) {
 		if mses[i], err = analysis.RunValues(st.runs, "model_mse_delta", analysis.Point{Final: opt.Final}); err != nil {
 			return nil, fmt.Errorf("buffer sweep: %w (were the runs made with EVAL_MODEL=1?)", err)
 		}
-		pts[i].Model = analysis.IQMInterval(mses[i], opt.Boot, "mse/"+st.variant)
+		pts[i].Model = analysis.IQMInterval(opt.Boot, "mse/"+st.variant, mses[i])
 		if pts[i].Model.Point < pts[res.Lowest].Model.Point {
 			res.Lowest = i
 		}

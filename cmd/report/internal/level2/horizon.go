@@ -69,7 +69,7 @@ func computeHorizon(set *analysis.Set, opt Options) (*HorizonResult, error) {
 			res.Missing = append(res.Missing, s.values[0])
 			continue
 		}
-		pts[i].Model = analysis.IQMInterval(ek, opt.Boot, fmt.Sprintf("ek/%s", s.variant))
+		pts[i].Model = analysis.IQMInterval(opt.Boot, fmt.Sprintf("ek/%s", s.variant), ek)
 	}
 	res.Best = best(pts)
 	b := pts[res.Best]

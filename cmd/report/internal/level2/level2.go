@@ -250,7 +250,7 @@ func finalReturns(runs []*analysis.Run, opt Options) ([]float64, stats.Interval,
 	if err != nil {
 		return nil, stats.Interval{}, err
 	}
-	return v, analysis.IQMInterval(v, opt.Boot, "final/"+runs[0].Variant), nil
+	return v, analysis.IQMInterval(opt.Boot, "final/"+runs[0].Variant, v), nil
 }
 
 // answerCI formats "**point** (95% CI [lo, hi])".

@@ -131,7 +131,7 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	}
 	at := analysis.Point{AtStep: true, Step: st.Step}
 	label := fmt.Sprintf("shift/%g", st.Step)
-	st.TV = analysis.IQMInterval(tv, opt.Boot, label+"/tv")
+	st.TV = analysis.IQMInterval(opt.Boot, label+"/tv", tv)
 	old, err := analysis.RunValues(runs, "model_mse_old", at)
 	if err != nil {
 		return fmt.Errorf("distribution shift: %w", err)
@@ -144,9 +144,9 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	for i := range ratio {
 		ratio[i] = nw[i] / old[i]
 	}
-	st.Old = analysis.IQMInterval(old, opt.Boot, label+"/old")
-	st.New = analysis.IQMInterval(nw, opt.Boot, label+"/new")
-	st.Ratio = analysis.IQMInterval(ratio, opt.Boot, label+"/ratio")
+	st.Old = analysis.IQMInterval(opt.Boot, label+"/old", old)
+	st.New = analysis.IQMInterval(opt.Boot, label+"/new", nw)
+	st.Ratio = analysis.IQMInterval(opt.Boot, label+"/ratio", ratio)
 	if len(ppo) == 0 {
 		return nil
 	}
@@ -154,8 +154,8 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	if err != nil {
 		return err
 	}
-	st.Dyna = analysis.IQMInterval(dy, opt.Boot, label+"/dyna")
-	st.PPO = analysis.IQMInterval(pp, opt.Boot, label+"/ppo")
+	st.Dyna = analysis.IQMInterval(opt.Boot, label+"/dyna", dy)
+	st.PPO = analysis.IQMInterval(opt.Boot, label+"/ppo", pp)
 	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, stats.IQMOf, opt.Boot.Options())
 	return nil
 }

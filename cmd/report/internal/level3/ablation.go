@@ -502,7 +502,7 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) {
 			arm.Reached[i] = nan
 			continue
 		}
-		arm.At[i] = analysis.IQMInterval(arm.values[i], opt.Boot, fmt.Sprintf("ablation/%s/%g", arm.Variant, b))
+		arm.At[i] = analysis.IQMInterval(opt.Boot, fmt.Sprintf("ablation/%s/%g", arm.Variant, b), arm.values[i])
 		arm.Reached[i] = float64(arm.Hits[i]) / float64(arm.N[i])
 	}
 }
