@@ -94,45 +94,11 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 	if err != nil {
 		return nil, err
 	}
-	eff := map[string][]float64{}
 	for _, v := range vars {
 		res.Runs[v] = len(sub.Of(v))
-		if eff[v], err = analysis.PerRun(sub.Of(v), efficiency); err != nil {
-			return nil, err
-		}
 	}
-	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+ungated.Name, eff[ungated.Name])
-	if cat.PPO != "" {
-		g.PPOEff = analysis.MeanInterval(opt.Boot, "eff/"+cat.PPO, eff[cat.PPO])
-		g.UngatedVsPPODiff = stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+ungated.Name+"/"+cat.PPO), eff[ungated.Name], eff[cat.PPO], stats.MeanOf, opt.Boot.Options())
-	}
-	scores := func(v string) analysis.Scores {
-		x := make([][]float64, len(eff[v]))
-		for i, e := range eff[v] {
-			x[i] = []float64{e}
-		}
-		return analysis.Scores{Variant: v, X: x}
-	}
-	var pairs [][2]string
-	sc := []analysis.Scores{scores(ungated.Name)}
-	for _, v := range g.Gated {
-		pairs = append(pairs, [2]string{v, ungated.Name})
-		sc = append(sc, scores(v))
-	}
-	imp, err := analysis.ProbabilityOfImprovement(sc, pairs, opt.Boot)
-	if err != nil {
+	if err := g.compare(sub, vars, opt); err != nil {
 		return nil, err
-	}
-	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
-	for i, v := range g.Gated {
-		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
-		g.EffDiff = append(g.EffDiff, stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+v+"/"+ungated.Name), eff[v], eff[ungated.Name], stats.MeanOf, opt.Boot.Options()))
-		g.POI = append(g.POI, imp[i].P)
-		k, err := analysis.PerRun(sub.Of(v), kept)
-		if err != nil {
-			return nil, err
-		}
-		g.Kept = append(g.Kept, analysis.MeanInterval(opt.Boot, "kept/"+v, k))
 	}
 	g.judge()
 	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver("imagined_var_delta", math.Inf(-1), math.Inf(1)))
@@ -150,6 +116,54 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 		return nil, err
 	}
 	return res, nil
+}
+
+// compare sets the efficiencies of the variants vars (in sub): the
+// ungated runs' and PPO's, and for each gate its efficiency, its
+// difference from the ungated runs', P(gated > ungated) and its kept
+// fraction.
+func (g *GatingAnswers) compare(sub *analysis.Set, vars []string, opt Options) error {
+	eff := map[string][]float64{}
+	for _, v := range vars {
+		var err error
+		if eff[v], err = analysis.PerRun(sub.Of(v), efficiency); err != nil {
+			return err
+		}
+	}
+	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+g.Ungated, eff[g.Ungated])
+	if g.PPO != "" {
+		g.PPOEff = analysis.MeanInterval(opt.Boot, "eff/"+g.PPO, eff[g.PPO])
+		g.UngatedVsPPODiff = stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+g.Ungated+"/"+g.PPO), eff[g.Ungated], eff[g.PPO], stats.MeanOf, opt.Boot.Options())
+	}
+	scores := func(v string) analysis.Scores {
+		x := make([][]float64, len(eff[v]))
+		for i, e := range eff[v] {
+			x[i] = []float64{e}
+		}
+		return analysis.Scores{Variant: v, X: x}
+	}
+	var pairs [][2]string
+	sc := []analysis.Scores{scores(g.Ungated)}
+	for _, v := range g.Gated {
+		pairs = append(pairs, [2]string{v, g.Ungated})
+		sc = append(sc, scores(v))
+	}
+	imp, err := analysis.ProbabilityOfImprovement(sc, pairs, opt.Boot)
+	if err != nil {
+		return err
+	}
+	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
+	for i, v := range g.Gated {
+		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
+		g.EffDiff = append(g.EffDiff, stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+v+"/"+g.Ungated), eff[v], eff[g.Ungated], stats.MeanOf, opt.Boot.Options()))
+		g.POI = append(g.POI, imp[i].P)
+		k, err := analysis.PerRun(sub.Of(v), kept)
+		if err != nil {
+			return err
+		}
+		g.Kept = append(g.Kept, analysis.MeanInterval(opt.Boot, "kept/"+v, k))
+	}
+	return nil
 }
 
 // judge sets Best, Helps and Hurts from the gated variants' Eff and
@@ -339,25 +353,10 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 	drops := map[string][]float64{}
 	for _, d := range vs {
 		runs := set.Of(d.Name)
-		f, dr, ef, err := stressScores(runs)
-		if err != nil {
+		res.Runs[d.Name] = len(runs)
+		if finals[d.Name], drops[d.Name], err = s.add(d.Name, runs, opt); err != nil {
 			return nil, err
 		}
-		collapsed := 0
-		for i := range f {
-			if dr[i] > f[i] { // final < peak / 2
-				collapsed++
-			}
-		}
-		finals[d.Name], drops[d.Name] = f, dr
-		res.Runs[d.Name] = len(runs)
-		s.Variants = append(s.Variants, d.Name)
-		s.Final = append(s.Final, analysis.MeanInterval(opt.Boot, "final/"+d.Name, f))
-		drop := analysis.MeanInterval(opt.Boot, "drop/"+d.Name, dr)
-		s.Drop = append(s.Drop, drop)
-		s.Eff = append(s.Eff, analysis.MeanInterval(opt.Boot, "eff/"+d.Name, ef))
-		s.Collapsed = append(s.Collapsed, float64(collapsed)/float64(len(f)))
-		s.Diverges = append(s.Diverges, drop.Lo > 0 && collapsed > 0)
 	}
 	for _, d := range gated {
 		s.Gated = append(s.Gated, d.Name)
@@ -381,6 +380,30 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 		return nil, err
 	}
 	return res, nil
+}
+
+// add appends variant v's intervals (final return, drop, efficiency),
+// collapsed fraction and divergence, and returns its runs' final returns
+// and drops.
+func (s *StressAnswers) add(v string, runs []*analysis.Run, opt Options) (final, drop []float64, err error) {
+	final, drop, eff, err := stressScores(runs)
+	if err != nil {
+		return nil, nil, err
+	}
+	collapsed := 0
+	for i := range final {
+		if drop[i] > final[i] { // final < peak / 2
+			collapsed++
+		}
+	}
+	s.Variants = append(s.Variants, v)
+	s.Final = append(s.Final, analysis.MeanInterval(opt.Boot, "final/"+v, final))
+	d := analysis.MeanInterval(opt.Boot, "drop/"+v, drop)
+	s.Drop = append(s.Drop, d)
+	s.Eff = append(s.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff))
+	s.Collapsed = append(s.Collapsed, float64(collapsed)/float64(len(final)))
+	s.Diverges = append(s.Diverges, d.Lo > 0 && collapsed > 0)
+	return final, drop, nil
 }
 
 // stressScores returns each run's final return (the mean of its last

@@ -182,3 +182,88 @@ func TestRenderGating(t *testing.T) {
 		})
 	}
 }
+
+// curveStats are a run's efficiency (mean return at 1,000 to 15,000
+// steps), final return (mean of the last three) and drop from its best,
+// from its curve on WriteLevel3's grid.
+func curveStats(f func(float64, int64) float64, seed int64) (eff, final, drop float64) {
+	var vals []float64
+	for s := 0.0; s <= 15000; s += 1000 {
+		vals = append(vals, f(s, seed))
+	}
+	eff = stats.MeanOf(vals[1:])
+	final = stats.MeanOf(vals[len(vals)-3:])
+	return eff, final, max(slices.Max(vals)-final, 0)
+}
+
+// TestGatingNumbers checks sections 2 and 3's intervals against values
+// computed from WriteLevel3's curves: each gate's Ramp(shift) against the
+// ungated Ramp(2,000) and PPO's Ramp(0); under stress, runs collapsing
+// to 30 + seed mod 5 after 6,000 steps against gated ones that do not.
+func TestGatingNumbers(t *testing.T) {
+	set, cat := load(t, full)
+	opt := Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 200}}
+	seeds := int64(full.Seeds)
+	perSeed := func(f func(float64, int64) float64) (eff, final, drop []float64) {
+		for seed := range seeds {
+			e, fi, d := curveStats(f, seed)
+			eff, final, drop = append(eff, e), append(final, fi), append(drop, d)
+		}
+		return eff, final, drop
+	}
+	g, err := computeGating(set, cat, 5, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ungated, _, _ := perSeed(analysistest.Ramp(analysistest.DynaShift, 0, 0))
+	ppo, _, _ := perSeed(analysistest.Ramp(0, 0, 0))
+	checkInterval(t, "ungated efficiency", g.UngatedEff, stats.MeanOf(ungated))
+	checkInterval(t, "PPO efficiency", g.PPOEff, stats.MeanOf(ppo))
+	checkInterval(t, "ungated − PPO", g.UngatedVsPPODiff, stats.MeanOf(ungated)-stats.MeanOf(ppo))
+	for i, tau := range g.Tau {
+		eff, _, _ := perSeed(analysistest.Ramp(full.Shift[tau], 0, 0))
+		name := "τ = " + tauText(tau)
+		checkInterval(t, name+" efficiency", g.Eff[i], stats.MeanOf(eff))
+		checkInterval(t, name+" − ungated", g.EffDiff[i], stats.MeanOf(eff)-stats.MeanOf(ungated))
+		checkInterval(t, name+" P(gated > ungated)", g.POI[i], poiPoint(eff, ungated))
+		checkInterval(t, name+" kept", g.GatingAnswers.Kept[i], math.Min(1, 5*tau))
+	}
+	// imagined_var_delta is 0.05·exp(−step/5000) at 250, 500, ..., 15,000.
+	var v float64
+	for st := 250.0; st <= 15000; st += 250 {
+		v += 0.05 * math.Exp(-st/5000) / 60
+	}
+	checkInterval(t, "ungated imagined variance", g.UngatedVar, v)
+
+	s, err := computeStress(set, cat, 5, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	collapse := func(st float64, seed int64) float64 {
+		if st > 6000 {
+			return 30 + float64(seed%5)
+		}
+		return analysistest.Ramp(analysistest.DynaShift, 0, 0)(st, seed)
+	}
+	curves := map[string]func(float64, int64) float64{"dyna-m1-stress": collapse, "dyna-m5-stress": collapse,
+		"dyna-m5-gate0.1-stress": analysistest.Ramp(analysistest.DynaShift, 0, 0)}
+	for i, v := range s.Variants {
+		eff, final, drop := perSeed(curves[v])
+		checkInterval(t, v+" efficiency", s.Eff[i], stats.MeanOf(eff))
+		checkInterval(t, v+" final", s.Final[i], stats.MeanOf(final))
+		checkInterval(t, v+" drop", s.Drop[i], stats.MeanOf(drop))
+		collapsed := 0
+		for j := range final {
+			if final[j] < (final[j]+drop[j])/2 {
+				collapsed++
+			}
+		}
+		if want := float64(collapsed) / float64(seeds); s.Collapsed[i] != want {
+			t.Errorf("%s: collapsed %g, want %g", v, s.Collapsed[i], want)
+		}
+	}
+	_, fg, dg := perSeed(curves["dyna-m5-gate0.1-stress"])
+	_, fu, du := perSeed(collapse)
+	checkInterval(t, "gated − ungated final", s.FinalDiff[0], stats.MeanOf(fg)-stats.MeanOf(fu))
+	checkInterval(t, "gated − ungated drop", s.DropDiff[0], stats.MeanOf(dg)-stats.MeanOf(du))
+}
