@@ -1,0 +1,3 @@
+// Package command exposes the evalmodel tool's command to other dynago commands
+// (bin/batch runs tools in one process); the tool's code stays internal.
+package command

@@ -1,0 +1,3 @@
+// Command evalmodel measures a dynamics model on held-out real transitions
+// and writes the errors as a metrics file. See `evalmodel --help`.
+package main

@@ -1,0 +1,4 @@
+// Package command exposes the inspect tool's command to other dynago
+// commands (bin/batch runs tools in one process); the tool's code stays
+// internal.
+package command

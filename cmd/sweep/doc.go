@@ -1,0 +1,3 @@
+// Command sweep tunes the hyperparameters of dynago's run target. See
+// docs/SWEEPS.md and `sweep --help`.
+package main

@@ -1,0 +1,3 @@
+// Package app is the sweep command: flags, checking them, and building a
+// sweep.Options for lib/sweep.
+package app
