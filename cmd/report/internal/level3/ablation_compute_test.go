@@ -2,12 +2,15 @@ package level3
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -260,6 +263,51 @@ func TestMPCLabel(t *testing.T) {
 			label, rank := mpcLabel(c.kept, c.nPreset, "mpc-pendulum", c.action)
 			if label != c.label || rank != c.rank {
 				t.Errorf("mpcLabel = %q, %d; want %q, %d", label, rank, c.label, c.rank)
+			}
+		})
+	}
+}
+
+// TestAnswerGains: Dyna-PPO's gain from a prior is judged at the last
+// budget both arms ran, not at the last budget of the report.
+func TestAnswerGains(t *testing.T) {
+	nan := stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	clear := stats.Interval{Point: 0.9, Lo: 0.8, Hi: 1}
+	level := stats.Interval{Point: 0.5, Lo: 0.3, Hi: 0.7}
+	at := []stats.Interval{{Point: 100}, {Point: 200}}
+	cases := []struct {
+		name   string
+		n      []int // the mirror arm's runs at each budget
+		gain   []stats.Interval
+		want   string
+		absent string
+	}{
+		{"both budgets", []int{5, 5}, []stats.Interval{clear, level}, "P(better) = 0.500 (CI [0.300, 0.700]); no clear gain.", "it gains."},
+		{"first budget only", []int{5, 0}, []stats.Interval{clear, nan}, "P(better) = 0.900 (CI [0.800, 1]); it gains.", "no clear gain."},
+		{"second budget only", []int{0, 5}, []stats.Interval{nan, level}, "at 15,000 IQM 200 against 200, P(better) = 0.500 (CI [0.300, 0.700]); no clear gain.", "at 3,000"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := &AblationResult{AblationAnswers: AblationAnswers{
+				Dyna: "dyna-m5",
+				Arms: []Arm{
+					{Variant: "dyna-m5", Method: "Dyna-PPO", Label: "Dyna-PPO as now", At: at, N: []int{5, 5}},
+					{Variant: "dyna-m5-mirror", Method: "Dyna-PPO", Label: "+ mirror", At: at, N: c.n},
+				},
+				DynaGain: map[string][]stats.Interval{"dyna-m5-mirror": c.gain},
+			}}
+			path := filepath.Join(t.TempDir(), "report.md")
+			r := markdown.NewReport("t", path)
+			res.answerGains(r.Section("gains"), []string{"3,000", "15,000"})
+			if err := r.Write(); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), c.want) || strings.Contains(string(b), c.absent) {
+				t.Errorf("report lacks %q or has %q:\n%s", c.want, c.absent, b)
 			}
 		})
 	}

@@ -122,16 +122,18 @@ func (res *AblationResult) answerGains(sec *markdown.Section, budgets []string) 
 			continue
 		}
 		var at []string
+		var last stats.Interval // at the last budget both ran
 		for b, p := range g {
 			if arm.N[b] == 0 || dy.N[b] == 0 {
 				continue
 			}
+			last = p
 			at = append(at, fmt.Sprintf("at %s IQM %s against %s, P(better) = %s (CI %s)", budgets[b], markdown.Num(arm.At[b].Point), markdown.Num(dy.At[b].Point),
 				markdown.Num(p.Point), markdown.CI(p)))
 		}
 		if len(at) > 0 {
 			gains = append(gains, fmt.Sprintf("%s (`%s`): %s; %s", arm.Label, arm.Variant, strings.Join(at, "; "),
-				poiVerdict(g[len(g)-1], "it gains.", "it loses.", "no clear gain.")))
+				poiVerdict(last, "it gains.", "it loses.", "no clear gain.")))
 		}
 	}
 	if len(gains) > 0 {

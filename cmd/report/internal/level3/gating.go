@@ -2,6 +2,7 @@ package level3
 
 import (
 	"fmt"
+	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"maps"
 	"math"
 	"slices"
@@ -299,6 +300,7 @@ type StressResult struct {
 	Curves []analysis.Curve // IQM return against real steps: the variants and PPO
 	Grid   analysis.Grid    // the steps of Curves
 	Kept   []analysis.Curve // the gated variants' kept fraction against real steps
+	Scale  scale.Scale      // the return scale whose worst a collapse is measured from
 }
 
 const (
@@ -343,7 +345,7 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 	}
 	vs = append(vs, ungated)
 	vs = append(vs, gated...)
-	res := &StressResult{Runs: map[string]int{}}
+	res := &StressResult{Runs: map[string]int{}, Scale: scale.Of(set.Runs)}
 	s := &res.StressAnswers
 	var err error
 	if s.Stress, err = stressDiff(set, cat, ungated, m); err != nil {
@@ -354,7 +356,7 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 	for _, d := range vs {
 		runs := set.Of(d.Name)
 		res.Runs[d.Name] = len(runs)
-		if finals[d.Name], drops[d.Name], err = s.add(d.Name, runs, opt); err != nil {
+		if finals[d.Name], drops[d.Name], err = s.add(d.Name, runs, res.Scale.Worst, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -384,15 +386,17 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 
 // add appends variant v's intervals (final return, drop, efficiency),
 // collapsed fraction and divergence, and returns its runs' final returns
-// and drops.
-func (s *StressAnswers) add(v string, runs []*analysis.Run, opt Options) (final, drop []float64, err error) {
+// and drops. A run collapses when it ends below half its best measured
+// from worst, the environment's worst return (0 on CartPole), so that it
+// means the same for negative returns.
+func (s *StressAnswers) add(v string, runs []*analysis.Run, worst float64, opt Options) (final, drop []float64, err error) {
 	final, drop, eff, err := stressScores(runs)
 	if err != nil {
 		return nil, nil, err
 	}
 	collapsed := 0
 	for i := range final {
-		if drop[i] > final[i] { // final < peak / 2
+		if drop[i] > final[i]-worst { // final − worst < (best − worst) / 2
 			collapsed++
 		}
 	}
@@ -429,9 +433,13 @@ func stressScores(runs []*analysis.Run) (final, drop, eff []float64, err error) 
 func (res *StressResult) render(r *markdown.Report, opt Options) error {
 	s := &res.StressAnswers
 	sec := r.Section(stressTitle)
+	from := "."
+	if res.Scale.Worst != 0 {
+		from = fmt.Sprintf(", both measured from %s (normalised scale, %s).", markdown.Num(res.Scale.Worst), res.Scale.Bounds())
+	}
 	sec.Text("The stress setting changes %s against the unstressed runs; everything else is as in section 2. "+
-		"A run's final return is the mean of its last %d evaluations; its drop is its best evaluation minus that; it collapses when it ends below half its best.",
-		s.Stress, finalEvals)
+		"A run's final return is the mean of its last %d evaluations; its drop is its best evaluation minus that; it collapses when it ends below half its best%s",
+		s.Stress, finalEvals, from)
 	var div []string
 	for i, v := range s.Variants {
 		if g := slices.Index(s.Gated, v); g >= 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -266,4 +267,46 @@ func TestGatingNumbers(t *testing.T) {
 	_, fu, du := perSeed(collapse)
 	checkInterval(t, "gated − ungated final", s.FinalDiff[0], stats.MeanOf(fg)-stats.MeanOf(fu))
 	checkInterval(t, "gated − ungated drop", s.DropDiff[0], stats.MeanOf(dg)-stats.MeanOf(du))
+}
+
+// TestStressCollapse: a run collapses when its final return (the mean of
+// its last finalEvals evaluations) lies below half its best, both measured
+// from the environment's worst return; exactly half is not below.
+func TestStressCollapse(t *testing.T) {
+	cases := []struct {
+		name      string
+		worst     float64
+		evals     []float64
+		collapsed bool
+	}{
+		{"CartPole, above half", 0, []float64{100, 500, 260, 260, 260}, false},
+		{"CartPole, exactly half", 0, []float64{100, 500, 250, 250, 250}, false},
+		{"CartPole, below half", 0, []float64{100, 500, 240, 240, 240}, true},
+		{"negative returns at their best", -1600, []float64{-1200, -200, -200, -200}, false},
+		{"negative returns, exactly half", -1600, []float64{-1200, -200, -900, -900, -900}, false},
+		{"negative returns, below half", -1600, []float64{-1200, -200, -950, -950, -950}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rows := &analysistest.Rows{Run: "v-s0", Variant: "v"}
+			for i, v := range c.evals {
+				rows.Add(int64(1000*(i+1)), analysis.EvalReturn, format.NoIndex, v)
+			}
+			if err := analysistest.WriteRows(filepath.Join(dir, "v-s0"), rows, nil); err != nil {
+				t.Fatal(err)
+			}
+			set, err := analysis.Load([]string{filepath.Join(dir, "*", "metrics.arrow")}, analysis.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s StressAnswers
+			if _, _, err := s.add("v", set.Of("v"), c.worst, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 10}}); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Collapsed[0] == 1; got != c.collapsed {
+				t.Errorf("collapsed %v, want %v", got, c.collapsed)
+			}
+		})
+	}
 }
