@@ -15,7 +15,8 @@
 //     (History: fixed leading and trailing columns around one column per
 //     swept parameter), written by sweep.
 //
-// docs/FORMATS.md lists every column, type and metadata key.
+// docs/FORMATS.md lists every column, type and metadata key; package
+// metric (lib/format/metric) names the values of the metrics' metric column.
 //
 // # Invariants
 //
