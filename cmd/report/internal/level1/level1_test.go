@@ -2,7 +2,6 @@ package level1
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -113,32 +112,7 @@ func TestPendulum(t *testing.T) {
 		t.Skip("draws figures")
 	}
 	dir := t.TempDir()
-	ramp := func(shift float64) func(float64, int64) float64 {
-		return func(s float64, seed int64) float64 {
-			return -1400 + 1200*math.Min((s+shift)/80000, 1) + float64(seed%5) - 2
-		}
-	}
-	mpc := func(s float64, seed int64) float64 {
-		switch {
-		case s < 1000:
-			return -1000
-		case seed == 4:
-			return -300
-		}
-		return -180 + float64(seed%5) - 2
-	}
-	for seed := range int64(5) {
-		for _, r := range []analysistest.Run{
-			{Variant: "ppo", Steps: 100000, Every: 2000, Return: ramp(0)},
-			{Variant: "dyna", Steps: 100000, Every: 2000, Return: ramp(20000), Model: true, MSE: analysistest.DefaultMSE, Growth: analysistest.DefaultGrowth},
-			{Variant: "mpc-pendulum", Steps: 2000, Every: 250, Return: mpc, Algo: "mpc"},
-		} {
-			r.Seed, r.Env = seed, "Pendulum-v1"
-			if err := analysistest.Write(filepath.Join(dir, fmt.Sprintf("%s-s%d", r.Variant, seed)), r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	writePendulum(t, dir)
 	rep, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300},
 		Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10, Command: "report level1"})
 	if err != nil {

@@ -1,19 +1,13 @@
 package level2
 
 import (
-	"bytes"
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/cmd/report/internal/reporttest"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports in testdata/")
 
 // goldenRuns are the synthetic run sets of the golden reports: every
 // section (with one and two final evaluations), each sweep alone, a sweep
@@ -44,54 +38,17 @@ func TestGolden(t *testing.T) {
 		t.Skip("draws figures")
 	}
 	for _, g := range goldenRuns {
-		t.Run(g.name, func(t *testing.T) {
-			dir := t.TempDir()
+		write := func(t *testing.T, dir string) {
 			if err := analysistest.WriteLevel2(dir, seeds, g.variants); err != nil {
 				t.Fatal(err)
 			}
+		}
+		reporttest.Golden(t, g.name, write, func(t *testing.T, dir string) string {
 			r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 200}, Final: g.final, Fraction: 0.8, Command: "report level2"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			var b bytes.Buffer
-			if err := r.Markdown(&b); err != nil {
-				t.Fatal(err)
-			}
-			got := []byte(strings.ReplaceAll(b.String(), dir, "RUNS"))
-			golden := filepath.Join("testdata", g.name+".golden.md")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, firstDiff(string(want), string(got)))
-			}
+			return reporttest.Markdown(t, r)
 		})
 	}
-}
-
-// firstDiff returns the first line where want and got differ, both ways.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, a, b)
-		}
-	}
-	return ""
 }

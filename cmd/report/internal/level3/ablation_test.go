@@ -278,33 +278,7 @@ func TestPendulum(t *testing.T) {
 		t.Skip("draws figures")
 	}
 	dir := t.TempDir()
-	pend := func(s map[string]string) map[string]string {
-		s = maps.Clone(s)
-		s["ENV"], s["PRESET"] = "Pendulum-v1", "pendulum"
-		return s
-	}
-	mpc := pend(mpcPreset)
-	maps.Copy(mpc, map[string]string{"MODEL_MIRROR": "0", "CEM_DENSITY_PENALTY": "0", "MODEL_EXACT_CONST_REWARD": "0", "CEM_ACTION": "best",
-		"STEPS": "2000", "EVAL_EVERY": "250", "ENSEMBLE": "3"})
-	dyna := pend(dynaPlain)
-	maps.Copy(dyna, map[string]string{"STEPS": "100000", "ENSEMBLE": "3", "EVAL_MODEL": "1"})
-	ppo := map[string]string{"ALGO": "ppo", "PRESET": "pendulum", "ENV": "Pendulum-v1", "STEPS": "100000"}
-	// MPC: -150 - 10·seed from 500 steps (seed 0..4: -150..-190); seeds
-	// reach -200 at 500. PPO and Dyna-PPO climb from -1,200 by 10 per
-	// 1,000 steps (Dyna-PPO) or 5 (PPO).
-	climb := func(per float64) func(float64, int64) float64 {
-		return func(s float64, seed int64) float64 { return -1200 + per*s/1000 - float64(seed) }
-	}
-	writeArms(t, dir, 5, []arm{
-		{"mpc-pendulum", mpc, nil, 2000, 250, func(s float64, seed int64) float64 {
-			if s < 500 {
-				return -1400
-			}
-			return -150 - 10*float64(seed)
-		}},
-		{"dyna", dyna, nil, 100000, 1000, climb(10)},
-		{"ppo", ppo, nil, 100000, 1000, climb(5)},
-	})
+	writeArms(t, dir, 5, pendulumArms(true))
 	a, report := buildDir(t, dir, Options{})
 	if a.Env != "Pendulum-v1" || a.Threshold != -200 || !strings.HasPrefix(report, "# Level 3 on Pendulum-v1:") {
 		t.Errorf("env %s, threshold %g", a.Env, a.Threshold)
@@ -341,7 +315,7 @@ func TestPendulum(t *testing.T) {
 
 	// Before the Dyna-PPO runs exist, section 5 compares PPO and MPC.
 	noDyna := t.TempDir()
-	writeArms(t, noDyna, 5, []arm{{"mpc-pendulum", mpc, nil, 2000, 250, mpcCurve}, {"ppo", ppo, nil, 100000, 1000, climb(5)}})
+	writeArms(t, noDyna, 5, pendulumArms(false))
 	a, report = buildDir(t, noDyna, Options{})
 	if a.Ablation == nil || len(a.Ablation.Arms) != 2 || !reflect.DeepEqual(a.Ablation.Budgets, []float64{2000, 20000, 100000}) {
 		t.Errorf("without Dyna-PPO: %+v", a.Ablation)

@@ -1,18 +1,12 @@
 package level3
 
 import (
-	"flag"
-	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/cmd/report/internal/reporttest"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports in testdata/")
 
 // goldenRuns are the synthetic run directories of the golden reports: every
 // section, each experiment alone, Level 3.3's ablation arms, and
@@ -91,45 +85,9 @@ func TestGolden(t *testing.T) {
 		t.Skip("draws figures")
 	}
 	for _, g := range goldenRuns {
-		t.Run(g.name, func(t *testing.T) {
-			dir := t.TempDir()
-			g.write(t, dir)
+		reporttest.Golden(t, g.name, g.write, func(t *testing.T, dir string) string {
 			_, report := buildDir(t, dir, Options{})
-			got := []byte(strings.ReplaceAll(report, dir, "RUNS"))
-			golden := filepath.Join("testdata", g.name+".golden.md")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, firstDiff(string(want), string(got)))
-			}
+			return report
 		})
 	}
-}
-
-// firstDiff returns the first line where want and got differ, both ways.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, a, b)
-		}
-	}
-	return ""
 }
