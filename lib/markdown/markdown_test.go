@@ -2,17 +2,15 @@ package markdown
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/dynago/dynago/internal/golden"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/stats"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestNumbers(t *testing.T) {
 	cases := []struct {
@@ -73,19 +71,7 @@ func TestReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "report.golden")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "report.golden"), got)
 }
 
 func TestTableCSV(t *testing.T) {

@@ -2,18 +2,16 @@ package app
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/internal/golden"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/tool"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // runsDir writes five seeds of ppo and of dyna (3,000 steps ahead) into
 // DIR/runs and makes DIR the working directory, so commands and their
@@ -90,19 +88,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join(testdataDir(t), c.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run with -update to accept):\n%s", c.name, golden, diff(string(want), string(got)))
-			}
+			golden.Check(t, filepath.Join(testdataDir(t), c.name+".golden"), got)
 		})
 	}
 }
@@ -118,25 +104,6 @@ func testdataDir(t *testing.T) string {
 }
 
 var pkgDir, _ = os.Getwd()
-
-// diff returns the lines that differ, marked - (want) and + (got).
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		if a != c {
-			b.WriteString("- " + a + "\n+ " + c + "\n")
-		}
-	}
-	return b.String()
-}
 
 func TestErrors(t *testing.T) {
 	runsDir(t)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,11 +12,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/dynago/dynago/internal/golden"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/tool"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/episode.arrow and the golden files")
 
 const episodeFile = "testdata/episode.arrow"
 
@@ -43,7 +41,7 @@ func episode() *format.Transitions {
 // TestEpisodeFile checks that testdata/episode.arrow is what the writer
 // produces today: the format's bytes are stable.
 func TestEpisodeFile(t *testing.T) {
-	if *update {
+	if golden.Update() {
 		if err := format.WriteTransitions(episodeFile, episode()); err != nil {
 			t.Fatal(err)
 		}
@@ -143,46 +141,9 @@ func TestGolden(t *testing.T) {
 			if code != 0 || errs != "" {
 				t.Fatalf("exit %d, stderr %q", code, errs)
 			}
-			golden(t, filepath.Join("testdata", tc.name+".golden"), out)
+			golden.Check(t, filepath.Join("testdata", tc.name+".golden"), []byte(out))
 		})
 	}
-}
-
-// golden compares got with the file, or rewrites the file under -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (rerun with -update to accept):\n%s", path, diff(string(want), got))
-	}
-}
-
-// diff marks the lines of want and got that differ, line by line.
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("- " + wl + "\n+ " + gl + "\n")
-		}
-	}
-	return b.String()
 }
 
 // TestHelpExample runs the worked example of the help text on
@@ -221,7 +182,7 @@ func TestStdin(t *testing.T) {
 		for _, args := range [][]string{{"--format", "json"}, {"--format", "json", "-"}} {
 			code, out, errs := runTool(t, in, args...)
 			if code != 0 || out != want {
-				t.Errorf("%s on stdin, args %q: exit %d, stderr %q, output\n%s", name, args, code, errs, diff(want, out))
+				t.Errorf("%s on stdin, args %q: exit %d, stderr %q, output\n%s", name, args, code, errs, golden.Diff(want, out))
 			}
 		}
 	}

@@ -2,14 +2,13 @@ package results
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/dynago/dynago/internal/golden"
+)
 
 // TestGolden rewrites the block of a RESULTS.md holding hand-written text
 // around an old block from the fixture experiments, compares it with
@@ -33,19 +32,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "RESULTS.golden.md")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("RESULTS.md differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "RESULTS.golden.md"), got)
 	for _, f := range []string{"level1/sample-efficiency.png", "level1/sample-efficiency.svg", "level1/model-ek.png", "pendulum/sample-efficiency.svg"} {
 		src, err := os.ReadFile(filepath.Join("testdata", "results", filepath.Dir(f), "fig", filepath.Base(f)))
 		if err != nil {
