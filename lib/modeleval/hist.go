@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // Range is the closed interval [Lo, Hi] of one state dimension that a
@@ -150,14 +151,14 @@ func Histograms(sets []Set, ranges []Range, bins int) ([]format.MetricRow, error
 			}
 			for b := range h {
 				h[b] /= float64(n)
-				r.add(fmt.Sprintf("hist_%s_d%d", set.Label, j), b, h[b])
+				r.add(metric.Hist(set.Label, j), b, h[b])
 			}
 			hist[s][j] = h
 		}
 	}
 	for a := range sets {
 		for b := a + 1; b < len(sets); b++ {
-			name := "hist_tv_" + sets[a].Label + "_" + sets[b].Label
+			name, dimName := metric.HistTV(sets[a].Label, sets[b].Label), metric.HistTVDim(sets[a].Label, sets[b].Label)
 			tvs := make([]float64, d)
 			for j := range d {
 				for k := range bins {
@@ -167,7 +168,7 @@ func Histograms(sets []Set, ranges []Range, bins int) ([]format.MetricRow, error
 			}
 			r.add(name, format.NoIndex, mean(tvs))
 			for j, tv := range tvs {
-				r.add(name+"_dim", j, tv)
+				r.add(dimName, j, tv)
 			}
 		}
 	}

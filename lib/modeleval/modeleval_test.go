@@ -79,8 +79,8 @@ func walk(lengths ...int) *format.Transitions {
 	return t
 }
 
-// metric returns the value of metric name at index, and whether it exists.
-func metric(rows []format.MetricRow, name string, index int) (float64, bool) {
+// lookup returns the value of metric name at index, and whether it exists.
+func lookup(rows []format.MetricRow, name string, index int) (float64, bool) {
 	for _, r := range rows {
 		if r.Metric == name && r.Index == int64(index) {
 			return r.Value, true
@@ -91,7 +91,7 @@ func metric(rows []format.MetricRow, name string, index int) (float64, bool) {
 
 func checkMetric(t *testing.T, rows []format.MetricRow, name string, index int, want, tol float64) {
 	t.Helper()
-	got, ok := metric(rows, name, index)
+	got, ok := lookup(rows, name, index)
 	if !ok {
 		t.Errorf("%s[%d]: missing, want %g", name, index, want)
 		return
@@ -152,7 +152,7 @@ func TestOneStep(t *testing.T) {
 				}
 			}
 			for _, name := range tc.none {
-				if v, ok := metric(rows, name, n); ok {
+				if v, ok := lookup(rows, name, n); ok {
 					t.Errorf("%s = %g, want no row", name, v)
 				}
 			}
@@ -177,17 +177,17 @@ func TestCalibration(t *testing.T) {
 	checkMetric(t, rows, "model_var_err_corr", format.NoIndex, 1, tolExact)
 	checkMetric(t, rows, "model_var_err_spearman", format.NoIndex, 1, tolExact)
 	checkMetric(t, rows, "model_var_err_corr_raw", format.NoIndex, 1, tolExact)
-	raw, _ := metric(rows, "model_var_mean_raw", format.NoIndex)
+	raw, _ := lookup(rows, "model_var_mean_raw", format.NoIndex)
 	checkMetric(t, rows, "model_var_mean", format.NoIndex, raw/4, tolExact)
 	total := 0.0
 	for b := range 4 {
-		v, _ := metric(rows, "model_var_bin_var", b)
+		v, _ := lookup(rows, "model_var_bin_var", b)
 		checkMetric(t, rows, "model_var_bin_err", b, 4*v, tolExact)
 		checkMetric(t, rows, "model_var_bin_count", b, 50.0/4+[]float64{-0.5, 0.5, -0.5, 0.5}[b], 0)
-		c, _ := metric(rows, "model_var_bin_count", b)
+		c, _ := lookup(rows, "model_var_bin_count", b)
 		total += c
 		if b > 0 {
-			if prev, _ := metric(rows, "model_var_bin_var", b-1); prev > v {
+			if prev, _ := lookup(rows, "model_var_bin_var", b-1); prev > v {
 				t.Errorf("bin %d variance %g < bin %d's %g: bins not sorted", b, v, b-1, prev)
 			}
 		}
@@ -249,7 +249,7 @@ func TestOpenLoop(t *testing.T) {
 			scale := stateVariance(tc.data)
 			for k := 1; k <= K; k++ {
 				if k > len(tc.counts) {
-					if v, ok := metric(rows, "model_ek", k); ok {
+					if v, ok := lookup(rows, "model_ek", k); ok {
 						t.Errorf("model_ek[%d] = %g, want no row (no window)", k, v)
 					}
 					continue
@@ -458,7 +458,7 @@ func TestEnsemble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mse, _ := metric(one, "model_mse_next_obs", format.NoIndex)
+	mse, _ := lookup(one, "model_mse_next_obs", format.NoIndex)
 	checkMetric(t, ek, "model_ek", 1, mse, tolCross*math.Max(1, mse))
 	checkMetric(t, one, "model_mse_delta", format.NoIndex, mse, tolCross*math.Max(1, mse))
 	checkMetric(t, ek, "model_ek_count", 1, float64(data.Len()), 0)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -49,17 +50,17 @@ func oneStep(m *model, t *format.Transitions, varBins int) ([]format.MetricRow, 
 	}
 	fn := float64(n)
 	var r rows
-	r.add("model_mse_delta", format.NoIndex, sum(sqDim)/(fn*float64(d)))
-	r.add("model_mae_delta", format.NoIndex, sum(absDim)/(fn*float64(d)))
+	r.add(metric.ModelMSEDelta, format.NoIndex, sum(sqDim)/(fn*float64(d)))
+	r.add(metric.ModelMAEDelta, format.NoIndex, sum(absDim)/(fn*float64(d)))
 	for j := range d {
-		r.add("model_mse_delta_dim", j, sqDim[j]/fn)
+		r.add(metric.ModelMSEDeltaDim, j, sqDim[j]/fn)
 	}
 	for j := range d {
-		r.add("model_mae_delta_dim", j, absDim[j]/fn)
+		r.add(metric.ModelMAEDeltaDim, j, absDim[j]/fn)
 	}
-	r.add("model_mse_reward", format.NoIndex, sqRew/fn)
-	r.add("model_mae_reward", format.NoIndex, absRew/fn)
-	r.add("model_mse_next_obs", format.NoIndex, sqNext/(fn*float64(d)))
+	r.add(metric.ModelMSEReward, format.NoIndex, sqRew/fn)
+	r.add(metric.ModelMAEReward, format.NoIndex, absRew/fn)
+	r.add(metric.ModelMSENextObs, format.NoIndex, sqNext/(fn*float64(d)))
 	if ensemble {
 		calibration(&r, m, t, p, varBins)
 	}
@@ -88,23 +89,23 @@ func calibration(r *rows, m *model, t *format.Transitions, p *prediction, bins i
 		v[i] /= float64(d)
 		e[i] /= float64(d)
 	}
-	r.add("model_var_mean", format.NoIndex, mean(v))
-	r.add("model_var_err_mean", format.NoIndex, mean(e))
-	r.add("model_var_err_corr", format.NoIndex, stats.Pearson(v, e))
-	r.add("model_var_err_spearman", format.NoIndex, stats.Spearman(v, e))
-	r.add("model_var_mean_raw", format.NoIndex, mean(vRaw))
-	r.add("model_var_err_mean_raw", format.NoIndex, mean(eRaw))
-	r.add("model_var_err_corr_raw", format.NoIndex, stats.Pearson(vRaw, eRaw))
-	r.add("model_var_err_spearman_raw", format.NoIndex, stats.Spearman(vRaw, eRaw))
+	r.add(metric.ModelVarMean, format.NoIndex, mean(v))
+	r.add(metric.ModelVarErrMean, format.NoIndex, mean(e))
+	r.add(metric.ModelVarErrCorr, format.NoIndex, stats.Pearson(v, e))
+	r.add(metric.ModelVarErrSpearman, format.NoIndex, stats.Spearman(v, e))
+	r.add(metric.ModelVarMeanRaw, format.NoIndex, mean(vRaw))
+	r.add(metric.ModelVarErrMeanRaw, format.NoIndex, mean(eRaw))
+	r.add(metric.ModelVarErrCorrRaw, format.NoIndex, stats.Pearson(vRaw, eRaw))
+	r.add(metric.ModelVarErrSpearmanRaw, format.NoIndex, stats.Spearman(vRaw, eRaw))
 	bv, be, bc := quantileBins(v, e, bins)
 	for b := range bv {
-		r.add("model_var_bin_var", b, bv[b])
+		r.add(metric.ModelVarBinVar, b, bv[b])
 	}
 	for b := range be {
-		r.add("model_var_bin_err", b, be[b])
+		r.add(metric.ModelVarBinErr, b, be[b])
 	}
 	for b := range bc {
-		r.add("model_var_bin_count", b, float64(bc[b]))
+		r.add(metric.ModelVarBinCount, b, float64(bc[b]))
 	}
 }
 
@@ -142,9 +143,9 @@ func OldNew(e *dynamics.Ensemble, old, new *format.Transitions) ([]format.Metric
 func oldNew(m *model, old, new *format.Transitions) ([]format.MetricRow, error) {
 	var r rows
 	for _, s := range []struct {
-		name string
-		t    *format.Transitions
-	}{{"old", old}, {"new", new}} {
+		name, metric string
+		t            *format.Transitions
+	}{{"old", metric.ModelMSEOld, old}, {"new", metric.ModelMSENew, new}} {
 		if err := m.check(s.t); err != nil {
 			return nil, fmt.Errorf("%s transitions: %w", s.name, err)
 		}
@@ -156,7 +157,7 @@ func oldNew(m *model, old, new *format.Transitions) ([]format.MetricRow, error) 
 			x := p.delta[i] - (s.t.NextObs[i] - s.t.Obs[i])
 			sq += float64(x * x)
 		}
-		r.add("model_mse_"+s.name, format.NoIndex, sq/float64(n*d))
+		r.add(s.metric, format.NoIndex, sq/float64(n*d))
 	}
 	return r, nil
 }

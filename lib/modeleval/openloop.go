@@ -7,6 +7,7 @@ import (
 
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // minVar replaces a held-out state variance below it (a constant
@@ -89,9 +90,9 @@ func openLoop(m *model, t *format.Transitions, maxK, starts int, rng *rand.Rand)
 			}
 		}
 		den := float64(live * d)
-		r.add("model_ek", k, sq/den)
-		norm.add("model_ek_norm", k, sqNorm/den)
-		count.add("model_ek_count", k, float64(live))
+		r.add(metric.ModelEk, k, sq/den)
+		norm.add(metric.ModelEkNorm, k, sqNorm/den)
+		count.add(metric.ModelEkCount, k, float64(live))
 	}
 	return slices.Concat(r, norm, count), nil
 }

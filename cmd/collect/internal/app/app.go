@@ -13,6 +13,7 @@ import (
 	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -270,13 +271,13 @@ func writeEval(o *options, meta format.Meta, eps []agent.Episode, extra func(row
 		sumL += float64(e.Length)
 	}
 	n := float64(len(eps))
-	row("eval_return", format.NoIndex, sumR/n)
-	row("eval_length", format.NoIndex, sumL/n)
+	row(metric.EvalReturn, format.NoIndex, sumR/n)
+	row(metric.EvalLength, format.NoIndex, sumL/n)
 	for i, e := range eps {
-		row("eval_return_episode", int64(i), e.Return)
+		row(metric.EvalReturnEpisode, int64(i), e.Return)
 	}
 	for i, e := range eps {
-		row("eval_length_episode", int64(i), float64(e.Length))
+		row(metric.EvalLengthEpisode, int64(i), float64(e.Length))
 	}
 	if extra != nil {
 		extra(row)

@@ -10,6 +10,7 @@ import (
 	"github.com/dynago/dynago/lib/agent"
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/plan"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -171,7 +172,7 @@ func runPlanner(o *options, meta format.Meta) error {
 		}
 		report(o.plan.log, a, time.Since(start))
 		return writeEval(o, meta, eps, func(row func(string, int64, float64)) {
-			row("eval_plan_model_rows_per_step", format.NoIndex, a.RowsPerStep())
+			row(metric.EvalPlanModelRowsPerStep, format.NoIndex, a.RowsPerStep())
 		})
 	}
 	steps := o.steps
@@ -237,8 +238,8 @@ func writePlanMetrics(o *options, meta format.Meta, a *plan.Actor) error {
 		rows, steps = a.RowsPerStep(), float64(a.Steps)
 	}
 	m := &format.Metrics{Meta: meta, Rows: []format.MetricRow{
-		{Seed: o.seed, RealSteps: o.realSteps, Metric: "plan_model_rows_per_step", Index: format.NoIndex, Value: rows},
-		{Seed: o.seed, RealSteps: o.realSteps, Metric: "plan_steps", Index: format.NoIndex, Value: steps},
+		{Seed: o.seed, RealSteps: o.realSteps, Metric: metric.PlanModelRowsPerStep, Index: format.NoIndex, Value: rows},
+		{Seed: o.seed, RealSteps: o.realSteps, Metric: metric.PlanSteps, Index: format.NoIndex, Value: steps},
 	}}
 	return format.WriteMetrics(o.metrics, m)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/modeleval"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -327,7 +328,7 @@ func histograms(o *options, meta format.Meta) ([]format.MetricRow, error) {
 		for b, x := range edges {
 			s[b] = strconv.FormatFloat(x, 'g', -1, 64)
 		}
-		meta[fmt.Sprintf("hist_edges_d%d", j)] = strings.Join(s, ",")
+		meta[metric.HistEdgesKey(j)] = strings.Join(s, ",")
 	}
 	return rows, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -402,28 +403,32 @@ func metrics(o *options, fits []dynamics.MemberFit, n int, meta format.Meta) *fo
 	row := func(name string, index int64, v float64) {
 		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: index, Value: v})
 	}
-	row("model_buffer_size", format.NoIndex, float64(n))
-	for _, set := range []string{"train", "holdout"} {
-		if set == "holdout" && fits[0].HoldoutRows == 0 {
+	row(metric.ModelBufferSize, format.NoIndex, float64(n))
+	for _, set := range []struct {
+		holdout bool
+		names   [5]string // in the order of losses' values
+	}{
+		{false, [5]string{metric.ModelTrainLossDelta, metric.ModelTrainLossReward, metric.ModelTrainLossTerm, metric.ModelTrainMSEDelta, metric.ModelTrainMSEReward}},
+		{true, [5]string{metric.ModelHoldoutLossDelta, metric.ModelHoldoutLossReward, metric.ModelHoldoutLossTerm, metric.ModelHoldoutMSEDelta, metric.ModelHoldoutMSEReward}},
+	} {
+		if set.holdout && fits[0].HoldoutRows == 0 {
 			continue
 		}
-		for _, target := range []string{"loss_delta", "loss_reward", "loss_term", "mse_delta", "mse_reward"} {
+		for i, name := range set.names {
 			for k, f := range fits {
 				l := f.Train
-				if set == "holdout" {
+				if set.holdout {
 					l = f.Holdout
 				}
-				v := map[string]float64{"loss_delta": l.Delta, "loss_reward": l.Reward, "loss_term": l.Term,
-					"mse_delta": l.MSEDelta, "mse_reward": l.MSEReward}[target]
-				row("model_"+set+"_"+target, int64(k), v)
+				row(name, int64(k), [5]float64{l.Delta, l.Reward, l.Term, l.MSEDelta, l.MSEReward}[i])
 			}
 		}
 	}
 	for k, f := range fits {
-		row("model_epochs", int64(k), float64(f.Epochs))
+		row(metric.ModelEpochs, int64(k), float64(f.Epochs))
 	}
 	for k, f := range fits {
-		row("model_updates", int64(k), float64(f.Updates))
+		row(metric.ModelUpdates, int64(k), float64(f.Updates))
 	}
 	return m
 }

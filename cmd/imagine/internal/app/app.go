@@ -13,6 +13,7 @@ import (
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/imagine"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -207,9 +208,9 @@ func run(c *cli.Context) error {
 	meta := format.Meta(tool.Provenance(c))
 	meta["seed"] = strconv.FormatInt(o.seed, 10)
 	meta["env"] = envID
-	meta["imagined_steps"] = strconv.Itoa(st.Kept)
-	meta["imagined_simulated_steps"] = strconv.Itoa(st.Simulated)
-	meta["imagined_rollouts"] = strconv.Itoa(o.roll.Batches)
+	meta[metric.ImaginedSteps] = strconv.Itoa(st.Kept)
+	meta[metric.ImaginedSimulatedSteps] = strconv.Itoa(st.Simulated)
+	meta[metric.ImaginedRollouts] = strconv.Itoa(o.roll.Batches)
 	imag.Meta = meta
 	if err := format.WriteTransitions(o.out, imag); err != nil {
 		return err
@@ -224,13 +225,13 @@ func run(c *cli.Context) error {
 		}
 		m.Rows = append(m.Rows, format.MetricRow{Seed: o.seed, RealSteps: o.realSteps, Metric: name, Index: format.NoIndex, Value: v})
 	}
-	row("imagined_steps", float64(st.Kept))
-	row("imagined_rollouts", float64(o.roll.Batches))
-	row("imagined_kept_fraction", float64(st.Kept)/float64(st.Simulated))
-	row("imagined_var_delta", st.MeanVarDelta)
-	row("imagined_simulated_steps", float64(st.Simulated))
+	row(metric.ImaginedSteps, float64(st.Kept))
+	row(metric.ImaginedRollouts, float64(o.roll.Batches))
+	row(metric.ImaginedKeptFraction, float64(st.Kept)/float64(st.Simulated))
+	row(metric.ImaginedVarDelta, st.MeanVarDelta)
+	row(metric.ImaginedSimulatedSteps, float64(st.Simulated))
 	if o.roll.Penalty > 0 {
-		row("imagined_penalty", st.MeanPenalty)
+		row(metric.ImaginedPenalty, st.MeanPenalty)
 	}
 	return format.WriteMetrics(o.metrics, m)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/ppo"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -245,7 +246,7 @@ func update(c *cli.Context, h ppo.Hyper, seed int64, meta format.Meta) error {
 		meta["env"] = e
 	}
 	m := &format.Metrics{Meta: meta}
-	m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "ppo_rows", Index: format.NoIndex, Value: float64(t.Len())})
+	m.Rows = append(m.Rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: metric.PPORows, Index: format.NoIndex, Value: float64(t.Len())})
 	if t.Len() == 0 {
 		// Nothing to learn from (e.g. gated imagination kept no step): the
 		// policy passes through unchanged, so a loop's next step has its file.
@@ -310,15 +311,15 @@ func statRows(st ppo.Stats, seed, realSteps int64, mve bool) []format.MetricRow 
 		name string
 		v    float64
 	}{
-		{"policy_loss", st.PolicyLoss}, {"value_loss", st.ValueLoss}, {"entropy", st.Entropy},
-		{"approx_kl", st.ApproxKL}, {"clip_fraction", st.ClipFraction}, {"explained_variance", st.ExplainedVariance},
+		{metric.PolicyLoss, st.PolicyLoss}, {metric.ValueLoss, st.ValueLoss}, {metric.Entropy, st.Entropy},
+		{metric.ApproxKL, st.ApproxKL}, {metric.ClipFraction, st.ClipFraction}, {metric.ExplainedVariance, st.ExplainedVariance},
 	} {
 		if !math.IsNaN(kv.v) && !math.IsInf(kv.v, 0) {
 			rows = append(rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: kv.name, Index: format.NoIndex, Value: kv.v})
 		}
 	}
 	if mve {
-		rows = append(rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: "mve_model_steps", Index: format.NoIndex, Value: float64(st.MVESteps)})
+		rows = append(rows, format.MetricRow{Seed: seed, RealSteps: realSteps, Metric: metric.MVEModelSteps, Index: format.NoIndex, Value: float64(st.MVESteps)})
 	}
 	return rows
 }
