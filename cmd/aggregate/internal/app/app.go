@@ -134,13 +134,15 @@ func list(s string) []string {
 	return out
 }
 
-// pairs parses --FLAG X:Y,...; without any, every pair of variants.
-func pairs(flag, s string, variants []string) ([][2]string, error) {
-	if len(list(s)) == 0 {
-		return analysis.AllPairs(variants), nil
+// pairs parses the pairs of variants --FLAG X:Y,... names; without any,
+// every pair of the set's variants.
+func (e *env) pairs(flag string) ([][2]string, error) {
+	given := list(e.c.String(flag))
+	if len(given) == 0 {
+		return analysis.AllPairs(e.set.Variants()), nil
 	}
 	var out [][2]string
-	for _, p := range list(s) {
+	for _, p := range given {
 		a, b, ok := strings.Cut(p, ":")
 		if !ok || a == "" || b == "" {
 			return nil, tool.Usagef("--%s %q: want pairs X:Y separated by commas", flag, p)

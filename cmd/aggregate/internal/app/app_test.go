@@ -105,6 +105,35 @@ func testdataDir(t *testing.T) string {
 
 var pkgDir, _ = os.Getwd()
 
+// TestPairs: --pairs and --compare choose the pairs in the order given;
+// without them every pair of variants is compared in sorted order.
+func TestPairs(t *testing.T) {
+	dir := runsDir(t)
+	cases := []struct {
+		name, cmd, row string
+	}{
+		{"poi default", "aggregate poi --in runs/*/metrics.arrow --out out --reps 20", "| dyna | ppo |"},
+		{"poi pairs", "aggregate poi --in runs/*/metrics.arrow --out out --reps 20 --pairs ppo:dyna", "| ppo | dyna |"},
+		{"steps-to default", "aggregate steps-to --in runs/*/metrics.arrow --out out --reps 20 --threshold 400", "| dyna - ppo |"},
+		{"steps-to compare", "aggregate steps-to --in runs/*/metrics.arrow --out out --reps 20 --threshold 400 --compare ppo:dyna", "| ppo - dyna |"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if code, _, stderr := run(t, c.cmd); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			name := strings.Fields(c.cmd)[1]
+			got, err := os.ReadFile(filepath.Join(dir, "out", name+".md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(got), c.row) {
+				t.Errorf("%s has no row %q:\n%s", name, c.row, got)
+			}
+		})
+	}
+}
+
 func TestErrors(t *testing.T) {
 	runsDir(t)
 	cases := []struct {

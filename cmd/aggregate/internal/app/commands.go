@@ -65,7 +65,7 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err != nil {
 				return err
 			}
-			pp, err := pairs("pairs", c.String("pairs"), e.set.Variants())
+			pp, err := e.pairs("pairs")
 			if err != nil {
 				return err
 			}
@@ -206,7 +206,7 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 			if err != nil {
 				return err
 			}
-			cmp, err := pairs("compare", c.String("compare"), e.set.Variants())
+			cmp, err := e.pairs("compare")
 			if err != nil {
 				return err
 			}
