@@ -4,8 +4,9 @@
 //
 // A test binary that imports golden has the flag -update, which rewrites
 // the golden files with what the tests produce instead of comparing them
-// (go test ./... -run TestGolden -update, then review the change with git
-// diff). A package that imports golden must not declare a flag of that
+// (go test -count=1 ./PKG -update, for the packages whose output changed
+// on purpose, then review the change with git diff); a package that does
+// not import golden rejects the flag. A package that imports golden must not declare a flag of that
 // name itself; Update tells its own fixtures (such as a binary input file
 // kept in testdata/) to be rewritten too.
 //
