@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/tool"
 )
 
 // envVar switches a test binary into a fake run.
@@ -36,7 +37,7 @@ func RunCmd() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return envVar + "=1 '" + strings.ReplaceAll(exe, "'", `'\''`) + "'", nil
+	return envVar + "=1 " + tool.Quote(exe), nil
 }
 
 // Level is the eval_return level of a fake run (before the budget factor):

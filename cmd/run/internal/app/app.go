@@ -218,7 +218,7 @@ func printScript(ctx context.Context, c *cli.Context, o runloop.Options) error {
 	if n := c.Int("print-iters"); n > 0 {
 		fmt.Fprintf(w, ", its first %d iterations", n)
 	}
-	fmt.Fprintf(w, ".\n# BIN: the tools' directory; OUT: the run directory.\nset -e\nBIN=${BIN:-bin}\nOUT=${OUT:-%s}\n", shq(o.Dir))
+	fmt.Fprintf(w, ".\n# BIN: the tools' directory; OUT: the run directory.\nset -e\nBIN=${BIN:-bin}\nOUT=${OUT:-%s}\n", tool.Quote(o.Dir))
 	o.Name = filepath.Base(abs)
 	o.Dir = filepath.Join(tmp, "run")
 	o.Script, o.ScriptDir, o.MaxIters, o.Progress = w, o.Dir, c.Int("print-iters"), nil
@@ -227,8 +227,4 @@ func printScript(ctx context.Context, c *cli.Context, o runloop.Options) error {
 		return err
 	}
 	return nil
-}
-
-func shq(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
