@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -306,12 +307,12 @@ type StepsTo struct {
 
 // evalCurves returns the runs' eval_return curves.
 func evalCurves(runs []*Run) ([]stats.Curve, error) {
-	if err := CheckMetric(runs, EvalReturn); err != nil {
+	if err := CheckMetric(runs, metric.EvalReturn); err != nil {
 		return nil, err
 	}
 	c := make([]stats.Curve, len(runs))
 	for i, r := range runs {
-		c[i].Steps, c[i].Values = r.Series(EvalReturn, -1)
+		c[i].Steps, c[i].Values = r.Series(metric.EvalReturn, -1)
 	}
 	return c, nil
 }
@@ -375,7 +376,7 @@ func budget(runs []*Run) (float64, error) {
 // FinalIQM returns the IQM over runs of the mean of each run's last n
 // eval_return values (raw, not normalised), with its interval.
 func FinalIQM(s *Set, variant string, n int, b Bootstrap) (stats.Interval, error) {
-	x, err := ScoreMatrix(s.Of(variant), s.Tasks(), EvalReturn, Point{Final: n})
+	x, err := ScoreMatrix(s.Of(variant), s.Tasks(), metric.EvalReturn, Point{Final: n})
 	if err != nil {
 		return stats.Interval{}, fmt.Errorf("variant %s: %w", variant, err)
 	}

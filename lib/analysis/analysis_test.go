@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/stats"
 )
 
 func run(name string, steps []int64, values []float64) *Run {
 	r := &Run{Name: name, Variant: "v", Task: defaultTask}
 	for i, s := range steps {
-		r.Rows = append(r.Rows, format.MetricRow{Run: name, Variant: "v", RealSteps: s, Metric: EvalReturn, Index: format.NoIndex, Value: values[i]})
+		r.Rows = append(r.Rows, format.MetricRow{Run: name, Variant: "v", RealSteps: s, Metric: metric.EvalReturn, Index: format.NoIndex, Value: values[i]})
 	}
 	return r
 }
@@ -22,7 +23,7 @@ func run(name string, steps []int64, values []float64) *Run {
 func TestAlignGrid(t *testing.T) {
 	a := run("a", []int64{0, 1000, 2000, 3000}, []float64{0, 1, 2, 3})
 	b := run("b", []int64{0, 1500, 2500}, []float64{0, 10, 20})
-	g, err := AlignGrid([]*Run{a, b}, EvalReturn, format.NoIndex)
+	g, err := AlignGrid([]*Run{a, b}, metric.EvalReturn, format.NoIndex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,13 +32,13 @@ func TestAlignGrid(t *testing.T) {
 	if !g.Carried || len(g.Steps) != len(want) {
 		t.Fatalf("grid %+v, want %v carried", g, want)
 	}
-	gotB := g.Sample(b, EvalReturn, format.NoIndex)
+	gotB := g.Sample(b, metric.EvalReturn, format.NoIndex)
 	for i, w := range []float64{0, 0, 10, 10, 20} {
 		if gotB[i] != w || g.Steps[i] != want[i] {
 			t.Errorf("step %g: b = %g, want %g at %g", g.Steps[i], gotB[i], w, want[i])
 		}
 	}
-	same, _ := AlignGrid([]*Run{a, a}, EvalReturn, format.NoIndex)
+	same, _ := AlignGrid([]*Run{a, a}, metric.EvalReturn, format.NoIndex)
 	if same.Carried || same.Note() != "" {
 		t.Errorf("identical runs reported as carried")
 	}
@@ -57,12 +58,12 @@ func TestPoint(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got, err := c.p.Score(r, EvalReturn); err != nil || got != c.want {
+			if got, err := c.p.Score(r, metric.EvalReturn); err != nil || got != c.want {
 				t.Errorf("score %g, %v; want %g", got, err, c.want)
 			}
 		})
 	}
-	if _, err := (Point{AtStep: true, Step: -1}).Score(r, EvalReturn); err == nil {
+	if _, err := (Point{AtStep: true, Step: -1}).Score(r, metric.EvalReturn); err == nil {
 		t.Error("no error before the first step")
 	}
 }
@@ -87,7 +88,7 @@ func TestLoadErrors(t *testing.T) {
 func TestSetDataBounds(t *testing.T) {
 	mk := func(task, variant string, seed int64, v float64) *Run {
 		return &Run{Name: fmt.Sprint(task, variant, seed), Task: task, Variant: variant, Seed: seed,
-			Rows: []format.MetricRow{{Metric: EvalReturn, Index: format.NoIndex, RealSteps: 10, Value: v}}}
+			Rows: []format.MetricRow{{Metric: metric.EvalReturn, Index: format.NoIndex, RealSteps: 10, Value: v}}}
 	}
 	s := &Set{Runs: []*Run{
 		mk("gym:Toy-v0", "a", 0, -300), mk("gym:Toy-v0", "b", 0, -100),
@@ -95,7 +96,7 @@ func TestSetDataBounds(t *testing.T) {
 		mk("other", "a", 0, 5), mk("other", "b", 0, 6),
 	}}
 	n := &Normalization{Min: 0, Max: 500}
-	if err := n.SetDataBounds(s, EvalReturn, Point{}); err != nil {
+	if err := n.SetDataBounds(s, metric.EvalReturn, Point{}); err != nil {
 		t.Fatal(err)
 	}
 	for task, want := range map[string][2]float64{"gym:Toy-v0": {-300, -100}, "CartPole-v1": {0, 500}, "other": {0, 500}} {

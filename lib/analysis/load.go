@@ -20,9 +20,6 @@ const (
 // defaultTask is the task of every run with TaskByNone.
 const defaultTask = "all"
 
-// EvalReturn is the metric holding a run's mean evaluation return.
-const EvalReturn = "eval_return"
-
 // Run is one training run's metrics rows.
 type Run struct {
 	Name    string // Run column, or the file path when that is empty

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 func TestCurveAreas(t *testing.T) {
 	r := &Run{Name: "a"}
 	// 0, 100, 300 at 0, 1000, 3000: trapezoids 50·1000 + 200·2000 over 3000.
 	for i, s := range []int64{0, 1000, 3000} {
-		r.Rows = append(r.Rows, format.MetricRow{RealSteps: s, Metric: EvalReturn, Index: format.NoIndex, Value: []float64{0, 100, 300}[i]})
+		r.Rows = append(r.Rows, format.MetricRow{RealSteps: s, Metric: metric.EvalReturn, Index: format.NoIndex, Value: []float64{0, 100, 300}[i]})
 	}
 	cases := []struct {
 		name string
@@ -26,7 +27,7 @@ func TestCurveAreas(t *testing.T) {
 	const tol = 1e-12
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := CurveAreas([]*Run{r}, EvalReturn, Grid{Steps: c.grid})
+			got, err := CurveAreas([]*Run{r}, metric.EvalReturn, Grid{Steps: c.grid})
 			if err != nil || math.Abs(got[0]-c.want) > tol {
 				t.Errorf("area %v (%v), want %g", got, err, c.want)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
@@ -15,7 +16,7 @@ import (
 // the fraction of states with dimension j in bin b. Dimensions are those
 // with rows at that step, numbered from 0 without gaps.
 func VisitHistogram(r *Run, label string, step int64) ([][]float64, error) {
-	prefix := "hist_" + label + "_d"
+	prefix := metric.HistPrefix(label)
 	var h [][]float64
 	for _, row := range r.Rows {
 		rest, ok := strings.CutPrefix(row.Metric, prefix)
@@ -61,7 +62,7 @@ func VisitEdges(r *Run) ([][]float64, error) {
 	}
 	var edges [][]float64
 	for j := 0; ; j++ {
-		s, ok := m.Meta[fmt.Sprintf("hist_edges_d%d", j)]
+		s, ok := m.Meta[metric.HistEdgesKey(j)]
 		if !ok {
 			break
 		}
@@ -69,7 +70,7 @@ func VisitEdges(r *Run) ([][]float64, error) {
 		for _, f := range strings.Split(s, ",") {
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
-				return nil, fmt.Errorf("%s: metadata hist_edges_d%d: %w", files[0], j, err)
+				return nil, fmt.Errorf("%s: metadata %s: %w", files[0], metric.HistEdgesKey(j), err)
 			}
 			e = append(e, v)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/tool"
 )
 
@@ -493,7 +494,7 @@ func (l *loop) progress(metrics string, b int64) {
 	ret := "?"
 	if m, err := format.ReadMetrics(metrics); err == nil {
 		for _, r := range m.Rows {
-			if r.Metric == "eval_return" {
+			if r.Metric == metric.EvalReturn {
 				ret = strconv.FormatFloat(r.Value, 'f', 1, 64)
 			}
 		}

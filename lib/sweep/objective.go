@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -52,7 +53,7 @@ func (o Objective) Score(metricsPath string) (float64, error) {
 func (o Objective) score(m *format.Metrics) (float64, error) {
 	var rows []format.MetricRow
 	for _, r := range m.Rows {
-		if r.Metric == "eval_return" {
+		if r.Metric == metric.EvalReturn {
 			rows = append(rows, r)
 		}
 	}
@@ -69,7 +70,7 @@ func (o Objective) score(m *format.Metrics) (float64, error) {
 	}
 	v := s / float64(len(rows))
 	if math.IsNaN(v) {
-		return 0, fmt.Errorf("eval_return is NaN")
+		return 0, fmt.Errorf("%s is NaN", metric.EvalReturn)
 	}
 	return v, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
@@ -72,7 +73,7 @@ func common(name string) []cli.Flag {
 // scoreFlags are the flags choosing and normalising a score per run.
 func scoreFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "metric", Value: analysis.EvalReturn, Usage: "score `METRIC`"},
+		&cli.StringFlag{Name: "metric", Value: metric.EvalReturn, Usage: "score `METRIC`"},
 		&cli.IntFlag{Name: "final", Value: 1, Usage: "score: mean of each run's last `N` values"},
 		&cli.Float64Flag{Name: "at-step", Usage: "score: each run's last value at or before `STEP` real steps (instead of --final)"},
 		&cli.Float64Flag{Name: "norm-min", Value: 0, Usage: "normalised 0 for tasks without known bounds (default: each task's smallest score)"},

@@ -10,6 +10,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -156,7 +157,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 			if err != nil {
 				return err
 			}
-			opt := analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex, Agg: agg}
+			opt := analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Agg: agg}
 			ylabel := agg.Name + " return"
 			if c.Bool("normalize") {
 				if opt.Norm, err = normalization(c); err != nil {
@@ -164,7 +165,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 				}
 				ylabel = agg.Name + " normalized return"
 			}
-			if err := analysis.CheckMetric(e.set.Runs, analysis.EvalReturn); err != nil {
+			if err := analysis.CheckMetric(e.set.Runs, metric.EvalReturn); err != nil {
 				return err
 			}
 			curves, g, err := analysis.Curves(e.set, opt, e.boot)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // TestLevel3Example runs the level3 help's example on synthetic runs of
@@ -70,7 +70,7 @@ func TestLevel3Errors(t *testing.T) {
 	if err := os.MkdirAll(old, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	m := &format.Metrics{Rows: []format.MetricRow{{Run: "old", Variant: "dyna-m5", Metric: analysis.EvalReturn, Index: format.NoIndex, Value: 1}}}
+	m := &format.Metrics{Rows: []format.MetricRow{{Run: "old", Variant: "dyna-m5", Metric: metric.EvalReturn, Index: format.NoIndex, Value: 1}}}
 	if err := format.WriteMetrics(filepath.Join(old, "metrics.arrow"), m); err != nil {
 		t.Fatal(err)
 	}

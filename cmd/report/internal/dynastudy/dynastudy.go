@@ -15,6 +15,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -68,7 +69,7 @@ func Build(opt Options) (*markdown.Report, *Result, error) {
 	if !slices.Contains(set.Variants(), opt.Baseline) {
 		return nil, nil, fmt.Errorf("--baseline %q: no runs of that variant (variants: %s)", opt.Baseline, strings.Join(set.Variants(), ", "))
 	}
-	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+	if err := analysis.CheckMetric(set.Runs, metric.EvalReturn); err != nil {
 		return nil, nil, err
 	}
 	sc := scale.Of(set.Runs)
@@ -147,7 +148,7 @@ func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, e
 func budgetOf(runs []*analysis.Run) float64 {
 	b := 0.0
 	for _, r := range runs {
-		steps, _ := r.Series(analysis.EvalReturn, format.NoIndex)
+		steps, _ := r.Series(metric.EvalReturn, format.NoIndex)
 		for _, s := range steps {
 			b = max(b, s)
 		}
@@ -169,16 +170,11 @@ func negCensored(steps []float64) [][]float64 {
 	return x
 }
 
-// Metrics counted as model predictions.
-const (
-	metricSimulated = "imagined_simulated_steps" // imagine: model steps taken, gated ones included
-	metricKept      = "imagined_steps"           // imagine: steps written (older files: no simulated count)
-	metricMVE       = "mve_model_steps"          // ppo --mve-model: model steps for value targets
-)
-
 // modelRows returns the IQM over runs of model predictions per real step:
 // the sum of the run's imagined (simulated, else kept) and value-expansion
-// model steps over its last real-step count. NaN when no run used a model.
+// model steps over its last real-step count (files older than
+// imagined_simulated_steps count only the kept steps). NaN when no run used
+// a model.
 func modelRows(runs []*analysis.Run) (float64, error) {
 	var per []float64
 	for _, r := range runs {
@@ -187,13 +183,13 @@ func modelRows(runs []*analysis.Run) (float64, error) {
 		for _, row := range r.Rows {
 			last = max(last, float64(row.RealSteps))
 			switch row.Metric {
-			case metricSimulated:
+			case metric.ImaginedSimulatedSteps:
 				sim += row.Value
 				has = true
-			case metricKept:
+			case metric.ImaginedSteps:
 				kept += row.Value
 				has = true
-			case metricMVE:
+			case metric.MVEModelSteps:
 				mve += row.Value
 				has = true
 			}
@@ -337,7 +333,7 @@ func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdow
 		"Model rows are the model's predictions (imagined steps, gated ones included, and value-expansion steps) per real step, " +
 		"IQM over runs.")
 
-	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}

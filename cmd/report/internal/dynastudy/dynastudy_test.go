@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // writeStudy writes 5 seeds of: ppo (Ramp: reaches 475 at 10,000 steps on
@@ -28,9 +29,9 @@ func writeStudy(t *testing.T, dir string) {
 			name := fmt.Sprintf("%s-s%d", v, seed)
 			rows := &analysistest.Rows{Run: name, Variant: v, Seed: seed}
 			for s := int64(0); s <= 20000; s += 1000 {
-				rows.Add(s, analysis.EvalReturn, format.NoIndex, f(float64(s), seed))
+				rows.Add(s, metric.EvalReturn, format.NoIndex, f(float64(s), seed))
 				if v == "fast" && s > 0 {
-					rows.Add(s, metricSimulated, format.NoIndex, 2000)
+					rows.Add(s, "imagined_simulated_steps", format.NoIndex, 2000)
 				}
 			}
 			settings := map[string]string{"ALGO": "ppo", "PRESET": "tuned", "ENV": "CartPole-v1", "SEED": fmt.Sprint(seed), "OUT": name}

@@ -8,6 +8,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -40,7 +41,7 @@ func budgets(r *markdown.Report, all *analysis.Set, a *Answers, opt Options) err
 func computeBudgets(all *analysis.Set, at []float64, sc scale.Scale, opt Options) (*BudgetsResult, error) {
 	res := &BudgetsResult{Scale: sc}
 	for _, v := range all.Variants() {
-		if analysis.CheckMetric(all.Of(v), analysis.EvalReturn) == nil {
+		if analysis.CheckMetric(all.Of(v), metric.EvalReturn) == nil {
 			res.Variants, res.Runs = append(res.Variants, v), append(res.Runs, len(all.Of(v)))
 		}
 	}
@@ -51,7 +52,7 @@ func computeBudgets(all *analysis.Set, at []float64, sc scale.Scale, opt Options
 			if !covered {
 				continue
 			}
-			x, err := analysis.ScoreMatrix(all.Of(v), all.Tasks(), analysis.EvalReturn, analysis.Point{AtStep: true, Step: step})
+			x, err := analysis.ScoreMatrix(all.Of(v), all.Tasks(), metric.EvalReturn, analysis.Point{AtStep: true, Step: step})
 			if err != nil {
 				return nil, err
 			}
@@ -69,7 +70,7 @@ func computeBudgets(all *analysis.Set, at []float64, sc scale.Scale, opt Options
 func solvedBy(runs []*analysis.Run, step float64, sc scale.Scale) (AtStep, bool) {
 	row := AtStep{Runs: len(runs)}
 	for _, run := range runs {
-		steps, vals := run.Series(analysis.EvalReturn, format.NoIndex)
+		steps, vals := run.Series(metric.EvalReturn, format.NoIndex)
 		if steps[len(steps)-1] < step {
 			return row, false
 		}
@@ -94,7 +95,7 @@ func checkpoints(set *analysis.Set, a *Answers, opt Options) []float64 {
 	}
 	end := 0.0
 	for _, r := range set.Of(a.PPO) {
-		steps, _ := r.Series(analysis.EvalReturn, format.NoIndex)
+		steps, _ := r.Series(metric.EvalReturn, format.NoIndex)
 		end = max(end, steps[len(steps)-1])
 	}
 	if end <= opt.EarlyUntil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -86,7 +87,7 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	if set, err = set.Select([]string{a.Dyna, a.PPO}); err != nil {
 		return nil, nil, err
 	}
-	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+	if err := analysis.CheckMetric(set.Runs, metric.EvalReturn); err != nil {
 		return nil, nil, err
 	}
 	a.RunsPPO, a.RunsDyn = len(set.Of(a.PPO)), len(set.Of(a.Dyna))

@@ -8,6 +8,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -34,7 +35,7 @@ func modelError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 // computeCross returns section 3's numbers for Dyna-PPO variant dyna
 // against the set's other variant.
 func computeCross(set *analysis.Set, dyna string, opt Options) (*CrossResult, error) {
-	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +63,13 @@ func computeCross(set *analysis.Set, dyna string, opt Options) (*CrossResult, er
 	if err != nil {
 		return nil, err
 	}
-	if res.MSECurves, _, err = analysis.Curves(dynaSet, analysis.CurveOptions{Metric: "model_mse_delta", Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.MSECurves, _, err = analysis.Curves(dynaSet, analysis.CurveOptions{Metric: metric.ModelMSEDelta, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, fmt.Errorf("variant %s: %w", dyna, err)
 	}
 	if math.IsNaN(res.Step) {
 		return res, nil
 	}
-	x, err := analysis.ScoreMatrix(dynaSet.Runs, dynaSet.Tasks(), "model_mse_delta", analysis.Point{AtStep: true, Step: res.Step})
+	x, err := analysis.ScoreMatrix(dynaSet.Runs, dynaSet.Tasks(), metric.ModelMSEDelta, analysis.Point{AtStep: true, Step: res.Step})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func kStepError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 // computeGrowth returns section 4's numbers for Dyna-PPO variant dyna.
 func computeGrowth(set *analysis.Set, dyna string, opt Options) (*GrowthResult, error) {
 	runs := set.Of(dyna)
-	cps := analysis.Checkpoints(runs, "model_ek")
+	cps := analysis.Checkpoints(runs, metric.ModelEk)
 	if len(cps) == 0 {
 		return nil, fmt.Errorf("variant %s: no checkpoint with model_ek in every run", dyna)
 	}
@@ -146,7 +147,7 @@ func computeGrowth(set *analysis.Set, dyna string, opt Options) (*GrowthResult, 
 		return nil, err
 	}
 	for i, at := range res.At {
-		if res.Curves[i], err = analysis.IndexCurves(dynaSet, "model_ek", at, stats.MetricIQM(), opt.Boot); err != nil {
+		if res.Curves[i], err = analysis.IndexCurves(dynaSet, metric.ModelEk, at, stats.MetricIQM(), opt.Boot); err != nil {
 			return nil, err
 		}
 	}
@@ -200,13 +201,13 @@ func ekRuns(runs []*analysis.Run, at float64) (k []float64, e [][]float64, err e
 func ekAt(r *analysis.Run, at float64) (k, e []float64) {
 	step := int64(-1)
 	for _, row := range r.Rows {
-		if row.Metric == "model_ek" && float64(row.RealSteps) <= at {
+		if row.Metric == metric.ModelEk && float64(row.RealSteps) <= at {
 			step = max(step, row.RealSteps)
 		}
 	}
-	for _, ix := range r.Indices("model_ek", step) {
-		_, vs := r.Series("model_ek", ix)
-		steps, _ := r.Series("model_ek", ix)
+	for _, ix := range r.Indices(metric.ModelEk, step) {
+		_, vs := r.Series(metric.ModelEk, ix)
+		steps, _ := r.Series(metric.ModelEk, ix)
 		if j := slices.Index(steps, float64(step)); j >= 0 {
 			k = append(k, float64(ix))
 			e = append(e, vs[j])

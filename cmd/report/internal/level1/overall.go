@@ -6,6 +6,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -34,10 +35,10 @@ func overall(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) err
 func computeOverall(set *analysis.Set, dyna, ppo string, sc scale.Scale, opt Options) (*OverallResult, error) {
 	// Tasks that are not environment ids get the runs' extreme returns.
 	res := &OverallResult{Norm: &analysis.Normalization{Min: sc.Worst, Max: sc.Best}, Tasks: set.Tasks(), Metrics: stats.RliableMetrics(1)}
-	if err := res.Norm.SetDataBounds(set, analysis.EvalReturn, analysis.Point{Final: 1}); err != nil {
+	if err := res.Norm.SetDataBounds(set, metric.EvalReturn, analysis.Point{Final: 1}); err != nil {
 		return nil, err
 	}
-	scores, err := analysis.VariantScores(set, analysis.EvalReturn, analysis.Point{Final: 1}, res.Norm)
+	scores, err := analysis.VariantScores(set, metric.EvalReturn, analysis.Point{Final: 1}, res.Norm)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // The tests below check the sections' computed results against values
@@ -72,7 +73,7 @@ func series(r *analysis.Run, metric string, index int64) (steps, vals []float64)
 }
 
 // returns returns a run's evaluation returns by step.
-func returns(r *analysis.Run) (steps, vals []float64) { return series(r, analysis.EvalReturn, -1) }
+func returns(r *analysis.Run) (steps, vals []float64) { return series(r, metric.EvalReturn, -1) }
 
 // at returns each run's last value of metric at or before step.
 func at(runs []*analysis.Run, metric string, step float64) []float64 {
@@ -110,7 +111,7 @@ func TestComputeSooner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			final := iqm(at(set.Of("ppo"), analysis.EvalReturn, math.Inf(1)))
+			final := iqm(at(set.Of("ppo"), metric.EvalReturn, math.Inf(1)))
 			thr := sc.Worst + 0.8*(final-sc.Worst)
 			if !close(res.PPOFinal.Point, final) || !close(res.Threshold, thr) {
 				t.Errorf("PPO final %g, threshold %g; want %g and %g", res.PPOFinal.Point, res.Threshold, final, thr)
@@ -210,7 +211,7 @@ func TestComputeCross(t *testing.T) {
 			// and above it there, after step 0.
 			want := math.NaN()
 			for s := 15000.0; s > 0; s -= 1000 {
-				d := iqm(at(set.Of("dyna"), analysis.EvalReturn, s)) - iqm(at(set.Of("ppo"), analysis.EvalReturn, s))
+				d := iqm(at(set.Of("dyna"), metric.EvalReturn, s)) - iqm(at(set.Of("ppo"), metric.EvalReturn, s))
 				if d < 0 {
 					break
 				}
@@ -338,7 +339,7 @@ func budgetRow(runs []*analysis.Run, step float64, sc scale.Scale) (AtStep, bool
 			row.Solved++
 		}
 	}
-	row.IQM.Point = iqm(at(runs, analysis.EvalReturn, step))
+	row.IQM.Point = iqm(at(runs, metric.EvalReturn, step))
 	return row, true
 }
 
@@ -362,7 +363,7 @@ func TestComputeOverall(t *testing.T) {
 				t.Fatal(err)
 			}
 			norm := func(v string) []float64 {
-				x := at(set.Of(v), analysis.EvalReturn, math.Inf(1))
+				x := at(set.Of(v), metric.EvalReturn, math.Inf(1))
 				for i := range x {
 					x[i] = (x[i] - sc.Worst) / (sc.Best - sc.Worst)
 				}

@@ -8,6 +8,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -59,7 +60,7 @@ func computeSooner(set *analysis.Set, dyna, ppo string, sc scale.Scale, opt Opti
 	if res.Diff, err = analysis.StepsDifference(set, dyna, ppo, res.Threshold, opt.Boot); err != nil {
 		return nil, err
 	}
-	res.Curves, res.Grid, err = analysis.Curves(set, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	res.Curves, res.Grid, err = analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func computeEarly(set *analysis.Set, dyna, ppo string, opt Options) (*EarlyResul
 func earlyReturns(runs []*analysis.Run, until float64) ([]float64, error) {
 	out := make([]float64, len(runs))
 	for i, r := range runs {
-		steps, values := r.Series(analysis.EvalReturn, format.NoIndex)
+		steps, values := r.Series(metric.EvalReturn, format.NoIndex)
 		var s float64
 		n := 0
 		for k, st := range steps {

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -67,11 +68,11 @@ func computeBudget(set *analysis.Set, sc scale.Scale, opt Options) (*BudgetResul
 	if err != nil {
 		return nil, err
 	}
-	if err := analysis.CheckMetric(sub.Runs, analysis.EvalReturn); err != nil {
+	if err := analysis.CheckMetric(sub.Runs, metric.EvalReturn); err != nil {
 		return nil, err
 	}
 	res := &BudgetResult{Scale: sc, BestFinal: math.Inf(-1)}
-	if res.Grid, err = analysis.AlignGrid(sub.Runs, analysis.EvalReturn, format.NoIndex); err != nil {
+	if res.Grid, err = analysis.AlignGrid(sub.Runs, metric.EvalReturn, format.NoIndex); err != nil {
 		return nil, err
 	}
 	areas, err := res.regimes(sw, opt)
@@ -117,7 +118,7 @@ func (res *BudgetResult) regimes(sw []setting, opt Options) ([][]float64, error)
 	areas := make([][]float64, len(sw))
 	for i, s := range sw {
 		var err error
-		if areas[i], err = analysis.CurveAreas(s.runs, analysis.EvalReturn, res.Grid); err != nil {
+		if areas[i], err = analysis.CurveAreas(s.runs, metric.EvalReturn, res.Grid); err != nil {
 			return nil, err
 		}
 	}
@@ -149,7 +150,7 @@ func (res *BudgetResult) compare(sub *analysis.Set, areas [][]float64, opt Optio
 	if res.Improve, err = analysis.ProbabilityOfImprovement(scores, analysis.AllPairs(rev), opt.Boot); err != nil {
 		return err
 	}
-	res.Curves, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex, Grid: &res.Grid}, opt.Boot)
+	res.Curves, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Grid: &res.Grid}, opt.Boot)
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -50,7 +51,7 @@ func computeBuffer(set *analysis.Set, opt Options) (*BufferResult, error) {
 	pts := res.Points
 	mses := make([][]float64, len(pts))
 	for i, st := range s.settings {
-		if mses[i], err = analysis.RunValues(st.runs, "model_mse_delta", analysis.Point{Final: opt.Final}); err != nil {
+		if mses[i], err = analysis.RunValues(st.runs, metric.ModelMSEDelta, analysis.Point{Final: opt.Final}); err != nil {
 			return nil, fmt.Errorf("buffer sweep: %w (were the runs made with EVAL_MODEL=1?)", err)
 		}
 		pts[i].Model = analysis.IQMInterval(opt.Boot, "mse/"+st.variant, mses[i])
@@ -89,7 +90,7 @@ func (res *BufferResult) render(r *markdown.Report, opt Options) (string, error)
 	}
 	xl := "log10 buffer size (transitions)"
 	if err := sec.Figure("buffer-mse", fmt.Sprintf("Final one-step model MSE against buffer size (log scales): IQM over runs with %s bootstrap bands.", lvl), func(p string) error {
-		return figure.Lines(p, []figure.Series{pointSeries("model MSE", pts, x, true)}, figure.LineOptions{XLabel: xl, YLabel: "model_mse_delta", LogY: true})
+		return figure.Lines(p, []figure.Series{pointSeries("model MSE", pts, x, true)}, figure.LineOptions{XLabel: xl, YLabel: metric.ModelMSEDelta, LogY: true})
 	}); err != nil {
 		return "", err
 	}

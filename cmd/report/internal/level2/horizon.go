@@ -7,6 +7,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -50,7 +51,7 @@ func computeHorizon(set *analysis.Set, opt Options) (*HorizonResult, error) {
 	for _, s := range sw {
 		runs = append(runs, s.runs...)
 	}
-	cps := analysis.Checkpoints(runs, "model_ek")
+	cps := analysis.Checkpoints(runs, metric.ModelEk)
 	if len(cps) == 0 {
 		return nil, fmt.Errorf("horizon sweep: no checkpoint with model_ek in every run (were the runs made with EVAL_MODEL=1?)")
 	}
@@ -63,7 +64,7 @@ func computeHorizon(set *analysis.Set, opt Options) (*HorizonResult, error) {
 	// E_H is missing where the held-out episodes are shorter than H
 	// (evalmodel writes no model_ek[k] without a window of length k).
 	for i, s := range sw {
-		ek, err := analysis.IndexValues(s.runs, "model_ek", int64(s.values[0]), res.LateAt)
+		ek, err := analysis.IndexValues(s.runs, metric.ModelEk, int64(s.values[0]), res.LateAt)
 		if err != nil {
 			pts[i].Model = stats.Interval{Point: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 			res.Missing = append(res.Missing, s.values[0])

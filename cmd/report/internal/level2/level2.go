@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -215,7 +216,7 @@ func settingOf(runs []*analysis.Run, param, def string) (float64, error) {
 // finalReturns returns each run's final return and their IQM with its
 // interval.
 func finalReturns(runs []*analysis.Run, opt Options) ([]float64, stats.Interval, error) {
-	v, err := analysis.RunValues(runs, analysis.EvalReturn, analysis.Point{Final: opt.Final})
+	v, err := analysis.RunValues(runs, metric.EvalReturn, analysis.Point{Final: opt.Final})
 	if err != nil {
 		return nil, stats.Interval{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 // The tests below check the sweep sections' computed results against
@@ -54,7 +55,7 @@ func curve(r *analysis.Run) (steps, vals []float64) {
 	type pt struct{ s, v float64 }
 	var pts []pt
 	for _, row := range r.Rows {
-		if row.Metric == analysis.EvalReturn {
+		if row.Metric == metric.EvalReturn {
 			pts = append(pts, pt{float64(row.RealSteps), row.Value})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -53,7 +54,7 @@ func computeShift(set *analysis.Set, opt Options) (*ShiftResult, error) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
-	cps := analysis.Checkpoints(runs, "hist_"+VisitsLabel+"_d0")
+	cps := analysis.Checkpoints(runs, metric.Hist(VisitsLabel, 0))
 	if len(cps) == 0 {
 		return nil, nil
 	}
@@ -92,7 +93,7 @@ func computeShift(set *analysis.Set, opt Options) (*ShiftResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []struct{ metric, name string }{{"model_mse_old", "old states"}, {"model_mse_new", "new states"}} {
+	for _, m := range []struct{ metric, name string }{{metric.ModelMSEOld, "old states"}, {metric.ModelMSENew, "new states"}} {
 		c, _, err := analysis.Curves(dynaSet, analysis.CurveOptions{Metric: m.metric, Index: format.NoIndex}, opt.Boot)
 		if err != nil {
 			return nil, err
@@ -132,11 +133,11 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	at := analysis.Point{AtStep: true, Step: st.Step}
 	label := fmt.Sprintf("shift/%g", st.Step)
 	st.TV = analysis.IQMInterval(opt.Boot, label+"/tv", tv)
-	old, err := analysis.RunValues(runs, "model_mse_old", at)
+	old, err := analysis.RunValues(runs, metric.ModelMSEOld, at)
 	if err != nil {
 		return fmt.Errorf("distribution shift: %w", err)
 	}
-	nw, err := analysis.RunValues(runs, "model_mse_new", at)
+	nw, err := analysis.RunValues(runs, metric.ModelMSENew, at)
 	if err != nil {
 		return fmt.Errorf("distribution shift: %w", err)
 	}
@@ -163,10 +164,10 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 // returnsAt returns each Dyna-PPO run's and each PPO run's evaluation
 // return at p.
 func returnsAt(runs, ppo []*analysis.Run, p analysis.Point) (dy, pp []float64, err error) {
-	if dy, err = analysis.RunValues(runs, analysis.EvalReturn, p); err != nil {
+	if dy, err = analysis.RunValues(runs, metric.EvalReturn, p); err != nil {
 		return nil, nil, err
 	}
-	if pp, err = analysis.RunValues(ppo, analysis.EvalReturn, p); err != nil {
+	if pp, err = analysis.RunValues(ppo, metric.EvalReturn, p); err != nil {
 		return nil, nil, err
 	}
 	return dy, pp, nil
@@ -175,7 +176,7 @@ func returnsAt(runs, ppo []*analysis.Run, p analysis.Point) (dy, pp []float64, e
 // compare finds the evaluations at which Dyna-PPO is clearly behind or
 // ahead of PPO.
 func (res *ShiftResult) compare(runs, ppo []*analysis.Run, opt Options) error {
-	g, err := analysis.AlignGrid(append(append([]*analysis.Run{}, runs...), ppo...), analysis.EvalReturn, format.NoIndex)
+	g, err := analysis.AlignGrid(append(append([]*analysis.Run{}, runs...), ppo...), metric.EvalReturn, format.NoIndex)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -485,13 +486,13 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) {
 	arm.values = make([][]float64, len(budgets))
 	for i, b := range budgets {
 		for _, r := range runs {
-			steps, vals := r.Series(analysis.EvalReturn, format.NoIndex)
+			steps, vals := r.Series(metric.EvalReturn, format.NoIndex)
 			j := slices.Index(steps, b)
 			if j < 0 {
 				continue
 			}
 			arm.values[i] = append(arm.values[i], vals[j])
-			if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, opt.Threshold); ok && s <= b {
+			if s, ok := analysis.FirstAtOrAbove(r, metric.EvalReturn, opt.Threshold); ok && s <= b {
 				arm.Hits[i]++
 			}
 		}
@@ -527,7 +528,7 @@ func ablationBudgets(set *analysis.Set, cat catalogue, ref string) ([]float64, e
 		}
 		last := 0.0
 		for _, r := range set.Of(v) {
-			st, _ := r.Series(analysis.EvalReturn, format.NoIndex)
+			st, _ := r.Series(metric.EvalReturn, format.NoIndex)
 			last = max(last, st[len(st)-1])
 		}
 		return last, nil

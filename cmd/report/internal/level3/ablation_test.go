@@ -13,6 +13,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -89,7 +90,7 @@ func writeArms(t *testing.T, dir string, seeds int, arms []arm) {
 			name := fmt.Sprintf("%s-s%d", a.variant, seed)
 			rows := &analysistest.Rows{Run: name, Variant: a.variant, Seed: seed}
 			for st := int64(0); st <= a.steps; st += a.each {
-				rows.Add(st, analysis.EvalReturn, format.NoIndex, a.ret(float64(st), seed))
+				rows.Add(st, metric.EvalReturn, format.NoIndex, a.ret(float64(st), seed))
 			}
 			if s["ALGO"] == "dyna" {
 				for st := int64(250); st <= a.steps; st += 250 {
@@ -331,7 +332,7 @@ func TestOneRunPerSeed(t *testing.T) {
 	dir := t.TempDir()
 	writeArms(t, dir, 2, []arm{presetMPC})
 	rows := &analysistest.Rows{Run: "mpc-again-s1", Variant: "mpc", Seed: 1}
-	rows.Add(0, analysis.EvalReturn, format.NoIndex, 20)
+	rows.Add(0, metric.EvalReturn, format.NoIndex, 20)
 	if err := analysistest.WriteRows(filepath.Join(dir, "mpc-again-s1"), rows, mpcPreset); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/present"
 	"github.com/dynago/dynago/lib/stats"
@@ -75,7 +76,7 @@ func computeEnsemble(set *analysis.Set, cat catalogue, opt Options) (*EnsembleRe
 	var spear [][]float64
 	var runs []*analysis.Run
 	for _, d := range cat.Dyna {
-		if d.gated() || d.Stress || d.M == 1 || !slices.ContainsFunc(set.Of(d.Name), func(r *analysis.Run) bool { return r.Has("model_var_err_spearman") }) {
+		if d.gated() || d.Stress || d.M == 1 || !slices.ContainsFunc(set.Of(d.Name), func(r *analysis.Run) bool { return r.Has(metric.ModelVarErrSpearman) }) {
 			continue
 		}
 		s, err := e.add(set.Of(d.Name), d, opt)
@@ -105,16 +106,16 @@ func computeEnsemble(set *analysis.Set, cat catalogue, opt Options) (*EnsembleRe
 // add appends variant d's intervals (its runs' mean correlations, mean
 // variance and error ratio) and returns its runs' Spearman correlations.
 func (e *EnsembleAnswers) add(runs []*analysis.Run, d dyna, opt Options) ([]float64, error) {
-	for _, m := range []string{"model_var_err_corr", "model_var_err_spearman", "model_var_mean", "model_var_bin_err"} {
+	for _, m := range []string{metric.ModelVarErrCorr, metric.ModelVarErrSpearman, metric.ModelVarMean, metric.ModelVarBinErr} {
 		if err := analysis.CheckMetric(runs, m); err != nil {
 			return nil, err
 		}
 	}
 	var per [4][]float64
 	for i, f := range []func(*analysis.Run) (float64, error){
-		analysis.MeanOver("model_var_err_corr", math.Inf(-1), math.Inf(1)),
-		analysis.MeanOver("model_var_err_spearman", math.Inf(-1), math.Inf(1)),
-		analysis.MeanOver("model_var_mean", math.Inf(-1), math.Inf(1)),
+		analysis.MeanOver(metric.ModelVarErrCorr, math.Inf(-1), math.Inf(1)),
+		analysis.MeanOver(metric.ModelVarErrSpearman, math.Inf(-1), math.Inf(1)),
+		analysis.MeanOver(metric.ModelVarMean, math.Inf(-1), math.Inf(1)),
 		logTopRatio,
 	} {
 		var err error
@@ -145,32 +146,32 @@ func (res *EnsembleResult) curves(set *analysis.Set, opt Options) error {
 		}
 		return cs
 	}
-	evalGrid, err := analysis.AlignGrid(sub.Runs, analysis.EvalReturn, format.NoIndex)
+	evalGrid, err := analysis.AlignGrid(sub.Runs, metric.EvalReturn, format.NoIndex)
 	if err != nil {
 		return err
 	}
-	g, err := analysis.SubGrid(evalGrid, sub.Runs, "imagined_var_delta")
+	g, err := analysis.SubGrid(evalGrid, sub.Runs, metric.ImaginedVarDelta)
 	if err != nil {
 		return err
 	}
-	if res.Imagined, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_var_delta", Index: format.NoIndex, Grid: &g}, opt.Boot); err != nil {
+	if res.Imagined, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ImaginedVarDelta, Index: format.NoIndex, Grid: &g}, opt.Boot); err != nil {
 		return err
 	}
-	if res.HeldOut, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: "model_var_mean", Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.HeldOut, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ModelVarMean, Index: format.NoIndex}, opt.Boot); err != nil {
 		return err
 	}
 	for i, n := range res.Variants {
-		x, y := positive(analysis.IndexedPairs(set.Of(n), "model_var_bin_var", "model_var_bin_err"))
+		x, y := positive(analysis.IndexedPairs(set.Of(n), metric.ModelVarBinVar, metric.ModelVarBinErr))
 		if len(x) > 0 {
 			res.Scatter = append(res.Scatter, VarErr{M: res.M[i], I: i, X: x, Y: y})
 		}
 	}
-	cps := analysis.Checkpoints(sub.Runs, "model_var_bin_err")
+	cps := analysis.Checkpoints(sub.Runs, metric.ModelVarBinErr)
 	if len(cps) == 0 {
 		return fmt.Errorf("no checkpoint with model_var_bin_err in every ensemble run")
 	}
 	res.BinsAt = cps[len(cps)-1]
-	if res.Bins, err = analysis.IndexCurves(sub, "model_var_bin_err", res.BinsAt, stats.MetricIQM(), opt.Boot); err != nil {
+	if res.Bins, err = analysis.IndexCurves(sub, metric.ModelVarBinErr, res.BinsAt, stats.MetricIQM(), opt.Boot); err != nil {
 		return err
 	}
 	for i := range res.Bins {
@@ -274,8 +275,8 @@ func (res *EnsembleResult) figures(sec *markdown.Section, boot analysis.Bootstra
 func logTopRatio(r *analysis.Run) (float64, error) {
 	var s float64
 	n := 0
-	for _, st := range analysis.Checkpoints([]*analysis.Run{r}, "model_var_bin_err") {
-		idx := r.Indices("model_var_bin_err", int64(st))
+	for _, st := range analysis.Checkpoints([]*analysis.Run{r}, metric.ModelVarBinErr) {
+		idx := r.Indices(metric.ModelVarBinErr, int64(st))
 		if len(idx) < 2 {
 			continue
 		}
@@ -292,7 +293,7 @@ func logTopRatio(r *analysis.Run) (float64, error) {
 }
 
 func binErr(r *analysis.Run, index int64, step float64) float64 {
-	steps, values := r.Series("model_var_bin_err", index)
+	steps, values := r.Series(metric.ModelVarBinErr, index)
 	if i := slices.Index(steps, step); i >= 0 {
 		return values[i]
 	}

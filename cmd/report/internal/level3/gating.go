@@ -3,6 +3,7 @@ package level3
 import (
 	"fmt"
 	"github.com/dynago/dynago/cmd/report/internal/scale"
+	"github.com/dynago/dynago/lib/format/metric"
 	"maps"
 	"math"
 	"slices"
@@ -40,7 +41,7 @@ type GatingAnswers struct {
 const gatingTitle = "2. Uncertainty-gated imagination: sample efficiency"
 
 // efficiency is a run's mean eval_return after step 0.
-var efficiency = analysis.MeanOver(analysis.EvalReturn, 0, math.Inf(1))
+var efficiency = analysis.MeanOver(metric.EvalReturn, 0, math.Inf(1))
 
 // GatingResult is the computed gating section: its answers and every
 // figure input, before any prose.
@@ -102,7 +103,7 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 		return nil, err
 	}
 	g.judge()
-	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver("imagined_var_delta", math.Inf(-1), math.Inf(1)))
+	uv, err := analysis.PerRun(sub.Of(ungated.Name), analysis.MeanOver(metric.ImaginedVarDelta, math.Inf(-1), math.Inf(1)))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 	if res.Presets, err = modelPresets(sub.Of(ungated.Name)); err != nil {
 		return nil, err
 	}
-	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, err
 	}
 	if res.Kept, err = keptCurves(sub, g.Gated, opt); err != nil {
@@ -153,7 +154,7 @@ func (g *GatingAnswers) compare(sub *analysis.Set, vars []string, opt Options) e
 	if err != nil {
 		return err
 	}
-	kept := analysis.MeanOver("imagined_kept_fraction", math.Inf(-1), math.Inf(1))
+	kept := analysis.MeanOver(metric.ImaginedKeptFraction, math.Inf(-1), math.Inf(1))
 	for i, v := range g.Gated {
 		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
 		g.EffDiff = append(g.EffDiff, stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+v+"/"+g.Ungated), eff[v], eff[g.Ungated], stats.MeanOf, opt.Boot.Options()))
@@ -249,15 +250,15 @@ func keptCurves(set *analysis.Set, gated []string, opt Options) ([]analysis.Curv
 	if err != nil {
 		return nil, err
 	}
-	eg, err := analysis.AlignGrid(sub.Runs, analysis.EvalReturn, format.NoIndex)
+	eg, err := analysis.AlignGrid(sub.Runs, metric.EvalReturn, format.NoIndex)
 	if err != nil {
 		return nil, err
 	}
-	g, err := analysis.SubGrid(eg, sub.Runs, "imagined_kept_fraction")
+	g, err := analysis.SubGrid(eg, sub.Runs, metric.ImaginedKeptFraction)
 	if err != nil {
 		return nil, err
 	}
-	kc, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: "imagined_kept_fraction", Index: format.NoIndex, Grid: &g}, opt.Boot)
+	kc, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ImaginedKeptFraction, Index: format.NoIndex, Grid: &g}, opt.Boot)
 	return kc, err
 }
 
@@ -375,7 +376,7 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 	if err != nil {
 		return nil, err
 	}
-	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, err
 	}
 	if res.Kept, err = keptCurves(set, s.Gated, opt); err != nil {
@@ -415,11 +416,11 @@ func (s *StressAnswers) add(v string, runs []*analysis.Run, worst float64, opt O
 // its efficiency.
 func stressScores(runs []*analysis.Run) (final, drop, eff []float64, err error) {
 	if final, err = analysis.PerRun(runs, func(r *analysis.Run) (float64, error) {
-		return analysis.Point{Final: finalEvals}.Score(r, analysis.EvalReturn)
+		return analysis.Point{Final: finalEvals}.Score(r, metric.EvalReturn)
 	}); err != nil {
 		return nil, nil, nil, err
 	}
-	if drop, err = analysis.PerRun(runs, analysis.PeakDrop(analysis.EvalReturn, finalEvals)); err != nil {
+	if drop, err = analysis.PerRun(runs, analysis.PeakDrop(metric.EvalReturn, finalEvals)); err != nil {
 		return nil, nil, nil, err
 	}
 	if eff, err = analysis.PerRun(runs, efficiency); err != nil {

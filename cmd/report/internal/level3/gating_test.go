@@ -12,6 +12,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -291,7 +292,7 @@ func TestStressCollapse(t *testing.T) {
 			dir := t.TempDir()
 			rows := &analysistest.Rows{Run: "v-s0", Variant: "v"}
 			for i, v := range c.evals {
-				rows.Add(int64(1000*(i+1)), analysis.EvalReturn, format.NoIndex, v)
+				rows.Add(int64(1000*(i+1)), metric.EvalReturn, format.NoIndex, v)
 			}
 			if err := analysistest.WriteRows(filepath.Join(dir, "v-s0"), rows, nil); err != nil {
 				t.Fatal(err)

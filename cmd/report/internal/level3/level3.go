@@ -12,6 +12,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -194,7 +195,7 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := analysis.CheckMetric(set.Runs, analysis.EvalReturn); err != nil {
+	if err := analysis.CheckMetric(set.Runs, metric.EvalReturn); err != nil {
 		return nil, nil, err
 	}
 	if err := oneRunPerSeed(set); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/plan"
 	"github.com/dynago/dynago/lib/present"
@@ -40,12 +41,7 @@ type SeedSteps struct {
 	Dyna, MPC float64
 }
 
-const (
-	mpcTitle = "4. CEM MPC against Dyna-PPO"
-	// RowsMetric is the planner's model rows per real step, when the MPC
-	// pipeline records it.
-	RowsMetric = "plan_model_rows_per_step"
-)
+const mpcTitle = "4. CEM MPC against Dyna-PPO"
 
 // MPCResult is the computed MPC section: its answers and every figure
 // input, before any prose.
@@ -91,7 +87,7 @@ func computeMPC(set *analysis.Set, mpc string, d dyna, opt Options) (*MPCResult,
 		return nil, err
 	}
 	for _, run := range mpcSet.Runs {
-		steps, _ := run.Series(analysis.EvalReturn, format.NoIndex)
+		steps, _ := run.Series(metric.EvalReturn, format.NoIndex)
 		x.Budget = min(x.Budget, steps[len(steps)-1])
 	}
 	if err := x.atBudget(set, opt); err != nil {
@@ -107,7 +103,7 @@ func computeMPC(set *analysis.Set, mpc string, d dyna, opt Options) (*MPCResult,
 		} else {
 			x.StepsMP = st[0]
 		}
-		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: analysis.EvalReturn, Index: format.NoIndex}, opt.Boot)
+		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +123,7 @@ func (x *MPCAnswers) atBudget(set *analysis.Set, opt Options) error {
 	if err != nil {
 		return err
 	}
-	sc, err := analysis.VariantScores(both, analysis.EvalReturn, analysis.Point{AtStep: true, Step: x.Budget}, nil)
+	sc, err := analysis.VariantScores(both, metric.EvalReturn, analysis.Point{AtStep: true, Step: x.Budget}, nil)
 	if err != nil {
 		return err
 	}
@@ -216,14 +212,14 @@ func perSeed(dyna, mpc []*analysis.Run, threshold float64) []SeedSteps {
 		return by[seed]
 	}
 	for _, r := range dyna {
-		if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, threshold); ok {
+		if s, ok := analysis.FirstAtOrAbove(r, metric.EvalReturn, threshold); ok {
 			get(r.Seed).Dyna = s
 		} else {
 			get(r.Seed)
 		}
 	}
 	for _, r := range mpc {
-		if s, ok := analysis.FirstAtOrAbove(r, analysis.EvalReturn, threshold); ok {
+		if s, ok := analysis.FirstAtOrAbove(r, metric.EvalReturn, threshold); ok {
 			get(r.Seed).MPC = s
 		} else {
 			get(r.Seed)
@@ -242,12 +238,12 @@ func perSeed(dyna, mpc []*analysis.Run, threshold float64) []SeedSteps {
 // over the kept fraction, or the rollouts when none was kept (each
 // rollout simulates at least its first step).
 func dynaRows(r *analysis.Run, m int) (float64, error) {
-	steps, kept := r.Series("imagined_steps", format.NoIndex)
+	steps, kept := r.Series(metric.ImaginedSteps, format.NoIndex)
 	if len(steps) == 0 {
 		return 0, fmt.Errorf("no imagined_steps rows")
 	}
-	fs, frac := r.Series("imagined_kept_fraction", format.NoIndex)
-	rs, roll := r.Series("imagined_rollouts", format.NoIndex)
+	fs, frac := r.Series(metric.ImaginedKeptFraction, format.NoIndex)
+	rs, roll := r.Series(metric.ImaginedRollouts, format.NoIndex)
 	var sim float64
 	for i, s := range steps {
 		f := valueAtStep(fs, frac, s)
@@ -276,14 +272,14 @@ func valueAtStep(steps, values []float64, s float64) float64 {
 }
 
 // mpcRows returns each MPC run's model rows per real step: the mean of its
-// RowsMetric rows, or else CEM_SAMPLES × CEM_HORIZON × CEM_ITERS ×
+// metric.PlanModelRowsPerStep rows, or else CEM_SAMPLES × CEM_HORIZON × CEM_ITERS ×
 // ENSEMBLE from its run_settings, lib/plan's defaults standing in for
 // unset CEM settings and the tuned model preset's 5 members for an unset
 // ENSEMBLE. src says which.
 func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
-	if runs[0].Has(RowsMetric) {
-		rows, err = analysis.PerRun(runs, analysis.MeanOver(RowsMetric, math.Inf(-1), math.Inf(1)))
-		return rows, "the planner's recorded " + RowsMetric, err
+	if runs[0].Has(metric.PlanModelRowsPerStep) {
+		rows, err = analysis.PerRun(runs, analysis.MeanOver(metric.PlanModelRowsPerStep, math.Inf(-1), math.Inf(1)))
+		return rows, "the planner's recorded " + metric.PlanModelRowsPerStep, err
 	}
 	def := plan.DefaultConfig()
 	var notes []string
@@ -326,7 +322,7 @@ func mpcRows(runs []*analysis.Run) (rows []float64, src string, err error) {
 		}
 		rows = append(rows, p)
 	}
-	src = "CEM_SAMPLES × CEM_HORIZON × CEM_ITERS × ENSEMBLE from the runs' run_settings, as the runs record no " + RowsMetric
+	src = "CEM_SAMPLES × CEM_HORIZON × CEM_ITERS × ENSEMBLE from the runs' run_settings, as the runs record no " + metric.PlanModelRowsPerStep
 	if len(notes) > 0 {
 		src += "; " + strings.Join(notes, ", ")
 	}

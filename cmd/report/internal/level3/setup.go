@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
@@ -59,7 +60,7 @@ func computeSetup(set *analysis.Set) (SetupResult, error) {
 		row := SetupRow{Variant: v}
 		for _, run := range set.Of(v) {
 			row.Seeds = append(row.Seeds, run.Seed)
-			steps, _ := run.Series(analysis.EvalReturn, -1)
+			steps, _ := run.Series(metric.EvalReturn, -1)
 			row.Last = max(row.Last, steps[len(steps)-1])
 		}
 		for _, k := range differ {

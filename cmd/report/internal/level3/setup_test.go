@@ -9,6 +9,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 )
 
 func TestComputeSetup(t *testing.T) {
@@ -67,7 +68,7 @@ func TestComputeSetup(t *testing.T) {
 				name := fmt.Sprintf("%s-s%d", r.variant, r.seed)
 				rows := &analysistest.Rows{Run: name, Variant: r.variant, Seed: r.seed}
 				for s := int64(1000); s <= r.last; s += 1000 {
-					rows.Add(s, analysis.EvalReturn, format.NoIndex, float64(s))
+					rows.Add(s, metric.EvalReturn, format.NoIndex, float64(s))
 				}
 				settings := map[string]string{"SEED": fmt.Sprint(r.seed)}
 				for k, v := range r.settings {

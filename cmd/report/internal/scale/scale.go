@@ -6,6 +6,7 @@ import (
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
@@ -29,7 +30,7 @@ func Of(runs []*analysis.Run) Scale {
 	s.FromData = true
 	first := true
 	for _, r := range runs {
-		_, vs := r.Series(analysis.EvalReturn, format.NoIndex)
+		_, vs := r.Series(metric.EvalReturn, format.NoIndex)
 		for _, v := range vs {
 			if first || v < s.Worst {
 				s.Worst = v

@@ -19,6 +19,7 @@ import (
 
 	"github.com/dynago/dynago/internal/toolset"
 	"github.com/dynago/dynago/lib/format"
+	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/runloop"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -184,7 +185,7 @@ func experimentLine(log string, total int, out string, start time.Time) (string,
 	if m, err := format.ReadMetrics(filepath.Join(out, runloop.MetricsFile)); err == nil {
 		last := int64(-1)
 		for _, r := range m.Rows {
-			if r.Metric == "eval_return" && r.RealSteps >= last {
+			if r.Metric == metric.EvalReturn && r.RealSteps >= last {
 				last, ret = r.RealSteps, strconv.FormatFloat(r.Value, 'f', 1, 64)
 			}
 		}
