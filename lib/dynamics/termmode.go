@@ -1,8 +1,6 @@
 package dynamics
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -19,15 +17,6 @@ const (
 	TermNone     TermMode = "none"       // only the horizon ends a rollout (plan)
 	TermCourse   TermMode = "course"     // the course's coin flip, probability 0.05 per step (imagine)
 )
-
-// ParseTermMode returns s as one of the allowed modes, or an error listing
-// them.
-func ParseTermMode(s string, allowed ...TermMode) (TermMode, error) {
-	if m := TermMode(s); slices.Contains(allowed, m) {
-		return m, nil
-	}
-	return "", fmt.Errorf("%q: must be %s", s, JoinTermModes(allowed))
-}
 
 // JoinTermModes lists modes as "a, b or c".
 func JoinTermModes(modes []TermMode) string {

@@ -98,34 +98,6 @@ func ReadTransitions(path string) (*Transitions, error) {
 	return readFile(path, decodeTransitions)
 }
 
-// ReadTransitionsFiles reads the files in order and concatenates them. All
-// must have the same dimensions and action type. Meta is the first file's.
-func ReadTransitionsFiles(paths ...string) (*Transitions, error) {
-	return readFiles("transitions", paths, ReadTransitions, (*Transitions).Append)
-}
-
-// readFiles reads paths in order with read and appends each file to the
-// first with add.
-func readFiles[T any](kind string, paths []string, read func(string) (*T, error), add func(*T, *T) error) (*T, error) {
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("format: read %s: no files", kind)
-	}
-	all, err := read(paths[0])
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range paths[1:] {
-		o, err := read(p)
-		if err != nil {
-			return nil, err
-		}
-		if err := add(all, o); err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-	}
-	return all, nil
-}
-
 // WriteWeights writes w to path atomically, one row per tensor. Names must
 // be unique and non-empty, each Data must have the size of its Shape, and
 // values must be finite.
@@ -149,15 +121,6 @@ func WriteMetrics(path string, m *Metrics) error {
 // ReadMetrics reads a metrics file.
 func ReadMetrics(path string) (*Metrics, error) {
 	return readFile(path, decodeMetrics)
-}
-
-// ReadMetricsFiles reads the files in order and concatenates their rows.
-// Meta is the first file's.
-func ReadMetricsFiles(paths ...string) (*Metrics, error) {
-	return readFiles("metrics", paths, ReadMetrics, func(all, m *Metrics) error {
-		all.Rows = append(all.Rows, m.Rows...)
-		return nil
-	})
 }
 
 // Clone returns a copy of m; nil stays nil.

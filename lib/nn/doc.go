@@ -38,12 +38,13 @@
 // # Heads and losses
 //
 // Categorical (a row of logits), DiagGaussian (mean from a network,
-// state-independent log-std Param), MSE and GaussNLL (mean and softly
-// bounded log-variance, as in PETS and MBPO) give values and gradients.
-// Every gradient function adds scale × gradient into its destination, so
-// the terms of a loss are accumulated without temporaries; clear the
-// destination first. Gradients with respect to Params (log-std, log-variance
-// bounds) go into Param.Grad.
+// state-independent log-std Param) and MSE give values and gradients;
+// Softplus and Sigmoid are the overflow-safe functions every loss uses (the
+// dynamics model's Gaussian likelihood and termination head are in
+// lib/dynamics). Every gradient function adds scale × gradient into its
+// destination, so the terms of a loss are accumulated without temporaries;
+// clear the destination first. Gradients with respect to Params (log-std)
+// go into Param.Grad.
 //
 // # Optimisation
 //

@@ -86,15 +86,6 @@ func NewMLP(sizes []int, act Activation) *MLP {
 	return m
 }
 
-// Sizes returns the layer widths, input first.
-func (m *MLP) Sizes() []int {
-	s := []int{m.Layers[0].In}
-	for _, d := range m.Layers {
-		s = append(s, d.Out)
-	}
-	return s
-}
-
 // In and Out are the input and output widths.
 func (m *MLP) In() int  { return m.Layers[0].In }
 func (m *MLP) Out() int { return m.Layers[len(m.Layers)-1].Out }

@@ -63,7 +63,7 @@
 //
 // # Correlation and fits
 //
-// Pearson, PearsonInterval (Fisher z) and Spearman relate, for example, a
+// Pearson and Spearman relate, for example, a
 // dynamics model's ensemble variance to its error. TotalVariation is the
 // distance between two histograms (how far the visited states move).
 // GrowthRate fits y_k ≈ y_1 g^(k-1) by least squares on log y_k (how fast

@@ -10,7 +10,7 @@
 //   - space.go: the search space file (YAML or JSON): parameters (uniform
 //     float or int, optionally log-scaled, or categorical choices, each with
 //     an optional default), fixed values, the budget variable (real steps)
-//     with its range, and the seeds. ReadSpace rejects a bad file with an
+//     with its range, and the seeds. ParseSpace rejects a bad file with an
 //     error naming the file, line and field.
 //   - optimizer.go: the ask/tell Optimizer interface and Grid, Random and
 //     Hyperband (successive halving is its most aggressive bracket). An

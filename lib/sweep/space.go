@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -61,16 +60,6 @@ var reserved = map[string]bool{
 }
 
 var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// ReadSpace reads and checks a search space file, YAML or JSON (JSON is
-// read as YAML). Errors name the file, the line and the field.
-func ReadSpace(path string) (*Space, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return ParseSpace(path, b)
-}
 
 // ParseSpace parses the contents of a space file; name is used in errors.
 func ParseSpace(name string, data []byte) (*Space, error) {

@@ -122,21 +122,6 @@ func Env(flag, id string) (env.Env, error) {
 	return e, nil
 }
 
-// CheckEnv checks, as Env does, that the environment id names (when id is
-// not empty) can be made, and closes it again: for tools that take the
-// environment from their input files and only validate --env.
-func CheckEnv(flag, id string) error {
-	if id == "" {
-		return nil
-	}
-	e, err := Env(flag, id)
-	if err != nil {
-		return err
-	}
-	env.Close(e) //nolint:errcheck // only checked that it starts
-	return nil
-}
-
 // NoArgs is a usage error if the command line has arguments besides flags.
 func NoArgs(c *cli.Context) error {
 	if c.NArg() > 0 {
