@@ -57,6 +57,10 @@ type Result struct {
 	Budget   float64 // real steps that count for a run that never reaches
 	Rows     []Row   // the baseline first, then the others by IQM steps
 	Best     string  // the variant with the fewest IQM steps other than the baseline
+	// Curves are the variants' IQM evaluation returns against real steps
+	// on Grid, for the figure.
+	Curves []analysis.Curve `json:"-"`
+	Grid   analysis.Grid    `json:"-"`
 }
 
 // Build computes the study's answers, draws its figure beside opt.Out and
@@ -87,7 +91,7 @@ func Build(opt Options) (*markdown.Report, *Result, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := render(set, res, sc.Env, opt)
+	r, err := render(res, sc.Env, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,6 +144,9 @@ func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, e
 	})
 	if len(res.Rows) > 1 {
 		res.Best = res.Rows[1].Variant
+	}
+	if res.Curves, res.Grid, err = analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
@@ -275,47 +282,58 @@ func readDescribe(path string) (map[string]string, error) {
 	return out, nil
 }
 
-func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdown.Report, error) {
+// render writes the report: the steps to the threshold with its answer,
+// table and figure, the variants, and the command.
+func render(res *Result, envID string, opt Options) (*markdown.Report, error) {
 	title := "Dyna-PPO study: which use of the model saves real steps?"
 	if envID != "" {
 		title = "Dyna-PPO study on " + envID + ": which use of the model saves real steps?"
 	}
 	r := markdown.NewReport(title, opt.Out)
-	lvl := opt.Boot.Level()
 	r.Intro = []string{fmt.Sprintf("Every variant against `%s` (the baseline), from the metrics files in `%s`: real steps until the "+
 		"mean evaluation return first reaches **%s**. IQM is the interquartile mean over runs; a run that never reaches the "+
 		"threshold counts as the budget (%s real steps), so a variant with such runs has a lower bound for its steps. "+
 		"Intervals are %s", res.Baseline, opt.Runs, markdown.Num(opt.Threshold), markdown.Steps(res.Budget),
 		strings.TrimPrefix(opt.Boot.Describe(), "Intervals: "))}
+	if err := res.renderSteps(r.Section("1. Steps to the threshold"), opt); err != nil {
+		return nil, err
+	}
+	res.renderVariants(r.Section("2. The variants"))
+	sec := r.Section("Commands")
+	sec.Text("The report was made by:")
+	sec.Code(opt.Command)
+	return r, nil
+}
 
-	sec := r.Section("1. Steps to the threshold")
+// answer answers whether a variant meets the goal, naming the fastest.
+func (res *Result) answer(opt Options) string {
 	var base Row
+	var goal []string
 	for _, row := range res.Rows {
 		if row.Variant == res.Baseline {
 			base = row
 		}
-	}
-	goal := []string{}
-	for _, row := range res.Rows {
 		if row.Goal {
 			goal = append(goal, "`"+row.Variant+"`")
 		}
 	}
-	q := fmt.Sprintf("Does a variant reach %s in at most %s× the baseline's IQM steps, with P(reaches sooner) ≥ %s?",
-		markdown.Num(opt.Threshold), markdown.Num(opt.Ratio), markdown.Num(opt.Prob))
-	var ans string
+	ans := "**No variant does.**"
 	if len(goal) > 0 {
 		ans = fmt.Sprintf("**Yes**: %s.", strings.Join(goal, ", "))
-	} else {
-		ans = "**No variant does.**"
 	}
 	if res.Best != "" {
 		b := res.Rows[1]
 		ans += fmt.Sprintf(" The fewest IQM steps: `%s`, %s real steps (%s CI %s to %s; %s of runs reach), %s× the baseline's %s, "+
-			"P(sooner) = %s (CI %s).", b.Variant, markdown.Steps(b.Steps.Point), lvl, markdown.Steps(b.Steps.Lo), markdown.Steps(b.Steps.Hi),
+			"P(sooner) = %s (CI %s).", b.Variant, markdown.Steps(b.Steps.Point), opt.Boot.Level(), markdown.Steps(b.Steps.Lo), markdown.Steps(b.Steps.Hi),
 			markdown.Pct(b.Steps.Reached), markdown.Num(b.Ratio), markdown.Steps(base.Steps.Point), markdown.Num(b.Sooner.Point), markdown.CI(b.Sooner))
 	}
-	sec.Answer(q, ans)
+	return ans
+}
+
+// renderSteps writes section 1: the answer, the table and the figure.
+func (res *Result) renderSteps(sec *markdown.Section, opt Options) error {
+	sec.Answer(fmt.Sprintf("Does a variant reach %s in at most %s× the baseline's IQM steps, with P(reaches sooner) ≥ %s?",
+		markdown.Num(opt.Threshold), markdown.Num(opt.Ratio), markdown.Num(opt.Prob)), res.answer(opt))
 	t := &markdown.Table{Title: "Real steps to a return of " + markdown.Num(opt.Threshold),
 		Columns: []string{"variant", "runs", "reached", "IQM steps", "CI", "× baseline", "P(sooner)", "CI", "model rows / real step"}}
 	for _, row := range res.Rows {
@@ -332,20 +350,16 @@ func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdow
 		"of the baseline (ties, including two runs that never reach, count one half), with runs of both resampled independently. " +
 		"Model rows are the model's predictions (imagined steps, gated ones included, and value-expansion steps) per real step, " +
 		"IQM over runs.")
-
-	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
-	if err != nil {
-		return nil, err
-	}
 	thr := opt.Threshold
-	caption := "IQM evaluation return against real steps, with bootstrap bands; the dashed line is the threshold. " + g.Note()
-	if err := sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
-		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
-	}); err != nil {
-		return nil, err
-	}
+	caption := "IQM evaluation return against real steps, with bootstrap bands; the dashed line is the threshold. " + res.Grid.Note()
+	return sec.Figure("sample-efficiency", strings.TrimSpace(caption), func(p string) error {
+		return present.CurvesFigure(p, res.Curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return", HLine: &thr})
+	})
+}
 
-	sec = r.Section("2. The variants")
+// renderVariants writes section 2: each variant's description and its
+// settings against the baseline.
+func (res *Result) renderVariants(sec *markdown.Section) {
 	var items []string
 	for _, row := range res.Rows {
 		s := "`" + row.Variant + "`"
@@ -358,9 +372,4 @@ func render(set *analysis.Set, res *Result, envID string, opt Options) (*markdow
 		items = append(items, s)
 	}
 	sec.Bullets(items...)
-
-	sec = r.Section("Commands")
-	sec.Text("The report was made by:")
-	sec.Code(opt.Command)
-	return r, nil
 }

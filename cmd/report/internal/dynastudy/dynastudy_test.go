@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dynago/dynago/internal/golden"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/format"
@@ -133,4 +134,32 @@ func TestNoSolvedReturn(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"gym:Toy-v0" declares no solved return: give --threshold`) {
 		t.Errorf("error %v", err)
 	}
+}
+
+// TestGolden compares the whole report on writeStudy's runs with
+// testdata/study.golden.md (go test -update rewrites it).
+func TestGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws a figure")
+	}
+	dir := t.TempDir()
+	writeStudy(t, dir)
+	desc := filepath.Join(dir, "variants.tsv")
+	if err := os.WriteFile(desc, []byte("fast\tthree rounds\nsame\tppo again\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
+		Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: desc, Command: "report dyna-study --runs RUNS"}
+	r, _, err := Build(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(opt.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join("testdata", "study.golden.md"), []byte(strings.ReplaceAll(string(b), dir, "RUNS")))
 }
