@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/stats"
 )
 
 // The flags every tool repeats, declared once so their names, value names
@@ -164,4 +165,28 @@ func canonicalEnv(id string) string {
 		return id
 	}
 	return c
+}
+
+// BootstrapFlags are --seed, --reps and --confidence of the tools that
+// report bootstrap intervals (aggregate, report): the resampling's seed,
+// its number of resamples and the intervals' coverage.
+func BootstrapFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
+		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
+		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+	}
+}
+
+// Bootstrap returns BootstrapFlags' values, checked: --reps in [1,
+// stats.MaxReps], --confidence in (0, 1).
+func Bootstrap(c *cli.Context) (seed uint64, reps int, confidence float64, err error) {
+	seed, reps, confidence = c.Uint64("seed"), c.Int("reps"), c.Float64("confidence")
+	switch {
+	case reps < 1 || reps > stats.MaxReps:
+		return 0, 0, 0, Usagef("--reps %d: must be in [1, %d]", reps, stats.MaxReps)
+	case !(confidence > 0 && confidence < 1):
+		return 0, 0, 0, Usagef("--confidence %g: must be in (0, 1)", confidence)
+	}
+	return seed, reps, confidence, nil
 }

@@ -58,16 +58,14 @@ Example: a summary of final returns, then the sample-efficiency curves:
 
 // common are the flags of every subcommand.
 func common(name string) []cli.Flag {
-	return []cli.Flag{
+	return append(append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "in", Required: true, Usage: "metrics files `GLOB` (repeatable; quote it)"},
-		&cli.StringFlag{Name: "out", Required: true, Usage: "output `DIR`ectory, created if needed"},
+		tool.OutFlag("output `DIR`ectory, created if needed", true),
 		&cli.StringFlag{Name: "name", Value: name, Usage: "base `NAME` of the output files"},
-		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
-		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
+	}, tool.BootstrapFlags()...),
 		&cli.StringFlag{Name: "variants", Usage: "only variants `a,b,...`, in this order (default: all, sorted)"},
 		&cli.StringFlag{Name: "task-by", Value: analysis.TaskByNone, Usage: "tasks: none (one task), env (files' env metadata) or variant (VARIANT/TASK)"},
-	}
+	)
 }
 
 // scoreFlags are the flags choosing and normalising a score per run.
@@ -97,13 +95,11 @@ func setup(c *cli.Context) (*env, error) {
 		return nil, tool.Usagef("unexpected argument %q", c.Args().First())
 	}
 	e := &env{c: c, out: c.String("out"), name: c.String("name")}
-	e.boot = analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")}
-	if e.boot.Reps < 1 || e.boot.Reps > stats.MaxReps {
-		return nil, tool.Usagef("--reps %d: must be in [1, %d]", e.boot.Reps, stats.MaxReps)
+	seed, reps, conf, err := tool.Bootstrap(c)
+	if err != nil {
+		return nil, err
 	}
-	if cf := e.boot.Confidence; !(cf > 0 && cf < 1) {
-		return nil, tool.Usagef("--confidence %g: must be in (0, 1)", cf)
-	}
+	e.boot = analysis.Bootstrap{Seed: seed, Reps: reps, Confidence: conf}
 	if e.name == "" || strings.ContainsAny(e.name, `/\`) {
 		return nil, tool.Usagef("--name %q: must be a non-empty file name", e.name)
 	}

@@ -9,20 +9,18 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/markdown"
-	"github.com/dynago/dynago/lib/stats"
 	"github.com/dynago/dynago/lib/tool"
 )
 
 // commonFlags are the flags every level's report takes, before its own.
 func commonFlags(own ...cli.Flag) []cli.Flag {
-	return append([]cli.Flag{
+	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "runs", Required: true, Usage: "`DIR` holding one directory per run"},
-		&cli.StringFlag{Name: "out", Usage: "report `PATH` (default DIR/report.md); figures go to its directory's fig/"},
-		&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "bootstrap random `SEED`"},
-		&cli.IntFlag{Name: "reps", Value: stats.DefaultReps, Usage: "bootstrap resamples `N` in [1, 1000000] (50,000 is RLiable's default)"},
-		&cli.Float64Flag{Name: "confidence", Value: stats.DefaultConfidence, Usage: "interval coverage in (0, 1)"},
-		&cli.StringFlag{Name: "regenerate", Usage: "the `COMMAND` that makes the runs and this report again (make ...), recorded in answers.json"},
-	}, own...)
+		tool.OutFlag("report `PATH` (default DIR/report.md); figures go to its directory's fig/", false),
+	}, tool.BootstrapFlags()...)
+	return append(append(flags,
+		&cli.StringFlag{Name: "regenerate", Usage: "the `COMMAND` that makes the runs and this report again (make ...), recorded in answers.json"}),
+		own...)
 }
 
 // common holds the values of commonFlags, checked.
@@ -38,18 +36,16 @@ func parseCommon(c *cli.Context) (common, error) {
 	if c.Args().Len() > 0 {
 		return common{}, tool.Usagef("unexpected argument %q", c.Args().First())
 	}
+	seed, reps, conf, err := tool.Bootstrap(c)
+	if err != nil {
+		return common{}, err
+	}
 	o := common{
 		Runs: c.String("runs"), Out: c.String("out"), Command: tool.Provenance(c)["args"], Regenerate: c.String("regenerate"),
-		Boot: analysis.Bootstrap{Seed: c.Uint64("seed"), Reps: c.Int("reps"), Confidence: c.Float64("confidence")},
+		Boot: analysis.Bootstrap{Seed: seed, Reps: reps, Confidence: conf},
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join(o.Runs, "report.md")
-	}
-	switch {
-	case o.Boot.Reps < 1 || o.Boot.Reps > stats.MaxReps:
-		return o, tool.Usagef("--reps %d: must be in [1, %d]", o.Boot.Reps, stats.MaxReps)
-	case !(o.Boot.Confidence > 0 && o.Boot.Confidence < 1):
-		return o, tool.Usagef("--confidence %g: must be in (0, 1)", o.Boot.Confidence)
 	}
 	return o, checkOut(o.Out, o.Runs)
 }
