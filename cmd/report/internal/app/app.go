@@ -53,7 +53,7 @@ Example:
 			&cli.StringFlag{Name: "ppo", Usage: "PPO `VARIANT` (default: the variant ppo or ppo-*)"},
 			&cli.StringFlag{Name: "dyna", Usage: "Dyna-PPO `VARIANT` (default: the variant dyna or dyna-*)"},
 			&cli.Float64Flag{Name: "fraction", Value: 0.8, Usage: "threshold: this fraction in (0, 1] of the way from the environment's worst return to PPO's final IQM return"},
-			&cli.StringFlag{Name: "at", Usage: "compare every variant's return at these real `STEPS` (comma-separated; default: 2000,20000,100000 on Pendulum-v1, else --early and PPO's budget)"},
+			&cli.StringFlag{Name: "at", Usage: "compare every variant's return at these real `STEPS` (comma-separated; default: when the variants' budgets differ, as with MPC beside PPO, the shortest, every tenfold of it below the longest, and the longest; else --early and PPO's budget)"},
 			&cli.Float64Flag{Name: "early", Value: 3000, Usage: "early penalty: evaluations after 0 and up to `STEPS` real steps"},
 			&cli.Float64Flag{Name: "ek-ratio", Value: 10, Usage: "horizon: largest k with E_k at most this multiple (> 1) of E_1"},
 		),

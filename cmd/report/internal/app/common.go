@@ -2,12 +2,15 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -102,4 +105,16 @@ func runsEnv(dir string) string {
 		env = s["ENV"]
 	}
 	return env
+}
+
+// thresholds lists the solved return of every built-in environment that
+// declares one, for the --threshold flags' help: "475 CartPole-v1, ...".
+func thresholds() string {
+	var list []string
+	for _, id := range env.IDs() {
+		if t, ok := env.ReturnThresholdOf(id); ok {
+			list = append(list, fmt.Sprintf("%g %s", t, id))
+		}
+	}
+	return strings.Join(list, ", ")
 }

@@ -32,7 +32,7 @@ Example:
    $ ` + DynaStudyExample,
 		Flags: commonFlags(
 			&cli.StringFlag{Name: "baseline", Value: "ppo", Usage: "the `VARIANT` every other is compared with"},
-			&cli.Float64Flag{Name: "threshold", Usage: "the evaluation `RETURN` to reach (default: the environment's solved return: 475 CartPole-v1, -100 Acrobot-v1, -200 Pendulum-v1)"},
+			&cli.Float64Flag{Name: "threshold", Usage: "the evaluation `RETURN` to reach", DefaultText: "the environment's solved return: " + thresholds()},
 			&cli.Float64Flag{Name: "ratio", Value: 0.6, Usage: "goal: IQM steps at most `R` × the baseline's"},
 			&cli.Float64Flag{Name: "prob", Value: 0.75, Usage: "goal: P(sooner) at least `P`"},
 			&cli.StringFlag{Name: "describe", Usage: "`FILE` of \"variant<TAB>what it changes and why\" lines"},

@@ -37,7 +37,7 @@ Example:
 
    $ ` + Level3Example,
 		Flags: commonFlags(
-			&cli.Float64Flag{Name: "threshold", Usage: "the `RETURN` whose steps-to-reach MPC and Dyna-PPO are compared on (default: the runs' ENV's: 475 CartPole-v1, -100 Acrobot-v1, -110 MountainCar-v0, 90 MountainCarContinuous-v0, -200 Pendulum-v1)"},
+			&cli.Float64Flag{Name: "threshold", Usage: "the `RETURN` whose steps-to-reach MPC and Dyna-PPO are compared on", DefaultText: "the runs' ENV's: " + thresholds()},
 			&cli.StringFlag{Name: "budgets", Usage: "comma-separated real-step `BUDGETS` of the equal-terms comparison (default: the MPC runs' STEPS, every tenfold of it below the Dyna-PPO runs' STEPS, and those)"},
 			&cli.IntFlag{Name: "m", Usage: "ensemble size `M` of the gating and MPC comparisons (default: that of the gated runs)"},
 		),

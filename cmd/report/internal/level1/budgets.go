@@ -2,6 +2,7 @@ package level1
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -84,24 +85,38 @@ func solvedBy(runs []*analysis.Run, step float64, sc scale.Scale) (AtStep, bool)
 	return row, true
 }
 
-// checkpoints returns opt.At, or the environment's DefaultAt, or
-// EarlyUntil and PPO's budget.
+// checkpoints returns opt.At; else, when the variants' budgets (each
+// one's last evaluation) differ, as with MPC's short runs beside PPO's,
+// the shortest, every tenfold of it below the longest, and the longest
+// (Level 3's equal-terms budgets); else EarlyUntil and PPO's budget.
 func checkpoints(set *analysis.Set, a *Answers, opt Options) []float64 {
 	if len(opt.At) > 0 {
 		return opt.At
 	}
-	if at, ok := DefaultAt[a.Scale.Env]; ok {
-		return at
+	end := func(v string) float64 {
+		e := 0.0
+		for _, r := range set.Of(v) {
+			steps, _ := r.Series(metric.EvalReturn, format.NoIndex)
+			e = max(e, steps[len(steps)-1])
+		}
+		return e
 	}
-	end := 0.0
-	for _, r := range set.Of(a.PPO) {
-		steps, _ := r.Series(metric.EvalReturn, format.NoIndex)
-		end = max(end, steps[len(steps)-1])
+	short, long := math.Inf(1), 0.0
+	for _, v := range set.Variants() {
+		short, long = min(short, end(v)), max(long, end(v))
 	}
-	if end <= opt.EarlyUntil {
-		return []float64{end}
+	if short < long {
+		at := []float64{short}
+		for b := short * 10; b < long; b *= 10 {
+			at = append(at, b)
+		}
+		return append(at, long)
 	}
-	return []float64{opt.EarlyUntil, end}
+	ppo := end(a.PPO)
+	if ppo <= opt.EarlyUntil {
+		return []float64{ppo}
+	}
+	return []float64{opt.EarlyUntil, ppo}
 }
 
 // render writes section 5: its answer and the table.

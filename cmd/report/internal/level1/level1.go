@@ -23,15 +23,10 @@ type Options struct {
 	EarlyUntil float64 // early penalty: evaluations in (0, EarlyUntil] (3000)
 	EkRatio    float64 // horizon: largest k with E_k <= EkRatio × E_1 (10)
 	// At are the real-step budgets at which every variant's return is
-	// compared; nil: DefaultAt's for the environment, else EarlyUntil and
-	// PPO's budget.
+	// compared; nil: from the variants' budgets (checkpoints).
 	At      []float64
 	Command string // the command that made the report, recorded in it
 }
-
-// DefaultAt are the budgets at which each environment's variants are
-// compared (Pendulum-v1: 2k, 20k and 100k real steps).
-var DefaultAt = map[string][]float64{"Pendulum-v1": {2000, 20000, 100000}}
 
 // Answers are the report's numbers, for tests and later levels.
 type Answers struct {

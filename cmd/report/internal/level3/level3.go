@@ -209,7 +209,13 @@ func Build(opt Options) (*markdown.Report, *Answers, error) {
 		return nil, nil, fmt.Errorf("no Level-3 variants in %s (found %s; want runs with ALGO ppo, mpc or dyna in their run_settings)",
 			opt.Runs, strings.Join(set.Variants(), ", "))
 	}
-	envID := analysis.EnvOf(set.Runs, "CartPole-v1")
+	envID, ok, err := analysis.Setting(set.Runs, "ENV")
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Errorf("the runs' environments: %w", err)
+	case !ok:
+		return nil, nil, fmt.Errorf("no run in %s records its ENV in run_settings: rerun them with bin/run", opt.Runs)
+	}
 	if math.IsNaN(opt.Threshold) {
 		t, ok := DefaultThreshold(envID)
 		if !ok {

@@ -2,8 +2,10 @@ package level3
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/analysis"
@@ -93,6 +95,41 @@ func TestComputeSetup(t *testing.T) {
 			}
 			if !slices.Equal(res.Common, c.common) {
 				t.Errorf("common %q, want %q", res.Common, c.common)
+			}
+		})
+	}
+}
+
+// TestEnvOfRuns: the report's environment is the ENV its runs record; runs
+// of two environments, or runs recording none, are an error rather than a
+// report labelled with a guess.
+func TestEnvOfRuns(t *testing.T) {
+	cases := []struct {
+		name string
+		envs []string // ENV of each ppo run; "" for none
+		want string   // error text
+	}{
+		{"two environments", []string{"CartPole-v1", "Acrobot-v1"}, "ENV = CartPole-v1 and Acrobot-v1"},
+		{"none recorded", []string{"", ""}, "records its ENV"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for seed, e := range c.envs {
+				name := fmt.Sprintf("ppo-s%d", seed)
+				rows := &analysistest.Rows{Run: name, Variant: "ppo", Seed: int64(seed)}
+				rows.Add(1000, metric.EvalReturn, format.NoIndex, 100)
+				settings := map[string]string{"ALGO": "ppo", "SEED": fmt.Sprint(seed)}
+				if e != "" {
+					settings["ENV"] = e
+				}
+				if err := analysistest.WriteRows(filepath.Join(dir, name), rows, settings); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 10}, Threshold: math.NaN()})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one containing %q", err, c.want)
 			}
 		})
 	}
