@@ -2,14 +2,12 @@ package analysis
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
-	"github.com/dynago/dynago/lib/stats"
 )
 
 func run(name string, steps []int64, values []float64) *Run {
@@ -65,17 +63,6 @@ func TestPoint(t *testing.T) {
 	}
 	if _, err := (Point{AtStep: true, Step: -1}).Score(r, metric.EvalReturn); err == nil {
 		t.Error("no error before the first step")
-	}
-}
-
-// TestBootstrapRandDeterministic: an estimate's generator depends only on
-// the seed and its label.
-func TestBootstrapRandDeterministic(t *testing.T) {
-	b := Bootstrap{Seed: 7, Reps: 500}
-	a1 := stats.DifferenceInterval(b.Rand("x"), []float64{1, 2, 3}, []float64{0, 0, 1}, stats.MeanOf, b.Options())
-	a2 := stats.DifferenceInterval(b.Rand("x"), []float64{1, 2, 3}, []float64{0, 0, 1}, stats.MeanOf, b.Options())
-	if a1 != a2 || math.Abs(a1.Point-5.0/3) > 1e-12 || !(a1.Lo <= a1.Point && a1.Point <= a1.Hi) {
-		t.Errorf("intervals %+v and %+v, want equal around 5/3", a1, a2)
 	}
 }
 

@@ -1,8 +1,10 @@
-// Package analysis is the last step of the pipeline: it loads the metrics
-// files of many training runs and turns them into run values, score
-// matrices, curves and RLiable statistics (computed by lib/stats). It
-// makes no tables or figures: lib/present lays its results out, and the
-// aggregate and report tools compose them into output sets and reports.
+// Package analysis is the last step of the pipeline before estimation:
+// it loads the metrics files of many training runs and turns them into run
+// values (one number per run), score matrices and curves on a common grid
+// of steps. It draws no random numbers and makes no intervals, tables or
+// figures: lib/estimate bootstraps its values (through lib/stats),
+// lib/present lays the results out, and the aggregate and report tools
+// compose them into output sets and reports.
 //
 // # Runs and tasks
 //
@@ -19,20 +21,18 @@
 // every task must have the same number of runs. Normalization maps raw
 // scores per task to [0, 1] (CartPole-v1: 0 and 500).
 //
-// Curves are aligned on a grid of real steps (Align). When runs do not
+// Curves are aligned on a grid of real steps (AlignGrid, SubGrid), and
+// Grid.CurveScores builds their [run][task][step] scores. When runs do not
 // share their evaluation steps, each run contributes its last value at or
 // before each grid step, and Grid.Carried says so, for the reader to be
 // told.
 //
-// # Results
+// # Run values
 //
-// Every analysis returns plain numbers: stats.Interval values, computed by
-// lib/stats, which owns every bootstrap, in result types (Estimate, Curve,
-// StepsTo, Comparison) that lib/present turns into tables and figures.
-// Randomness comes only from a Bootstrap's seed: each estimate draws from
-// its own generator, seeded from the seed and the estimate's label, so the
-// same inputs and seed give the same intervals, and adding a variant does
-// not move another's.
+// RunValues, PerRun (with MeanOver, PeakDrop and the like), IndexValues,
+// CurveAreas and IndexedPairs return plain float64s, one per run or per
+// pair of values, in the runs' order, for lib/estimate to put intervals on
+// and the reports to tabulate.
 //
 // Library code never exits: errors name what was being read or computed.
 package analysis

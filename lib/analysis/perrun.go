@@ -8,7 +8,6 @@ import (
 
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
-	"github.com/dynago/dynago/lib/stats"
 )
 
 // Settings returns the run's settings from its metrics file's
@@ -119,13 +118,6 @@ func PeakDrop(metric string, n int) func(*Run) (float64, error) {
 		}
 		return max(slices.Max(values)-s/float64(n), 0), nil
 	}
-}
-
-// MeanInterval returns the mean of values (one per run) with a percentile
-// bootstrap interval from resampling runs, drawn from the generator of
-// "mean/"+label.
-func MeanInterval(b Bootstrap, label string, values []float64) stats.Interval {
-	return stats.RunsInterval(b.Rand("mean/"+label), values, stats.MeanOf, b.Options())
 }
 
 // IndexedPairs returns, for every run, every real step at which it has

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
-	"github.com/dynago/dynago/lib/stats"
 )
 
 // RunValues returns each run's score of metric at p, in the runs' order.
@@ -40,11 +39,82 @@ func IndexValues(runs []*Run, metric string, index int64, at float64) ([]float64
 	return out, nil
 }
 
-// IQMInterval returns the IQM of values (one per run) with a percentile
-// bootstrap interval from resampling runs, drawn from the generator of
-// label.
-func IQMInterval(b Bootstrap, label string, values []float64) stats.Interval {
-	return stats.RunsInterval(b.Rand(label), values, stats.IQMOf, b.Options())
+// CommonIndexValues returns the indices of metric (the k of model_ek) that
+// every one of runs has at its last checkpoint at or before at, and each
+// run's values at them: values[i][k] is run i's value at index idx[k].
+// Runs without a common index give none (and no error).
+func CommonIndexValues(runs []*Run, metric string, at float64) (idx []int64, values [][]float64, err error) {
+	step := make([]int64, len(runs))
+	for i, r := range runs {
+		st, err := checkpoint(r, metric, at)
+		if err != nil {
+			return nil, nil, err
+		}
+		step[i] = st
+		ri := r.Indices(metric, st)
+		if i == 0 {
+			idx = ri
+		} else {
+			idx = slices.DeleteFunc(idx, func(k int64) bool { return !slices.Contains(ri, k) })
+		}
+	}
+	if len(idx) == 0 {
+		return nil, nil, nil
+	}
+	values = make([][]float64, len(runs))
+	for i, r := range runs {
+		values[i] = make([]float64, len(idx))
+		for k, ix := range idx {
+			values[i][k] = valueAt(r, metric, ix, step[i])
+		}
+	}
+	return idx, values, nil
+}
+
+// checkpoint returns the run's last step at or before at with rows of
+// metric.
+func checkpoint(r *Run, metric string, at float64) (int64, error) {
+	best := int64(-1)
+	for _, row := range r.Rows {
+		if row.Metric == metric && float64(row.RealSteps) <= at && row.RealSteps > best {
+			best = row.RealSteps
+		}
+	}
+	if best < 0 {
+		return 0, fmt.Errorf("run %s (variant %s, seed %d) has no %s at or before %s real steps", r.Name, r.Variant, r.Seed, metric, markdown.Num(at))
+	}
+	return best, nil
+}
+
+// Checkpoints returns the real steps at which every one of runs has rows
+// of metric, sorted.
+func Checkpoints(runs []*Run, metric string) []float64 {
+	var common []float64
+	for i, r := range runs {
+		var st []float64
+		for _, row := range r.Rows {
+			if row.Metric == metric && !slices.Contains(st, float64(row.RealSteps)) {
+				st = append(st, float64(row.RealSteps))
+			}
+		}
+		if i == 0 {
+			common = st
+		} else {
+			common = slices.DeleteFunc(common, func(s float64) bool { return !slices.Contains(st, s) })
+		}
+	}
+	slices.Sort(common)
+	return common
+}
+
+func valueAt(r *Run, metric string, index, step int64) float64 {
+	v := math.NaN()
+	for _, row := range r.Rows {
+		if row.Metric == metric && row.Index == index && row.RealSteps == step {
+			v = row.Value
+		}
+	}
+	return v
 }
 
 // CurveAreas returns, for each run, the normalised area under its curve

@@ -56,3 +56,37 @@ func TestVisitHistogram(t *testing.T) {
 		t.Error("no error at a step without rows")
 	}
 }
+
+func TestCommonIndexValues(t *testing.T) {
+	mk := func(name string, rows ...[3]float64) *Run { // step, index, value
+		r := &Run{Name: name}
+		for _, x := range rows {
+			r.Rows = append(r.Rows, format.MetricRow{RealSteps: int64(x[0]), Metric: metric.ModelEk, Index: int64(x[1]), Value: x[2]})
+		}
+		return r
+	}
+	a := mk("a", [3]float64{1000, 1, 0.1}, [3]float64{1000, 2, 0.2}, [3]float64{1000, 3, 0.3}, [3]float64{2000, 1, 9})
+	b := mk("b", [3]float64{500, 2, 0.5}, [3]float64{500, 3, 0.6}, [3]float64{3000, 1, 9})
+	cases := []struct {
+		name   string
+		runs   []*Run
+		at     float64
+		idx    []int64
+		values [][]float64
+	}{
+		{"indices every run has", []*Run{a, b}, 1500, []int64{2, 3}, [][]float64{{0.2, 0.3}, {0.5, 0.6}}},
+		{"one run", []*Run{a}, 1000, []int64{1, 2, 3}, [][]float64{{0.1, 0.2, 0.3}}},
+		{"no common index", []*Run{a, b}, 2500, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			idx, values, err := CommonIndexValues(c.runs, metric.ModelEk, c.at)
+			if err != nil || !slices.Equal(idx, c.idx) || !slices.EqualFunc(values, c.values, slices.Equal) {
+				t.Errorf("got %v %v (%v), want %v %v", idx, values, err, c.idx, c.values)
+			}
+		})
+	}
+	if _, _, err := CommonIndexValues([]*Run{a, b}, metric.ModelEk, 100); err == nil {
+		t.Error("no error before a run's first checkpoint")
+	}
+}

@@ -102,6 +102,32 @@ func transpose(cols [][]float64, tasks []string) ([][]float64, error) {
 	return x, nil
 }
 
+// Scores is one variant's [run][task] score matrix.
+type Scores struct {
+	Variant string
+	X       [][]float64
+}
+
+// VariantScores returns each variant's score matrix of metric at p over the
+// set's tasks, normalised by norm unless it is nil.
+func VariantScores(s *Set, metric string, p Point, norm *Normalization) ([]Scores, error) {
+	tasks := s.Tasks()
+	var out []Scores
+	for _, v := range s.Variants() {
+		x, err := ScoreMatrix(s.Of(v), tasks, metric, p)
+		if err != nil {
+			return nil, fmt.Errorf("variant %s: %w", v, err)
+		}
+		if norm != nil {
+			if x, err = norm.apply(x, tasks); err != nil {
+				return nil, fmt.Errorf("variant %s: %w", v, err)
+			}
+		}
+		out = append(out, Scores{Variant: v, X: x})
+	}
+	return out, nil
+}
+
 // Normalization maps raw scores to [0, 1] per task: Bounds[task] if set,
 // else the environment's return bounds (env.ReturnBoundsOf) for a Go
 // environment that declares them, else [Min, Max].
@@ -262,10 +288,10 @@ func (g Grid) Sample(r *Run, metric string, index int64) []float64 {
 	return out
 }
 
-// curveScores returns the [run][task][point] scores of the runs' curves on
-// the grid, as stats.SampleEfficiency takes them, with tasks as in
-// ScoreMatrix.
-func (g Grid) curveScores(runs []*Run, tasks []string, metric string, index int64) ([][][]float64, error) {
+// CurveScores returns the [run][task][point] scores of the runs' curves of
+// metric at index on the grid (Sample), as stats.SampleEfficiency takes
+// them, with tasks as in ScoreMatrix.
+func (g Grid) CurveScores(runs []*Run, tasks []string, metric string, index int64) ([][][]float64, error) {
 	byTask := make([][][]float64, len(tasks))
 	for _, r := range runs {
 		if j := slices.Index(tasks, r.Task); j >= 0 {

@@ -1,8 +1,8 @@
 // Package markdown writes the text outputs of the analysis step: result
 // tables (Markdown and CSV), Markdown reports with their figures, and the
 // number formats they share. It knows nothing about runs or statistics
-// beyond stats.Interval; lib/analysis computes, cmd/report and
-// cmd/aggregate compose.
+// beyond stats.Interval; lib/analysis and lib/estimate compute,
+// cmd/report and cmd/aggregate compose.
 //
 // # Writing as a set
 //

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
@@ -86,7 +87,7 @@ type env struct {
 	set   *analysis.Set
 	out   string
 	name  string
-	boot  analysis.Bootstrap
+	boot  estimate.Bootstrap
 	files markdown.Files // written by finish, once everything is computed
 }
 
@@ -99,7 +100,7 @@ func setup(c *cli.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.boot = analysis.Bootstrap{Seed: seed, Reps: reps, Confidence: conf}
+	e.boot = estimate.Bootstrap{Seed: seed, Reps: reps, Confidence: conf}
 	if e.name == "" || strings.ContainsAny(e.name, `/\`) {
 		return nil, tool.Usagef("--name %q: must be a non-empty file name", e.name)
 	}
@@ -136,7 +137,7 @@ func list(s string) []string {
 func (e *env) pairs(flag string) ([][2]string, error) {
 	given := list(e.c.String(flag))
 	if len(given) == 0 {
-		return analysis.AllPairs(e.set.Variants()), nil
+		return estimate.AllPairs(e.set.Variants()), nil
 	}
 	var out [][2]string
 	for _, p := range given {

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -41,7 +42,7 @@ RLiable's interval-estimates figure.`, "summary"),
 				return tool.Usagef("--gap-threshold %g: must be finite", gap)
 			}
 			metrics := stats.RliableMetrics(gap)
-			est := analysis.IntervalEstimates(sc, metrics, e.boot)
+			est := estimate.IntervalEstimates(sc, metrics, e.boot)
 			t := present.EstimatesTable("Aggregate scores", est, metrics)
 			t.Notes = notes
 			if err := e.write(t); err != nil {
@@ -77,7 +78,7 @@ a run of Y, with a bootstrap interval: a table and a figure.`, "poi"),
 			if err != nil {
 				return err
 			}
-			imp, err := analysis.ProbabilityOfImprovement(sc, pp, e.boot)
+			imp, err := estimate.ProbabilityOfImprovement(sc, pp, e.boot)
 			if err != nil {
 				return err
 			}
@@ -116,7 +117,7 @@ bootstrap bands: a figure and its values in long form.`, "profiles"),
 			if err != nil {
 				return err
 			}
-			prof := analysis.Profiles(sc, analysis.Taus(sc, c.Int("taus")), e.boot)
+			prof := estimate.Profiles(sc, estimate.Taus(sc, c.Int("taus")), e.boot)
 			t := curvesTable("Performance profiles", "tau", "fraction", prof)
 			t.Notes = notes
 			if err := e.write(t); err != nil {
@@ -157,7 +158,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 			if err != nil {
 				return err
 			}
-			opt := analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Agg: agg}
+			opt := estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Agg: agg}
 			ylabel := agg.Name + " return"
 			if c.Bool("normalize") {
 				if opt.Norm, err = normalization(c); err != nil {
@@ -168,7 +169,7 @@ stratified bootstrap bands; raw returns unless --normalize.`, "curves"),
 			if err := analysis.CheckMetric(e.set.Runs, metric.EvalReturn); err != nil {
 				return err
 			}
-			curves, g, err := analysis.Curves(e.set, opt, e.boot)
+			curves, g, err := estimate.Curves(e.set, opt, e.boot)
 			if err != nil {
 				return err
 			}
@@ -215,7 +216,7 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 			if err != nil {
 				return err
 			}
-			st, err := analysis.StepsToThreshold(e.set, thr, e.boot)
+			st, err := estimate.StepsToThreshold(e.set, thr, e.boot)
 			if err != nil {
 				return err
 			}
@@ -225,7 +226,7 @@ steps of X minus steps of Y; negative means X is sooner).`, "steps-to"),
 				t.Rows[i] = append(t.Rows[i], "", "")
 			}
 			for _, p := range cmp {
-				d, err := analysis.StepsDifference(e.set, p[0], p[1], thr, e.boot)
+				d, err := estimate.StepsDifference(e.set, p[0], p[1], thr, e.boot)
 				if err != nil {
 					return err
 				}
@@ -265,7 +266,7 @@ func threshold(c *cli.Context, e *env) (float64, string, error) {
 	if len(e.set.Of(ref)) == 0 {
 		return 0, "", fmt.Errorf("--reference %q: no runs of that variant (variants: %s)", ref, strings.Join(e.set.Variants(), ", "))
 	}
-	iqm, err := analysis.FinalIQM(e.set, ref, n, e.boot)
+	iqm, err := estimate.FinalIQM(e.set, ref, n, e.boot)
 	if err != nil {
 		return 0, "", err
 	}
@@ -311,9 +312,9 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 					}
 					at = append(at, v)
 				}
-				var curves []analysis.Curve
+				var curves []estimate.Curve
 				for _, s := range at {
-					cs, err := analysis.IndexCurves(e.set, metric, s, agg, e.boot)
+					cs, err := estimate.IndexCurves(e.set, metric, s, agg, e.boot)
 					if err != nil {
 						return err
 					}
@@ -330,7 +331,7 @@ before each of --at. Variants without the metric are left out.`, "metric"),
 				opt.XLabel = "index k"
 				return e.finish(e.figure(func(p string) error { return present.CurvesFigure(p, curves, opt) }))
 			}
-			curves, g, err := analysis.Curves(e.set, analysis.CurveOptions{Metric: metric, Index: c.Int64("index"), Agg: agg}, e.boot)
+			curves, g, err := estimate.Curves(e.set, estimate.CurveOptions{Metric: metric, Index: c.Int64("index"), Agg: agg}, e.boot)
 			if err != nil {
 				return err
 			}

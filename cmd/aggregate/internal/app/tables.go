@@ -1,12 +1,12 @@
 package app
 
 import (
-	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
 // improvementTable returns a row per pair.
-func improvementTable(title string, imp []analysis.Comparison) *markdown.Table {
+func improvementTable(title string, imp []estimate.Comparison) *markdown.Table {
 	t := &markdown.Table{Title: title, Columns: []string{"X", "Y", "P(X > Y)", "CI"}}
 	for _, c := range imp {
 		t.Add(c.X, c.Y, markdown.Num(c.P.Point), markdown.CI(c.P))
@@ -15,7 +15,7 @@ func improvementTable(title string, imp []analysis.Comparison) *markdown.Table {
 }
 
 // curvesTable returns the curves in long form: a row per variant and x.
-func curvesTable(title, xname, yname string, curves []analysis.Curve) *markdown.Table {
+func curvesTable(title, xname, yname string, curves []estimate.Curve) *markdown.Table {
 	t := &markdown.Table{Title: title, Columns: []string{"variant", xname, yname, "lo", "hi"}}
 	for _, c := range curves {
 		for k, iv := range c.Est {

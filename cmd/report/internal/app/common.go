@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/tool"
 )
@@ -29,7 +29,7 @@ func commonFlags(own ...cli.Flag) []cli.Flag {
 // common holds the values of commonFlags, checked.
 type common struct {
 	Runs, Out, Command, Regenerate string
-	Boot                           analysis.Bootstrap
+	Boot                           estimate.Bootstrap
 }
 
 // parseCommon reads and checks commonFlags: no positional arguments,
@@ -45,7 +45,7 @@ func parseCommon(c *cli.Context) (common, error) {
 	}
 	o := common{
 		Runs: c.String("runs"), Out: c.String("out"), Command: tool.Provenance(c)["args"], Regenerate: c.String("regenerate"),
-		Boot: analysis.Bootstrap{Seed: seed, Reps: reps, Confidence: conf},
+		Boot: estimate.Bootstrap{Seed: seed, Reps: reps, Confidence: conf},
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join(o.Runs, "report.md")

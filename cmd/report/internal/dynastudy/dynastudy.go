@@ -13,6 +13,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -24,7 +25,7 @@ import (
 // Options configures Build.
 type Options struct {
 	Runs, Out string // the runs' parent directory; the report's path
-	Boot      analysis.Bootstrap
+	Boot      estimate.Bootstrap
 	Baseline  string  // the variant every other is compared with (tuned PPO)
 	Threshold float64 // eval_return to reach; NaN: the environment's solved return (env.ReturnThresholdOf)
 	// Ratio and Prob are the goal: IQM steps at most Ratio × the
@@ -37,7 +38,7 @@ type Options struct {
 // Row is one variant's answers.
 type Row struct {
 	Variant string
-	Steps   analysis.StepsTo
+	Steps   estimate.StepsTo
 	// Ratio is the variant's IQM steps over the baseline's; Sooner is
 	// P(a run of the variant reaches the threshold in fewer steps than a
 	// run of the baseline), ties counting one half, with its interval.
@@ -59,7 +60,7 @@ type Result struct {
 	Best     string  // the variant with the fewest IQM steps other than the baseline
 	// Curves are the variants' IQM evaluation returns against real steps
 	// on Grid, for the figure.
-	Curves []analysis.Curve `json:"-"`
+	Curves []estimate.Curve `json:"-"`
 	Grid   analysis.Grid    `json:"-"`
 }
 
@@ -99,12 +100,12 @@ func Build(opt Options) (*markdown.Report, *Result, error) {
 }
 
 func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, error) {
-	st, err := analysis.StepsToThreshold(set, opt.Threshold, opt.Boot)
+	st, err := estimate.StepsToThreshold(set, opt.Threshold, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Baseline: opt.Baseline}
-	var base analysis.StepsTo
+	var base estimate.StepsTo
 	for _, s := range st {
 		if s.Variant == opt.Baseline {
 			base = s
@@ -145,7 +146,7 @@ func compute(set *analysis.Set, desc map[string]string, opt Options) (*Result, e
 	if len(res.Rows) > 1 {
 		res.Best = res.Rows[1].Variant
 	}
-	if res.Curves, res.Grid, err = analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.Curves, res.Grid, err = estimate.Curves(set, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/internal/golden"
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 )
@@ -60,7 +60,7 @@ func TestBuild(t *testing.T) {
 	if err := os.WriteFile(desc, []byte("fast\tthree rounds\n same\tppo again\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
+	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
 		Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: desc} // CartPole-v1's solved return, 475
 	r, res, err := Build(opt)
 	if err != nil {
@@ -148,7 +148,7 @@ func TestGolden(t *testing.T) {
 	if err := os.WriteFile(desc, []byte("fast\tthree rounds\nsame\tppo again\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
+	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
 		Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: desc, Command: "report dyna-study --runs RUNS"}
 	r, _, err := Build(opt)
 	if err != nil {

@@ -7,7 +7,8 @@
 // bounds (env.ReturnBoundsOf) set the normalised scale the threshold and
 // the aggregate scores are defined on, and its solved return
 // (env.ReturnThresholdOf) the target counted at each budget. Every number
-// comes from the runs through lib/analysis; nothing is written by hand.
+// comes from the runs through lib/analysis and lib/estimate; nothing is
+// written by hand.
 //
 // Each section is computed first, into a result that holds every number
 // and figure input (computeSooner's SoonerResult, computeEarly's

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/cmd/report/internal/reporttest"
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 )
 
 // goldenRuns are the synthetic run sets of the golden reports: Dyna-PPO
@@ -77,7 +77,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, g := range goldenRuns {
 		reporttest.Golden(t, g.name, g.write, func(t *testing.T, dir string) string {
-			r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 200},
+			r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 200},
 				Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10, At: g.at, Command: "report level1"})
 			if err != nil {
 				t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
@@ -17,7 +18,7 @@ import (
 // Options configures Build.
 type Options struct {
 	Runs, Out  string // the runs' parent directory; the report's path
-	Boot       analysis.Bootstrap
+	Boot       estimate.Bootstrap
 	PPO, Dyna  string  // variant names; "" finds "ppo"/"ppo-*" and "dyna"/"dyna-*"
 	Fraction   float64 // threshold: this fraction of PPO's final IQM (0.8)
 	EarlyUntil float64 // early penalty: evaluations in (0, EarlyUntil] (3000)
@@ -34,8 +35,8 @@ type Answers struct {
 	Scale            scale.Scale // the runs' environment, its return bounds and solved return
 	Threshold        float64
 	PPOFinal         stats.Interval // IQM of PPO's last eval_return
-	StepsPPO         analysis.StepsTo
-	StepsDyna        analysis.StepsTo
+	StepsPPO         estimate.StepsTo
+	StepsDyna        estimate.StepsTo
 	StepsDiff        stats.Interval // Dyna minus PPO steps; negative: Dyna sooner
 	EarlyDiff        stats.Interval // Dyna minus PPO mean early eval_return
 	Penalty          bool           // EarlyDiff's interval lies below 0

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 )
 
 // TestAnswers builds the report on synthetic runs whose answers are known:
@@ -37,7 +37,7 @@ func TestAnswers(t *testing.T) {
 			if err := analysistest.WriteLevel1(dir, 5, analysistest.Ramp(3000, c.penalty, 3000)); err != nil {
 				t.Fatal(err)
 			}
-			_, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300},
+			_, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 300},
 				Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10, Command: "report level1"})
 			if err != nil {
 				t.Fatal(err)
@@ -113,7 +113,7 @@ func TestPendulum(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writePendulum(t, dir)
-	rep, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300},
+	rep, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 300},
 		Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10, Command: "report level1"})
 	if err != nil {
 		t.Fatal(err)

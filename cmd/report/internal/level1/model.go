@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -19,7 +20,7 @@ import (
 type CrossResult struct {
 	Step      float64          // first evaluation from which Dyna-PPO's IQM return stays at or above PPO's (and above it there); NaN if none
 	MSE       stats.Interval   // IQM over Dyna-PPO runs of model_mse_delta at Step
-	MSECurves []analysis.Curve // Dyna-PPO's IQM model_mse_delta curve
+	MSECurves []estimate.Curve // Dyna-PPO's IQM model_mse_delta curve
 }
 
 // modelError computes and renders section 3.
@@ -35,11 +36,11 @@ func modelError(r *markdown.Report, set *analysis.Set, a *Answers, opt Options) 
 // computeCross returns section 3's numbers for Dyna-PPO variant dyna
 // against the set's other variant.
 func computeCross(set *analysis.Set, dyna string, opt Options) (*CrossResult, error) {
-	curves, g, err := analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	curves, g, err := estimate.Curves(set, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
-	var dy, pp analysis.Curve
+	var dy, pp estimate.Curve
 	for _, c := range curves {
 		if c.Variant == dyna {
 			dy = c
@@ -63,7 +64,7 @@ func computeCross(set *analysis.Set, dyna string, opt Options) (*CrossResult, er
 	if err != nil {
 		return nil, err
 	}
-	if res.MSECurves, _, err = analysis.Curves(dynaSet, analysis.CurveOptions{Metric: metric.ModelMSEDelta, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.MSECurves, _, err = estimate.Curves(dynaSet, estimate.CurveOptions{Metric: metric.ModelMSEDelta, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, fmt.Errorf("variant %s: %w", dyna, err)
 	}
 	if math.IsNaN(res.Step) {
@@ -101,7 +102,7 @@ type GrowthResult struct {
 	At      [2]float64          // the first and last checkpoints with model_ek in every Dyna-PPO run
 	Growth  [2]stats.Interval   // g of E_k ≈ E_1 g^(k-1) at each, refitted over resampled runs
 	Horizon [2]int              // largest k with E_j <= Options.EkRatio E_1 for j <= k, on the mean curve
-	Curves  [2][]analysis.Curve // IQM E_k against k at each
+	Curves  [2][]estimate.Curve // IQM E_k against k at each
 }
 
 // kStepError computes and renders section 4.
@@ -147,7 +148,7 @@ func computeGrowth(set *analysis.Set, dyna string, opt Options) (*GrowthResult, 
 		return nil, err
 	}
 	for i, at := range res.At {
-		if res.Curves[i], err = analysis.IndexCurves(dynaSet, metric.ModelEk, at, stats.MetricIQM(), opt.Boot); err != nil {
+		if res.Curves[i], err = estimate.IndexCurves(dynaSet, metric.ModelEk, at, stats.MetricIQM(), opt.Boot); err != nil {
 			return nil, err
 		}
 	}
@@ -166,7 +167,7 @@ func (res *GrowthResult) render(r *markdown.Report, opt Options) error {
 			markdown.Num(res.Growth[1].Point), markdown.Steps(res.At[1]), markdown.CI(res.Growth[1]),
 			markdown.Num(opt.EkRatio), res.Horizon[0], res.Horizon[1], res.Horizon[1]))
 	sec.Text("The intervals resample Dyna-PPO runs and refit g. Each run contributes its last model evaluation at or before each checkpoint.")
-	var curves []analysis.Curve
+	var curves []estimate.Curve
 	for i, at := range res.At {
 		for _, c := range res.Curves[i] {
 			c.Variant = fmt.Sprintf("%s steps", markdown.Num(at))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -18,8 +19,8 @@ type OverallResult struct {
 	Norm      *analysis.Normalization // the scores' bounds: the environment's, else the runs' extremes
 	Tasks     []string
 	Metrics   []stats.Metric
-	Estimates []analysis.Estimate // per variant, Metrics with their intervals
-	Improve   analysis.Comparison // P(Dyna-PPO's final return > PPO's)
+	Estimates []estimate.Estimate // per variant, Metrics with their intervals
+	Improve   estimate.Comparison // P(Dyna-PPO's final return > PPO's)
 }
 
 // overall computes and renders the final-returns section.
@@ -42,8 +43,8 @@ func computeOverall(set *analysis.Set, dyna, ppo string, sc scale.Scale, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	res.Estimates = analysis.IntervalEstimates(scores, res.Metrics, opt.Boot)
-	imp, err := analysis.ProbabilityOfImprovement(scores, [][2]string{{dyna, ppo}}, opt.Boot)
+	res.Estimates = estimate.IntervalEstimates(scores, res.Metrics, opt.Boot)
+	imp, err := estimate.ProbabilityOfImprovement(scores, [][2]string{{dyna, ppo}}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +70,6 @@ func (res *OverallResult) render(r *markdown.Report, opt Options) error {
 		fmt.Sprintf("P(Dyna-PPO > PPO) = **%s** (%s CI %s; 0.5 means neither is better).", markdown.Num(p.Point), opt.Boot.Level(), markdown.CI(p)))
 	return sec.Figure("probability-of-improvement", "Probability that a Dyna-PPO run's final return exceeds a PPO run's, with a 95% bootstrap interval.",
 		func(path string) error {
-			return present.ImprovementFigure(path, []analysis.Comparison{res.Improve}, figure.Options{})
+			return present.ImprovementFigure(path, []estimate.Comparison{res.Improve}, figure.Options{})
 		})
 }

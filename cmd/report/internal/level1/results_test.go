@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format/metric"
 )
 
@@ -33,7 +34,7 @@ func load(t *testing.T, write func(t *testing.T, dir string)) *analysis.Set {
 }
 
 func testOpt() Options {
-	return Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 100}, Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10}
+	return Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 100}, Fraction: 0.8, EarlyUntil: 3000, EkRatio: 10}
 }
 
 // iqm is the mean of the values between the 25% and 75% quantiles,

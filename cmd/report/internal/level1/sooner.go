@@ -6,6 +6,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -20,10 +21,10 @@ type SoonerResult struct {
 	Scale               scale.Scale        // the runs' environment, whose scale the threshold is taken on
 	PPOFinal            stats.Interval     // IQM of PPO's last eval_return
 	Threshold           float64            // Options.Fraction of PPOFinal on Scale
-	Steps               []analysis.StepsTo // per variant, by name
-	StepsDyna, StepsPPO analysis.StepsTo
+	Steps               []estimate.StepsTo // per variant, by name
+	StepsDyna, StepsPPO estimate.StepsTo
 	Diff                stats.Interval   // Dyna-PPO minus PPO steps; negative: Dyna-PPO sooner
-	Curves              []analysis.Curve // each variant's IQM eval_return curve on Grid
+	Curves              []estimate.Curve // each variant's IQM eval_return curve on Grid
 	Grid                analysis.Grid
 }
 
@@ -41,13 +42,13 @@ func stepsSooner(r *markdown.Report, set *analysis.Set, a *Answers, opt Options)
 func computeSooner(set *analysis.Set, dyna, ppo string, sc scale.Scale, opt Options) (*SoonerResult, error) {
 	res := &SoonerResult{Scale: sc}
 	var err error
-	if res.PPOFinal, err = analysis.FinalIQM(set, ppo, 1, opt.Boot); err != nil {
+	if res.PPOFinal, err = estimate.FinalIQM(set, ppo, 1, opt.Boot); err != nil {
 		return nil, err
 	}
 	// The fraction is taken on the normalised scale (return − worst) /
 	// (best − worst), so that it means the same for negative returns.
 	res.Threshold = sc.Fraction(opt.Fraction, res.PPOFinal.Point)
-	if res.Steps, err = analysis.StepsToThreshold(set, res.Threshold, opt.Boot); err != nil {
+	if res.Steps, err = estimate.StepsToThreshold(set, res.Threshold, opt.Boot); err != nil {
 		return nil, err
 	}
 	for _, s := range res.Steps {
@@ -57,10 +58,10 @@ func computeSooner(set *analysis.Set, dyna, ppo string, sc scale.Scale, opt Opti
 			res.StepsDyna = s
 		}
 	}
-	if res.Diff, err = analysis.StepsDifference(set, dyna, ppo, res.Threshold, opt.Boot); err != nil {
+	if res.Diff, err = estimate.StepsDifference(set, dyna, ppo, res.Threshold, opt.Boot); err != nil {
 		return nil, err
 	}
-	res.Curves, res.Grid, err = analysis.Curves(set, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
+	res.Curves, res.Grid, err = estimate.Curves(set, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -29,8 +30,8 @@ type BudgetResult struct {
 	Gap          stats.Interval        // best minus second-best area
 	BestFinal    float64               // the highest final IQM return of any regime
 	Threshold    float64               // Options.Fraction of BestFinal on Scale
-	Improve      []analysis.Comparison // P(X > Y) in area for every pair of variants, the larger budget as X
-	Curves       []analysis.Curve      // each variant's IQM return curve on Grid
+	Improve      []estimate.Comparison // P(X > Y) in area for every pair of variants, the larger budget as X
+	Curves       []estimate.Curve      // each variant's IQM return curve on Grid
 }
 
 // regimeName names a budget variant's regime ("dyna" is the balanced one).
@@ -82,7 +83,7 @@ func computeBudget(set *analysis.Set, sc scale.Scale, opt Options) (*BudgetResul
 	// The fraction is taken on the environment's normalised scale, so that
 	// it means the same for negative returns.
 	res.Threshold = sc.Fraction(opt.Fraction, res.BestFinal)
-	st, err := analysis.StepsToThreshold(sub, res.Threshold, opt.Boot)
+	st, err := estimate.StepsToThreshold(sub, res.Threshold, opt.Boot)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func (res *BudgetResult) regimes(sw []setting, opt Options) ([][]float64, error)
 	for i, s := range sw {
 		final := res.Points[i].Return
 		res.Regimes = append(res.Regimes, Regime{Name: regimeName(s.variant), Variant: s.variant, Updates: s.values[0], Rollouts: s.values[1],
-			Runs: len(s.runs), Area: analysis.IQMInterval(opt.Boot, "area/"+s.variant, areas[i]), Final: final})
+			Runs: len(s.runs), Area: estimate.IQMInterval(opt.Boot, "area/"+s.variant, areas[i]), Final: final})
 		res.BestFinal = max(res.BestFinal, final.Point)
 	}
 	return areas, nil
@@ -147,10 +148,10 @@ func (res *BudgetResult) compare(sub *analysis.Set, areas [][]float64, opt Optio
 	rev := variantsOf(res.settings)
 	slices.Reverse(rev)
 	var err error
-	if res.Improve, err = analysis.ProbabilityOfImprovement(scores, analysis.AllPairs(rev), opt.Boot); err != nil {
+	if res.Improve, err = estimate.ProbabilityOfImprovement(scores, estimate.AllPairs(rev), opt.Boot); err != nil {
 		return err
 	}
-	res.Curves, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Grid: &res.Grid}, opt.Boot)
+	res.Curves, _, err = estimate.Curves(sub, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex, Grid: &res.Grid}, opt.Boot)
 	return err
 }
 
@@ -175,11 +176,11 @@ func (res *BudgetResult) render(r *markdown.Report, opt Options) (string, error)
 	sec.Answer("Which model and imagination budget (model updates / imagined rollouts per iteration) is the most sample-efficient?", res.answer(opt))
 	sec.Table(res.table(opt))
 	lvl := opt.Boot.Level()
-	named := make([]analysis.Comparison, len(res.Improve))
+	named := make([]estimate.Comparison, len(res.Improve))
 	it := &markdown.Table{Title: "Probability of improvement in area under the return curve", Columns: []string{"X", "Y", "P(X > Y)", lvl + " CI"}}
 	for i, c := range res.Improve {
 		x, y := res.regime(c.X).label(), res.regime(c.Y).label()
-		named[i] = analysis.Comparison{X: x, Y: y, P: c.P}
+		named[i] = estimate.Comparison{X: x, Y: y, P: c.P}
 		it.Add(x, y, markdown.Num(c.P.Point), markdown.CI(c.P))
 	}
 	it.Notes = []string{"P(X > Y): the probability that a run of X has a larger area than a run of Y (0.5: neither is better)."}

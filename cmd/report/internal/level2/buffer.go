@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -54,7 +55,7 @@ func computeBuffer(set *analysis.Set, opt Options) (*BufferResult, error) {
 		if mses[i], err = analysis.RunValues(st.runs, metric.ModelMSEDelta, analysis.Point{Final: opt.Final}); err != nil {
 			return nil, fmt.Errorf("buffer sweep: %w (were the runs made with EVAL_MODEL=1?)", err)
 		}
-		pts[i].Model = analysis.IQMInterval(opt.Boot, "mse/"+st.variant, mses[i])
+		pts[i].Model = estimate.IQMInterval(opt.Boot, "mse/"+st.variant, mses[i])
 		if pts[i].Model.Point < pts[res.Lowest].Model.Point {
 			res.Lowest = i
 		}

@@ -3,7 +3,7 @@
 // its replay buffer, how the visited states shift during training and
 // what that does to the model, and how much model noise Dyna-PPO survives
 // before it falls below PPO. Every number comes from the runs through
-// lib/analysis; nothing is written by hand.
+// lib/analysis and lib/estimate; nothing is written by hand.
 //
 // The runs are found by variant name, as pipelines/level2.mk names them;
 // each swept value is read from the run's run_settings metadata

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/dynago/dynago/cmd/report/internal/reporttest"
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 )
 
 // goldenRuns are the synthetic run sets of the golden reports: every
@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 			}
 		}
 		reporttest.Golden(t, g.name, write, func(t *testing.T, dir string) string {
-			r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 200}, Final: g.final, Fraction: 0.8, Command: "report level2"})
+			r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 200}, Final: g.final, Fraction: 0.8, Command: "report level2"})
 			if err != nil {
 				t.Fatal(err)
 			}

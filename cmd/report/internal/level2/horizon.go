@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -70,7 +71,7 @@ func computeHorizon(set *analysis.Set, opt Options) (*HorizonResult, error) {
 			res.Missing = append(res.Missing, s.values[0])
 			continue
 		}
-		pts[i].Model = analysis.IQMInterval(opt.Boot, fmt.Sprintf("ek/%s", s.variant), ek)
+		pts[i].Model = estimate.IQMInterval(opt.Boot, fmt.Sprintf("ek/%s", s.variant), ek)
 	}
 	res.Best = best(pts)
 	b := pts[res.Best]

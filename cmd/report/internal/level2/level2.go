@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -17,7 +18,7 @@ import (
 // Options configures Build.
 type Options struct {
 	Runs, Out string // the runs' parent directory; the report's path
-	Boot      analysis.Bootstrap
+	Boot      estimate.Bootstrap
 	Final     int     // a run's final return (and model error): the mean of its last Final evaluations (1)
 	Fraction  float64 // budget: steps to reach this fraction of the best regime's final IQM (0.8)
 	Command   string  // the command that made the report, recorded in it
@@ -51,7 +52,7 @@ type Regime struct {
 	Updates, Rollouts float64
 	Runs              int
 	Area              stats.Interval // IQM over runs of the mean return over training
-	Steps             analysis.StepsTo
+	Steps             estimate.StepsTo
 	Final             stats.Interval
 }
 
@@ -80,7 +81,7 @@ type Answers struct {
 	Scale      scale.Scale    // the runs' environment: the budget threshold's normalised scale
 	BudgetGap  stats.Interval // best minus second-best area
 	Threshold  float64
-	Improve    []analysis.Comparison
+	Improve    []estimate.Comparison
 
 	Buffer        []Point
 	StaleReturn   stats.Interval // largest buffer minus the best other buffer, final IQM return
@@ -220,7 +221,7 @@ func finalReturns(runs []*analysis.Run, opt Options) ([]float64, stats.Interval,
 	if err != nil {
 		return nil, stats.Interval{}, err
 	}
-	return v, analysis.IQMInterval(opt.Boot, "final/"+runs[0].Variant, v), nil
+	return v, estimate.IQMInterval(opt.Boot, "final/"+runs[0].Variant, v), nil
 }
 
 // answerCI formats "**point** (95% CI [lo, hi])".

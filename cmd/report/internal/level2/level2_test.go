@@ -10,6 +10,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 )
 
 const (
@@ -35,7 +36,7 @@ func build(t *testing.T, vs []analysistest.L2Variant) (string, *Answers) {
 	if err := analysistest.WriteLevel2(dir, seeds, vs); err != nil {
 		t.Fatal(err)
 	}
-	r, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300}, Final: 1, Fraction: 0.8, Command: "report level2"})
+	r, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 300}, Final: 1, Fraction: 0.8, Command: "report level2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestNoRuns(t *testing.T) {
 	if err := analysistest.WriteLevel2(dir, 1, pick("ppo")); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Reps: 10}})
+	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Reps: 10}})
 	if err == nil || !strings.Contains(err.Error(), "no Level-2 runs") {
 		t.Errorf("error %v, want one saying there are no Level-2 runs", err)
 	}
@@ -229,7 +230,7 @@ func TestComputeShift(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := computeShift(set, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 100}})
+			res, err := computeShift(set, Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 100}})
 			if err != nil {
 				t.Fatal(err)
 			}

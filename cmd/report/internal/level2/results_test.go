@@ -11,6 +11,7 @@ import (
 	"github.com/dynago/dynago/cmd/report/internal/scale"
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format/metric"
 )
 
@@ -35,7 +36,7 @@ func fixture(t *testing.T, seeds int, vs []analysistest.L2Variant) *analysis.Set
 
 // testOpt are the options of the result tests.
 func testOpt(final int) Options {
-	return Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 100}, Final: final, Fraction: 0.8}
+	return Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 100}, Final: final, Fraction: 0.8}
 }
 
 // iqm is the mean of the values between the 25% and 75% quantiles,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -32,7 +33,7 @@ type ShiftResult struct {
 	Bins        int                   // the most bins of any dimension
 	Visits      []figure.HistogramSet // per stage: samples of the mean histogram per dimension
 	EdgesFound  bool                  // the runs recorded their bin edges
-	MSE         []analysis.Curve      // model_mse_old and model_mse_new against real steps
+	MSE         []estimate.Curve      // model_mse_old and model_mse_new against real steps
 }
 
 // shift computes and renders section 4; it is left out (title "") when
@@ -94,7 +95,7 @@ func computeShift(set *analysis.Set, opt Options) (*ShiftResult, error) {
 		return nil, err
 	}
 	for _, m := range []struct{ metric, name string }{{metric.ModelMSEOld, "old states"}, {metric.ModelMSENew, "new states"}} {
-		c, _, err := analysis.Curves(dynaSet, analysis.CurveOptions{Metric: m.metric, Index: format.NoIndex}, opt.Boot)
+		c, _, err := estimate.Curves(dynaSet, estimate.CurveOptions{Metric: m.metric, Index: format.NoIndex}, opt.Boot)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +133,7 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	}
 	at := analysis.Point{AtStep: true, Step: st.Step}
 	label := fmt.Sprintf("shift/%g", st.Step)
-	st.TV = analysis.IQMInterval(opt.Boot, label+"/tv", tv)
+	st.TV = estimate.IQMInterval(opt.Boot, label+"/tv", tv)
 	old, err := analysis.RunValues(runs, metric.ModelMSEOld, at)
 	if err != nil {
 		return fmt.Errorf("distribution shift: %w", err)
@@ -145,9 +146,9 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	for i := range ratio {
 		ratio[i] = nw[i] / old[i]
 	}
-	st.Old = analysis.IQMInterval(opt.Boot, label+"/old", old)
-	st.New = analysis.IQMInterval(opt.Boot, label+"/new", nw)
-	st.Ratio = analysis.IQMInterval(opt.Boot, label+"/ratio", ratio)
+	st.Old = estimate.IQMInterval(opt.Boot, label+"/old", old)
+	st.New = estimate.IQMInterval(opt.Boot, label+"/new", nw)
+	st.Ratio = estimate.IQMInterval(opt.Boot, label+"/ratio", ratio)
 	if len(ppo) == 0 {
 		return nil
 	}
@@ -155,8 +156,8 @@ func stageStats(st *Stage, runs, ppo []*analysis.Run, hists, early [][][]float64
 	if err != nil {
 		return err
 	}
-	st.Dyna = analysis.IQMInterval(opt.Boot, label+"/dyna", dy)
-	st.PPO = analysis.IQMInterval(opt.Boot, label+"/ppo", pp)
+	st.Dyna = estimate.IQMInterval(opt.Boot, label+"/dyna", dy)
+	st.PPO = estimate.IQMInterval(opt.Boot, label+"/ppo", pp)
 	st.Diff = stats.DifferenceInterval(opt.Boot.Rand(label+"/diff"), dy, pp, stats.IQMOf, opt.Boot.Options())
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -396,7 +397,7 @@ func (x *AblationAnswers) arm(v string) *Arm {
 }
 
 // poi is P(p > q) at budget b, false when either arm has no run there.
-func (x *AblationAnswers) poi(p, q *Arm, b int, boot analysis.Bootstrap) (stats.Interval, bool) {
+func (x *AblationAnswers) poi(p, q *Arm, b int, boot estimate.Bootstrap) (stats.Interval, bool) {
 	if len(p.values[b]) == 0 || len(q.values[b]) == 0 {
 		return stats.Interval{}, false
 	}
@@ -405,7 +406,7 @@ func (x *AblationAnswers) poi(p, q *Arm, b int, boot analysis.Bootstrap) (stats.
 }
 
 // iqmDiff is IQM p − IQM q at budget b.
-func (x *AblationAnswers) iqmDiff(p, q *Arm, b int, boot analysis.Bootstrap) stats.Interval {
+func (x *AblationAnswers) iqmDiff(p, q *Arm, b int, boot estimate.Bootstrap) stats.Interval {
 	return stats.DifferenceInterval(boot.Rand(fmt.Sprintf("iqm-diff/%s/%s/%g", p.Variant, q.Variant, x.Budgets[b])),
 		p.values[b], q.values[b], stats.IQMOf, boot.Options())
 }
@@ -503,7 +504,7 @@ func (arm *Arm) measure(runs []*analysis.Run, budgets []float64, opt Options) {
 			arm.Reached[i] = nan
 			continue
 		}
-		arm.At[i] = analysis.IQMInterval(opt.Boot, fmt.Sprintf("ablation/%s/%g", arm.Variant, b), arm.values[i])
+		arm.At[i] = estimate.IQMInterval(opt.Boot, fmt.Sprintf("ablation/%s/%g", arm.Variant, b), arm.values[i])
 		arm.Reached[i] = float64(arm.Hits[i]) / float64(arm.N[i])
 	}
 }

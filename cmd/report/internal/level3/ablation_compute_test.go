@@ -10,6 +10,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -104,7 +105,7 @@ func TestComputeAblation(t *testing.T) {
 			dir := t.TempDir()
 			writeArms(t, dir, seeds, c.arms)
 			set, cat := loadCatalogue(t, dir)
-			opt := Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 200}, Threshold: c.threshold}
+			opt := Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 200}, Threshold: c.threshold}
 			res, err := computeAblation(set, cat, cat.gateM(0), opt)
 			if err != nil {
 				t.Fatal(err)

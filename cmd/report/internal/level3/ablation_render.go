@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/markdown"
 	"github.com/dynago/dynago/lib/stats"
@@ -55,7 +55,7 @@ func (res *AblationResult) intro(sec *markdown.Section, budgets []string) {
 }
 
 // table is every arm's IQM and reach fraction at every budget.
-func (res *AblationResult) table(budgets []string, boot analysis.Bootstrap) *markdown.Table {
+func (res *AblationResult) table(budgets []string, boot estimate.Bootstrap) *markdown.Table {
 	t := &markdown.Table{Title: "IQM evaluation return (" + boot.Level() + " CI) and fraction of runs at or above " + markdown.Num(res.Threshold) + " by each budget",
 		Columns: []string{"method", "arm", "variant", "runs"}}
 	for _, b := range budgets {
@@ -83,7 +83,7 @@ func (res *AblationResult) table(budgets []string, boot analysis.Bootstrap) *mar
 
 // answerPriors answers how much of MPC's lead over Dyna-PPO its priors
 // carry.
-func (res *AblationResult) answerPriors(sec *markdown.Section, budgets []string, boot analysis.Bootstrap) {
+func (res *AblationResult) answerPriors(sec *markdown.Section, budgets []string, boot estimate.Bootstrap) {
 	if !res.HasLead {
 		return
 	}
@@ -142,7 +142,7 @@ func (res *AblationResult) answerGains(sec *markdown.Section, budgets []string) 
 }
 
 // answerAction answers which CEM action measured better.
-func (res *AblationResult) answerAction(sec *markdown.Section, budgets []string, boot analysis.Bootstrap) {
+func (res *AblationResult) answerAction(sec *markdown.Section, budgets []string, boot estimate.Bootstrap) {
 	if !res.HasAction {
 		return
 	}
@@ -164,7 +164,7 @@ func (res *AblationResult) answerAction(sec *markdown.Section, budgets []string,
 
 // answerEqual, without ablation arms, compares PPO, Dyna-PPO and MPC at
 // every budget.
-func (res *AblationResult) answerEqual(sec *markdown.Section, budgets []string, boot analysis.Bootstrap) {
+func (res *AblationResult) answerEqual(sec *markdown.Section, budgets []string, boot estimate.Bootstrap) {
 	if res.HasAblation {
 		return
 	}
@@ -197,7 +197,7 @@ func (res *AblationResult) answerEqual(sec *markdown.Section, budgets []string, 
 }
 
 // figure draws every arm's IQM interval at every budget.
-func (res *AblationResult) figure(sec *markdown.Section, budgets []string, boot analysis.Bootstrap) error {
+func (res *AblationResult) figure(sec *markdown.Section, budgets []string, boot estimate.Bootstrap) error {
 	labels := make([]string, len(res.Arms))
 	for i, arm := range res.Arms {
 		labels[i] = arm.Method + ": " + arm.Label

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/stats"
@@ -110,7 +110,7 @@ func writeArms(t *testing.T, dir string, seeds int, arms []arm) {
 
 func buildDir(t *testing.T, dir string, opt Options) (*Answers, string) {
 	t.Helper()
-	opt.Runs, opt.Out, opt.Boot, opt.Command = dir, filepath.Join(dir, "report.md"), analysis.Bootstrap{Seed: 1, Reps: 300}, "report level3"
+	opt.Runs, opt.Out, opt.Boot, opt.Command = dir, filepath.Join(dir, "report.md"), estimate.Bootstrap{Seed: 1, Reps: 300}, "report level3"
 	if opt.Threshold == 0 {
 		opt.Threshold = math.NaN()
 	}
@@ -308,7 +308,7 @@ func TestPendulum(t *testing.T) {
 		}
 	}
 	// A given threshold overrides the environment's.
-	if _, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: -160, Boot: analysis.Bootstrap{Seed: 1, Reps: 100}}); err != nil || a.Threshold != -160 {
+	if _, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: -160, Boot: estimate.Bootstrap{Seed: 1, Reps: 100}}); err != nil || a.Threshold != -160 {
 		t.Errorf("given threshold: %v", err)
 	} else if r := a.Ablation.Arms[2].Reached[0]; r != 0.4 { // -150 - 10·seed: seeds 0 and 1
 		t.Errorf("MPC reached -160 on %g of runs, want 0.4", r)
@@ -336,7 +336,7 @@ func TestOneRunPerSeed(t *testing.T) {
 	if err := analysistest.WriteRows(filepath.Join(dir, "mpc-again-s1"), rows, mpcPreset); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: math.NaN(), Boot: analysis.Bootstrap{Seed: 1, Reps: 100}})
+	_, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "r.md"), Threshold: math.NaN(), Boot: estimate.Bootstrap{Seed: 1, Reps: 100}})
 	if err == nil || !strings.Contains(err.Error(), "variant mpc has two runs of seed 1") || !strings.Contains(err.Error(), "mpc-again-s1/metrics.arrow") {
 		t.Errorf("error %v, want one naming both runs of seed 1", err)
 	}

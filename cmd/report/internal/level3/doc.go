@@ -1,7 +1,7 @@
 // Package level3 composes the Level-3 report: ensembles of dynamics
 // models and their epistemic uncertainty, uncertainty-gated imagination,
 // and ensemble CEM MPC against Dyna-PPO. Every number comes from the runs
-// through lib/analysis; nothing is written by hand.
+// through lib/analysis and lib/estimate; nothing is written by hand.
 //
 // A run's role and settings come from its run_settings metadata
 // (analysis.Settings), never from its variant's name: ALGO ppo is PPO,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -38,10 +39,10 @@ type EnsembleResult struct {
 	Presets []string // the runs' model presets (modelPresets), which say what var_delta is measured on
 	// Imagined and HeldOut are the ensembles' imagined_var_delta and
 	// model_var_mean against real steps, one curve per size ("M = 5").
-	Imagined, HeldOut []analysis.Curve
+	Imagined, HeldOut []estimate.Curve
 	Scatter           []VarErr         // per variant with positive bins
 	BinsAt            float64          // the last checkpoint with model_var_bin_err in every run
-	Bins              []analysis.Curve // squared error per variance bin (from 1) at BinsAt, per size
+	Bins              []estimate.Curve // squared error per variance bin (from 1) at BinsAt, per size
 }
 
 // VarErr is every positive (variance, error) bin of an ensemble size's
@@ -124,10 +125,10 @@ func (e *EnsembleAnswers) add(runs []*analysis.Run, d dyna, opt Options) ([]floa
 		}
 	}
 	e.Variants, e.M = append(e.Variants, d.Name), append(e.M, d.M)
-	e.Pearson = append(e.Pearson, analysis.MeanInterval(opt.Boot, "pearson/"+d.Name, per[0]))
-	e.Spearman = append(e.Spearman, analysis.MeanInterval(opt.Boot, "spearman/"+d.Name, per[1]))
-	e.VarMean = append(e.VarMean, analysis.MeanInterval(opt.Boot, "var/"+d.Name, per[2]))
-	ratio := analysis.MeanInterval(opt.Boot, "ratio/"+d.Name, per[3])
+	e.Pearson = append(e.Pearson, estimate.MeanInterval(opt.Boot, "pearson/"+d.Name, per[0]))
+	e.Spearman = append(e.Spearman, estimate.MeanInterval(opt.Boot, "spearman/"+d.Name, per[1]))
+	e.VarMean = append(e.VarMean, estimate.MeanInterval(opt.Boot, "var/"+d.Name, per[2]))
+	ratio := estimate.MeanInterval(opt.Boot, "ratio/"+d.Name, per[3])
 	e.TopRatio = append(e.TopRatio, stats.Interval{Point: math.Exp(ratio.Point), Lo: math.Exp(ratio.Lo), Hi: math.Exp(ratio.Hi)})
 	return per[1], nil
 }
@@ -140,7 +141,7 @@ func (res *EnsembleResult) curves(set *analysis.Set, opt Options) error {
 	if err != nil {
 		return err
 	}
-	label := func(cs []analysis.Curve) []analysis.Curve {
+	label := func(cs []estimate.Curve) []estimate.Curve {
 		for i := range cs {
 			cs[i].Variant = fmt.Sprintf("M = %d", res.M[slices.Index(res.Variants, cs[i].Variant)])
 		}
@@ -154,10 +155,10 @@ func (res *EnsembleResult) curves(set *analysis.Set, opt Options) error {
 	if err != nil {
 		return err
 	}
-	if res.Imagined, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ImaginedVarDelta, Index: format.NoIndex, Grid: &g}, opt.Boot); err != nil {
+	if res.Imagined, _, err = estimate.Curves(sub, estimate.CurveOptions{Metric: metric.ImaginedVarDelta, Index: format.NoIndex, Grid: &g}, opt.Boot); err != nil {
 		return err
 	}
-	if res.HeldOut, _, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ModelVarMean, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.HeldOut, _, err = estimate.Curves(sub, estimate.CurveOptions{Metric: metric.ModelVarMean, Index: format.NoIndex}, opt.Boot); err != nil {
 		return err
 	}
 	for i, n := range res.Variants {
@@ -171,7 +172,7 @@ func (res *EnsembleResult) curves(set *analysis.Set, opt Options) error {
 		return fmt.Errorf("no checkpoint with model_var_bin_err in every ensemble run")
 	}
 	res.BinsAt = cps[len(cps)-1]
-	if res.Bins, err = analysis.IndexCurves(sub, metric.ModelVarBinErr, res.BinsAt, stats.MetricIQM(), opt.Boot); err != nil {
+	if res.Bins, err = estimate.IndexCurves(sub, metric.ModelVarBinErr, res.BinsAt, stats.MetricIQM(), opt.Boot); err != nil {
 		return err
 	}
 	for i := range res.Bins {
@@ -206,7 +207,7 @@ func (res *EnsembleResult) render(r *markdown.Report, opt Options) error {
 }
 
 // answers answers whether variance flags error and how M changes that.
-func (res *EnsembleResult) answers(sec *markdown.Section, boot analysis.Bootstrap) {
+func (res *EnsembleResult) answers(sec *markdown.Section, boot estimate.Bootstrap) {
 	e := &res.EnsembleAnswers
 	var parts []string
 	agree := 0
@@ -242,7 +243,7 @@ func (res *EnsembleResult) answers(sec *markdown.Section, boot analysis.Bootstra
 
 // figures draws the imagined and held-out variance curves, one scatter per
 // ensemble size and the error per variance bin.
-func (res *EnsembleResult) figures(sec *markdown.Section, boot analysis.Bootstrap) error {
+func (res *EnsembleResult) figures(sec *markdown.Section, boot estimate.Bootstrap) error {
 	if err := sec.Figure("ensemble-imagined-variance", "Ensemble variance of imagined steps (imagined_var_delta, the mean over an iteration's imagined steps) against real steps, per ensemble size: IQM over runs, each run's last iteration at or before each evaluation step; log scale.",
 		func(p string) error {
 			return present.CurvesFigure(p, res.Imagined, figure.LineOptions{XLabel: "Real environment steps", YLabel: "imagined var_delta", LogY: true})

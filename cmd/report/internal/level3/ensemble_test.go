@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/stats"
 )
@@ -37,7 +38,7 @@ func TestComputeEnsemble(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			set, cat := load(t, c.l)
-			res, err := computeEnsemble(set, cat, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 200}})
+			res, err := computeEnsemble(set, cat, Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 200}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +87,7 @@ func checkEnsembleFigures(t *testing.T, res *EnsembleResult, l analysistest.Leve
 	for _, m := range res.M {
 		labels = append(labels, fmt.Sprintf("M = %d", m))
 	}
-	for name, cs := range map[string][]analysis.Curve{"imagined": res.Imagined, "held-out": res.HeldOut, "binned": res.Bins} {
+	for name, cs := range map[string][]estimate.Curve{"imagined": res.Imagined, "held-out": res.HeldOut, "binned": res.Bins} {
 		if got := curveNames(cs); !slices.Equal(got, labels) {
 			t.Errorf("%s curves %v, want %v", name, got, labels)
 		}

@@ -2,13 +2,15 @@ package level3
 
 import (
 	"fmt"
-	"github.com/dynago/dynago/cmd/report/internal/scale"
-	"github.com/dynago/dynago/lib/format/metric"
 	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dynago/dynago/cmd/report/internal/scale"
+	"github.com/dynago/dynago/lib/estimate"
+	"github.com/dynago/dynago/lib/format/metric"
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/figure"
@@ -49,9 +51,9 @@ type GatingResult struct {
 	GatingAnswers
 	Runs    map[string]int   // runs per variant
 	Presets []string         // the ungated runs' model presets (modelPresets)
-	Curves  []analysis.Curve // IQM return against real steps: PPO, ungated and gated
+	Curves  []estimate.Curve // IQM return against real steps: PPO, ungated and gated
 	Grid    analysis.Grid    // the steps of Curves
-	Kept    []analysis.Curve // the gated variants' kept fraction against real steps
+	Kept    []estimate.Curve // the gated variants' kept fraction against real steps
 }
 
 // gatingSection computes and renders section 2, or says which target makes
@@ -107,11 +109,11 @@ func computeGating(set *analysis.Set, cat catalogue, m int, opt Options) (*Gatin
 	if err != nil {
 		return nil, err
 	}
-	g.UngatedVar = analysis.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
+	g.UngatedVar = estimate.MeanInterval(opt.Boot, "var/"+ungated.Name, uv)
 	if res.Presets, err = modelPresets(sub.Of(ungated.Name)); err != nil {
 		return nil, err
 	}
-	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.Curves, res.Grid, err = estimate.Curves(sub, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, err
 	}
 	if res.Kept, err = keptCurves(sub, g.Gated, opt); err != nil {
@@ -132,9 +134,9 @@ func (g *GatingAnswers) compare(sub *analysis.Set, vars []string, opt Options) e
 			return err
 		}
 	}
-	g.UngatedEff = analysis.MeanInterval(opt.Boot, "eff/"+g.Ungated, eff[g.Ungated])
+	g.UngatedEff = estimate.MeanInterval(opt.Boot, "eff/"+g.Ungated, eff[g.Ungated])
 	if g.PPO != "" {
-		g.PPOEff = analysis.MeanInterval(opt.Boot, "eff/"+g.PPO, eff[g.PPO])
+		g.PPOEff = estimate.MeanInterval(opt.Boot, "eff/"+g.PPO, eff[g.PPO])
 		g.UngatedVsPPODiff = stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+g.Ungated+"/"+g.PPO), eff[g.Ungated], eff[g.PPO], stats.MeanOf, opt.Boot.Options())
 	}
 	scores := func(v string) analysis.Scores {
@@ -150,20 +152,20 @@ func (g *GatingAnswers) compare(sub *analysis.Set, vars []string, opt Options) e
 		pairs = append(pairs, [2]string{v, g.Ungated})
 		sc = append(sc, scores(v))
 	}
-	imp, err := analysis.ProbabilityOfImprovement(sc, pairs, opt.Boot)
+	imp, err := estimate.ProbabilityOfImprovement(sc, pairs, opt.Boot)
 	if err != nil {
 		return err
 	}
 	kept := analysis.MeanOver(metric.ImaginedKeptFraction, math.Inf(-1), math.Inf(1))
 	for i, v := range g.Gated {
-		g.Eff = append(g.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
+		g.Eff = append(g.Eff, estimate.MeanInterval(opt.Boot, "eff/"+v, eff[v]))
 		g.EffDiff = append(g.EffDiff, stats.DifferenceInterval(opt.Boot.Rand("eff-diff/"+v+"/"+g.Ungated), eff[v], eff[g.Ungated], stats.MeanOf, opt.Boot.Options()))
 		g.POI = append(g.POI, imp[i].P)
 		k, err := analysis.PerRun(sub.Of(v), kept)
 		if err != nil {
 			return err
 		}
-		g.Kept = append(g.Kept, analysis.MeanInterval(opt.Boot, "kept/"+v, k))
+		g.Kept = append(g.Kept, estimate.MeanInterval(opt.Boot, "kept/"+v, k))
 	}
 	return nil
 }
@@ -237,7 +239,7 @@ func (res *GatingResult) render(r *markdown.Report, opt Options) error {
 }
 
 // returnFigure draws IQM return curves against real steps.
-func returnFigure(sec *markdown.Section, name, caption string, curves []analysis.Curve) error {
+func returnFigure(sec *markdown.Section, name, caption string, curves []estimate.Curve) error {
 	return sec.Figure(name, strings.TrimSpace(caption), func(p string) error {
 		return present.CurvesFigure(p, curves, figure.LineOptions{XLabel: "Real environment steps", YLabel: "IQM return"})
 	})
@@ -245,7 +247,7 @@ func returnFigure(sec *markdown.Section, name, caption string, curves []analysis
 
 // keptCurves returns the gated variants' imagined_kept_fraction curves on
 // the steps of their evaluations.
-func keptCurves(set *analysis.Set, gated []string, opt Options) ([]analysis.Curve, error) {
+func keptCurves(set *analysis.Set, gated []string, opt Options) ([]estimate.Curve, error) {
 	sub, err := set.Select(gated)
 	if err != nil {
 		return nil, err
@@ -258,12 +260,12 @@ func keptCurves(set *analysis.Set, gated []string, opt Options) ([]analysis.Curv
 	if err != nil {
 		return nil, err
 	}
-	kc, _, err := analysis.Curves(sub, analysis.CurveOptions{Metric: metric.ImaginedKeptFraction, Index: format.NoIndex, Grid: &g}, opt.Boot)
+	kc, _, err := estimate.Curves(sub, estimate.CurveOptions{Metric: metric.ImaginedKeptFraction, Index: format.NoIndex, Grid: &g}, opt.Boot)
 	return kc, err
 }
 
 // keptFigure draws keptCurves' curves.
-func keptFigure(sec *markdown.Section, name, caption string, kept []analysis.Curve) error {
+func keptFigure(sec *markdown.Section, name, caption string, kept []estimate.Curve) error {
 	return sec.Figure(name, caption, func(p string) error {
 		return present.CurvesFigure(p, kept, figure.LineOptions{XLabel: "Real environment steps", YLabel: "kept fraction", YMin: 0, YMax: 1.05})
 	})
@@ -298,9 +300,9 @@ type StressAnswers struct {
 type StressResult struct {
 	StressAnswers
 	Runs   map[string]int   // runs per variant
-	Curves []analysis.Curve // IQM return against real steps: the variants and PPO
+	Curves []estimate.Curve // IQM return against real steps: the variants and PPO
 	Grid   analysis.Grid    // the steps of Curves
-	Kept   []analysis.Curve // the gated variants' kept fraction against real steps
+	Kept   []estimate.Curve // the gated variants' kept fraction against real steps
 	Scale  scale.Scale      // the return scale whose worst a collapse is measured from
 }
 
@@ -376,7 +378,7 @@ func computeStress(set *analysis.Set, cat catalogue, m int, opt Options) (*Stres
 	if err != nil {
 		return nil, err
 	}
-	if res.Curves, res.Grid, err = analysis.Curves(sub, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
+	if res.Curves, res.Grid, err = estimate.Curves(sub, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot); err != nil {
 		return nil, err
 	}
 	if res.Kept, err = keptCurves(set, s.Gated, opt); err != nil {
@@ -402,10 +404,10 @@ func (s *StressAnswers) add(v string, runs []*analysis.Run, worst float64, opt O
 		}
 	}
 	s.Variants = append(s.Variants, v)
-	s.Final = append(s.Final, analysis.MeanInterval(opt.Boot, "final/"+v, final))
-	d := analysis.MeanInterval(opt.Boot, "drop/"+v, drop)
+	s.Final = append(s.Final, estimate.MeanInterval(opt.Boot, "final/"+v, final))
+	d := estimate.MeanInterval(opt.Boot, "drop/"+v, drop)
 	s.Drop = append(s.Drop, d)
-	s.Eff = append(s.Eff, analysis.MeanInterval(opt.Boot, "eff/"+v, eff))
+	s.Eff = append(s.Eff, estimate.MeanInterval(opt.Boot, "eff/"+v, eff))
 	s.Collapsed = append(s.Collapsed, float64(collapsed)/float64(len(final)))
 	s.Diverges = append(s.Diverges, d.Lo > 0 && collapsed > 0)
 	return final, drop, nil

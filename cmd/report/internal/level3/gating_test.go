@@ -11,6 +11,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -25,7 +26,7 @@ func load(t *testing.T, l analysistest.Level3) (*analysis.Set, catalogue) {
 	return loadCatalogue(t, dir)
 }
 
-func curveNames(c []analysis.Curve) []string {
+func curveNames(c []estimate.Curve) []string {
 	var s []string
 	for _, x := range c {
 		s = append(s, x.Variant)
@@ -38,7 +39,7 @@ func curveNames(c []analysis.Curve) []string {
 // PPO left out when there are no PPO runs.
 func TestComputeGating(t *testing.T) {
 	set, cat := load(t, full)
-	opt := Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 100}}
+	opt := Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 100}}
 	gated := []string{"dyna-m5-gate0.01", "dyna-m5-gate0.05", "dyna-m5-gate0.1"}
 	for _, ppo := range []bool{true, false} {
 		c := cat
@@ -138,7 +139,7 @@ func TestRenderGating(t *testing.T) {
 		t.Skip("draws figures")
 	}
 	iv := func(p float64) stats.Interval { return stats.Interval{Point: p, Lo: p - 1, Hi: p + 1} }
-	curve := []analysis.Curve{{Variant: "dyna-m5-gate0.1", Runs: 2, X: []float64{0, 1000}, Est: []stats.Interval{iv(10), iv(20)}}}
+	curve := []estimate.Curve{{Variant: "dyna-m5-gate0.1", Runs: 2, X: []float64{0, 1000}, Est: []stats.Interval{iv(10), iv(20)}}}
 	base := GatingAnswers{M: 5, Ungated: "dyna-m5", Gated: []string{"dyna-m5-gate0.1"}, Tau: []float64{0.1},
 		UngatedEff: iv(100), Eff: []stats.Interval{iv(150)}, EffDiff: []stats.Interval{iv(50)}, POI: []stats.Interval{iv(0.5)}, Kept: []stats.Interval{iv(0.5)}, UngatedVar: iv(0.01)}
 	cases := []struct {
@@ -204,7 +205,7 @@ func curveStats(f func(float64, int64) float64, seed int64) (eff, final, drop fl
 // to 30 + seed mod 5 after 6,000 steps against gated ones that do not.
 func TestGatingNumbers(t *testing.T) {
 	set, cat := load(t, full)
-	opt := Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 200}}
+	opt := Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 200}}
 	seeds := int64(full.Seeds)
 	perSeed := func(f func(float64, int64) float64) (eff, final, drop []float64) {
 		for seed := range seeds {
@@ -302,7 +303,7 @@ func TestStressCollapse(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s StressAnswers
-			if _, _, err := s.add("v", set.Of("v"), c.worst, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 10}}); err != nil {
+			if _, _, err := s.add("v", set.Of("v"), c.worst, Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 10}}); err != nil {
 				t.Fatal(err)
 			}
 			if got := s.Collapsed[0] == 1; got != c.collapsed {

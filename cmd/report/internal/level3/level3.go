@@ -11,6 +11,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
 	"github.com/dynago/dynago/lib/markdown"
@@ -20,7 +21,7 @@ import (
 // Options configures Build.
 type Options struct {
 	Runs, Out string // the runs' parent directory; the report's path
-	Boot      analysis.Bootstrap
+	Boot      estimate.Bootstrap
 	Threshold float64   // the return MPC and Dyna-PPO race to; NaN: DefaultThreshold of the runs' ENV
 	Budgets   []float64 // real-step budgets of the equal-terms comparison; nil: from the runs (ablationBudgets)
 	M         int       // the ensemble size of the gating and MPC comparisons; 0 picks it from the runs
@@ -292,7 +293,7 @@ func verdict(d stats.Interval, above, below, neither string) string {
 }
 
 // ivText is "x (95% CI [lo, hi])".
-func ivText(iv stats.Interval, b analysis.Bootstrap) string {
+func ivText(iv stats.Interval, b estimate.Bootstrap) string {
 	return fmt.Sprintf("%s (%s CI %s)", markdown.Num(iv.Point), b.Level(), markdown.CI(iv))
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -19,7 +20,7 @@ func build(t *testing.T, l analysistest.Level3) (*Answers, string) {
 	if err := analysistest.WriteLevel3(dir, l); err != nil {
 		t.Fatal(err)
 	}
-	r, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: analysis.Bootstrap{Seed: 1, Reps: 300},
+	r, a, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 300},
 		Threshold: 475, Command: "report level3"})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynago/dynago/lib/analysis"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/figure"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/format/metric"
@@ -25,7 +26,7 @@ type MPCAnswers struct {
 	Budget             float64
 	DynaAt, MPCAt      stats.Interval // IQM eval_return at Budget
 	POI                stats.Interval // P(MPC > Dyna-PPO) at Budget
-	StepsDyna, StepsMP analysis.StepsTo
+	StepsDyna, StepsMP estimate.StepsTo
 	// Rows are model forward rows per real step (mean over runs); RowsRatio
 	// is MPC's over Dyna-PPO's.
 	RowsDyna, RowsMPC stats.Interval
@@ -49,7 +50,7 @@ type MPCResult struct {
 	MPCAnswers
 	M         int              // the Dyna-PPO ensemble's members
 	Threshold float64          // the return both methods race to
-	Curves    []analysis.Curve // IQM return against real steps: Dyna-PPO, then MPC, each over its budget
+	Curves    []estimate.Curve // IQM return against real steps: Dyna-PPO, then MPC, each over its budget
 }
 
 // mpcSection computes and renders section 4, or says which target makes
@@ -94,7 +95,7 @@ func computeMPC(set *analysis.Set, mpc string, d dyna, opt Options) (*MPCResult,
 		return nil, err
 	}
 	for _, s := range []*analysis.Set{dynaSet, mpcSet} {
-		st, err := analysis.StepsToThreshold(s, opt.Threshold, opt.Boot)
+		st, err := estimate.StepsToThreshold(s, opt.Threshold, opt.Boot)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +104,7 @@ func computeMPC(set *analysis.Set, mpc string, d dyna, opt Options) (*MPCResult,
 		} else {
 			x.StepsMP = st[0]
 		}
-		c, _, err := analysis.Curves(s, analysis.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
+		c, _, err := estimate.Curves(s, estimate.CurveOptions{Metric: metric.EvalReturn, Index: format.NoIndex}, opt.Boot)
 		if err != nil {
 			return nil, err
 		}
@@ -127,9 +128,9 @@ func (x *MPCAnswers) atBudget(set *analysis.Set, opt Options) error {
 	if err != nil {
 		return err
 	}
-	est := analysis.IntervalEstimates(sc, []stats.Metric{stats.MetricIQM()}, opt.Boot)
+	est := estimate.IntervalEstimates(sc, []stats.Metric{stats.MetricIQM()}, opt.Boot)
 	x.DynaAt, x.MPCAt = est[0].Intervals[0], est[1].Intervals[0]
-	imp, err := analysis.ProbabilityOfImprovement(sc, [][2]string{{x.MPC, x.Dyna}}, opt.Boot)
+	imp, err := estimate.ProbabilityOfImprovement(sc, [][2]string{{x.MPC, x.Dyna}}, opt.Boot)
 	if err != nil {
 		return err
 	}
@@ -144,12 +145,12 @@ func (x *MPCAnswers) rows(dynaRuns, mpcRuns []*analysis.Run, m int, opt Options)
 	if err != nil {
 		return err
 	}
-	x.RowsDyna = analysis.MeanInterval(opt.Boot, "rows/"+x.Dyna, rd)
+	x.RowsDyna = estimate.MeanInterval(opt.Boot, "rows/"+x.Dyna, rd)
 	rm, src, err := mpcRows(mpcRuns)
 	if err != nil {
 		return err
 	}
-	x.RowsMPC, x.RowsSource = analysis.MeanInterval(opt.Boot, "rows/"+x.MPC, rm), src
+	x.RowsMPC, x.RowsSource = estimate.MeanInterval(opt.Boot, "rows/"+x.MPC, rm), src
 	x.RowsRatio = x.RowsMPC.Point / x.RowsDyna.Point
 	return nil
 }
@@ -182,7 +183,7 @@ func (res *MPCResult) render(r *markdown.Report, opt Options) error {
 		t.Add(fmt.Sprint(s.Seed), reachText(s.Dyna), reachText(s.MPC))
 	}
 	sec.Table(t)
-	sec.Table(present.StepsTable("Real steps to reach "+markdown.Num(res.Threshold)+" (IQM over runs)", []analysis.StepsTo{x.StepsDyna, x.StepsMP}))
+	sec.Table(present.StepsTable("Real steps to reach "+markdown.Num(res.Threshold)+" (IQM over runs)", []estimate.StepsTo{x.StepsDyna, x.StepsMP}))
 	thr := res.Threshold
 	return sec.Figure("mpc-sample-efficiency", fmt.Sprintf("IQM evaluation return against real steps of Dyna-PPO and CEM MPC, each over its own budget; the dashed line is the threshold %s.", markdown.Num(thr)),
 		func(p string) error {

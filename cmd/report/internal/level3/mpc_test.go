@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/lib/analysis"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
+	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/stats"
 )
 
@@ -43,7 +43,7 @@ func TestComputeMPC(t *testing.T) {
 			if !ok || cat.MPC != "mpc" {
 				t.Fatalf("fixture lacks dyna-m5 or mpc: %+v", cat)
 			}
-			res, err := computeMPC(set, cat.MPC, d, Options{Boot: analysis.Bootstrap{Seed: 1, Reps: 200}, Threshold: c.threshold})
+			res, err := computeMPC(set, cat.MPC, d, Options{Boot: estimate.Bootstrap{Seed: 1, Reps: 200}, Threshold: c.threshold})
 			if err != nil {
 				t.Fatal(err)
 			}

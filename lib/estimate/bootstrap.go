@@ -1,4 +1,4 @@
-package analysis
+package estimate
 
 import (
 	"fmt"
@@ -39,4 +39,18 @@ func (b Bootstrap) Describe() string {
 // Level returns the interval coverage as a percentage ("95%").
 func (b Bootstrap) Level() string {
 	return markdown.Pct(b.Options().Resolved().Confidence)
+}
+
+// IQMInterval returns the IQM of values (one per run) with a percentile
+// bootstrap interval from resampling runs, drawn from the generator of
+// label.
+func IQMInterval(b Bootstrap, label string, values []float64) stats.Interval {
+	return stats.RunsInterval(b.Rand(label), values, stats.IQMOf, b.Options())
+}
+
+// MeanInterval returns the mean of values (one per run) with a percentile
+// bootstrap interval from resampling runs, drawn from the generator of
+// "mean/"+label.
+func MeanInterval(b Bootstrap, label string, values []float64) stats.Interval {
+	return stats.RunsInterval(b.Rand("mean/"+label), values, stats.MeanOf, b.Options())
 }
