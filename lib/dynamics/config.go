@@ -62,6 +62,9 @@ type Config struct {
 // with log-variance softly bounded by learned bounds starting at [-10,
 // 0.5] (PETS), normalised inputs and
 // targets, a trained termination head, Adam lr 1e-3, minibatch 256, clip 1.0.
+// PresetNames lists the presets Preset knows.
+func PresetNames() []string { return []string{"course", "tuned"} }
+
 func Preset(name string) (Config, error) {
 	switch name {
 	case "course":

@@ -23,6 +23,9 @@ const (
 	PropMean   = "mean"   // the mean across members, no sampling
 )
 
+// Propagations are the ways to propagate, in the order help texts list them.
+var Propagations = []string{PropRandom, PropMember, PropMean}
+
 // TermModes are the termination modes of imagined steps:
 // dynamics.TermModel (the learned head, p > 0.5; the members' mean for
 // PropMean), dynamics.TermEnv (the environment's rule on the predicted

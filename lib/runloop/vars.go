@@ -11,6 +11,7 @@ import (
 
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
+	"github.com/dynago/dynago/lib/imagine"
 	"github.com/dynago/dynago/lib/plan"
 	"github.com/dynago/dynago/lib/ppo"
 )
@@ -169,7 +170,7 @@ var Vars = []*Var{
 			return "on"
 		}},
 	{Name: "DYNA_ORDER", Algos: dyna, Kind: Enum, Enum: []string{"course", "joint"}, Usage: "course: PPO on real, then on imagined data; joint: one update on both", Default: konst("course")},
-	{Name: "MODEL_PRESET", Algos: model, Kind: Enum, Enum: []string{"course", "tuned"}, Role: Fit, ToolFlag: "preset", Default: konst("tuned")},
+	{Name: "MODEL_PRESET", Algos: model, Kind: Enum, Enum: dynamics.PresetNames(), Role: Fit, ToolFlag: "preset", Default: konst("tuned")},
 	{Name: "MODEL_UPDATES", Algos: model, Kind: Int, Min: 1, Role: Fit, ToolFlag: "updates", Usage: "minibatch steps per fit"},
 	{Name: "MODEL_EPOCHS", Algos: model, Kind: Int, Min: 1, Role: Fit, ToolFlag: "epochs", Usage: "epochs per fit"},
 	{Name: "MODEL_LR", Algos: model, Kind: Float, Role: Fit, ToolFlag: "lr", Default: modelDefault(func(c dynamics.Config) string { return ftoa(c.LR) })},
@@ -188,8 +189,8 @@ var Vars = []*Var{
 
 	{Name: "HORIZON", Algos: dyna, Kind: Int, Min: 1, Role: Imagine, ToolFlag: "horizon", Default: konst("5")},
 	{Name: "IMAG_BATCHES", Algos: dyna, Kind: Int, Min: 1, Role: Imagine, ToolFlag: "batches", Default: konst("10")},
-	{Name: "PROPAGATION", Algos: dyna, Kind: Enum, Enum: []string{"random", "member", "mean"}, Role: Imagine, ToolFlag: "propagation", Default: konst("random")},
-	{Name: "TERMINATION", Algos: dyna, Kind: Enum, Enum: []string{"model", "env", "course"}, Role: Imagine, ToolFlag: "termination", Default: konst("model")},
+	{Name: "PROPAGATION", Algos: dyna, Kind: Enum, Enum: imagine.Propagations, Role: Imagine, ToolFlag: "propagation", Default: konst("random")},
+	{Name: "TERMINATION", Algos: dyna, Kind: Enum, Enum: termModes(imagine.TermModes), Role: Imagine, ToolFlag: "termination", Default: konst("model")},
 	{Name: "HORIZON_TERMINAL", Algos: dyna, Kind: Bool, Role: Imagine, ToolFlag: "horizon-terminal", Default: konst("0")},
 	{Name: "GATE_VARIANCE", Algos: dyna, Kind: Float, Inf: true, Role: Imagine, ToolFlag: "gate-variance", Default: konst("inf")},
 	{Name: "NOISE_SIGMA", Algos: dyna, Kind: Float, Role: Imagine, ToolFlag: "noise-sigma", Default: konst("0")},
@@ -421,4 +422,13 @@ func (s *Settings) args(r Role) []string {
 		}
 	}
 	return out
+}
+
+// termModes returns modes as strings, for an Enum.
+func termModes(modes []dynamics.TermMode) []string {
+	s := make([]string, len(modes))
+	for i, m := range modes {
+		s[i] = string(m)
+	}
+	return s
 }

@@ -136,7 +136,7 @@ func parse(c *cli.Context) (*options, error) {
 		return nil, tool.Usagef("--batches %d: must be in [1, %d]", r.Batches, maxBatches)
 	case r.Horizon < 1 || r.Horizon > maxHorizon:
 		return nil, tool.Usagef("--horizon %d: must be in [1, %d]", r.Horizon, maxHorizon)
-	case r.Propagation != imagine.PropRandom && r.Propagation != imagine.PropMember && r.Propagation != imagine.PropMean:
+	case !slices.Contains(imagine.Propagations, r.Propagation):
 		return nil, tool.Usagef("--propagation %q: must be random, member or mean", r.Propagation)
 	case !slices.Contains(imagine.TermModes, r.Termination):
 		return nil, tool.Usagef("--termination %q: must be %s", r.Termination, dynamics.JoinTermModes(imagine.TermModes))
