@@ -2,16 +2,22 @@
 # rollouts) plus, after each real update, a PPO update on imagined rollouts
 # from a warm-started tuned ensemble that learns the reward (Pendulum's
 # reward varies with the state and action, unlike CartPole's).
+
+# 4,096 real steps per update, as ppo-pendulum.
 ROLLOUT ?= 4096
+# Dyna-PPO: fit the model and update on imagined data.
 MODEL ?= on
 # Real update first, then an update on imagined data only (as dyna-tuned).
 DYNA_ORDER ?= course
-# Tuned ensemble (Gaussian NLL, normalised), 3 members, 64-64 hidden: a
-# small smooth system that a small model learns in a few hundred updates.
+# The tuned ensemble (probabilistic, Gaussian NLL, normalised inputs and targets).
 MODEL_PRESET ?= tuned
+# 3 members, not the tuned preset's 5: a small smooth system needs few.
 ENSEMBLE ?= 3
+# 64-64 hidden units, not the tuned preset's 200-200, for the same reason.
 MODEL_HIDDEN ?= 64,64
+# 500 minibatch updates per fit: a small model learns it in a few hundred.
 MODEL_UPDATES ?= 500
+# The newest 10,000 real transitions: the model's training set and the rollouts' starts.
 BUFFER_SIZE ?= 10000
 # 256 rollouts of 10 steps from recent real states: up to 2,560 imagined
 # steps per 4,096 real, about the real update's size.

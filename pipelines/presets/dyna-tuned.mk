@@ -1,18 +1,19 @@
 # Tuned Dyna-PPO (CartPole-v1, 15,000 real steps): tuned PPO (ppo --preset
 # tuned via PRESET=tuned) plus, after each real update, a second PPO update
 # on 32 imagined rollouts of up to 10 steps from a cheap, warm-started
-# model. Kept over dyna-joint-split, whose lead is not clear (20 seeds:
-# P(reaches 475 sooner) 0.65, interval [0.47, 0.82]); measurements:
-# docs/RESULTS.md ("Dyna-PPO study", "History of the presets").
+# model. Why these values, and why this preset and not dyna-joint-split:
+# docs/RESULTS.md ("History of the presets", dyna-tuned).
 
 # Fixed 256-step rollouts continuing across episodes, as tuned PPO.
 ROLLOUT ?= 256
+# Dyna-PPO: fit the model and update on imagined data.
 MODEL ?= on
-# PPO on the real rollout first (exactly tuned PPO's update), then a
-# separate update on imagined data only (joint updates measured worse).
+# PPO on the real rollout first (exactly tuned PPO's update), then a separate
+# update on imagined data only (why not joint: docs/RESULTS.md, dyna-tuned).
 DYNA_ORDER ?= course
 # The course's model (1x128 ReLU, MSE) with 100 minibatch updates per
-# iteration: as accurate as the tuned ensemble here and 5-10x cheaper.
+# iteration: cheaper than the tuned ensemble and no less accurate here
+# (docs/RESULTS.md, dyna-tuned).
 MODEL_PRESET ?= course
 MODEL_UPDATES ?= 100
 # Newest 2,000 real transitions: the model's training set and the imagined
