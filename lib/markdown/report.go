@@ -66,15 +66,7 @@ func (s *Section) Bullets(items ...string) {
 
 // Table appends a table, its title as a bold caption.
 func (s *Section) Table(t *Table) {
-	var b strings.Builder
-	if t.Title != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", t.Title)
-	}
-	b.WriteString(t.grid())
-	if len(t.Notes) > 0 {
-		fmt.Fprintf(&b, "\n%s", strings.Join(t.Notes, " "))
-	}
-	s.blocks = append(s.blocks, strings.TrimRight(b.String(), "\n"))
+	s.blocks = append(s.blocks, strings.TrimRight(t.text("**%s**\n\n"), "\n"))
 }
 
 // Code appends a code block of shell commands.

@@ -30,16 +30,22 @@ func (t *Table) Add(cells ...string) {
 // Markdown writes the table as GitHub-flavoured Markdown: a "### Title"
 // heading when Title is set, the table, and the notes as a paragraph.
 func (t *Table) Markdown(w io.Writer) error {
+	_, err := io.WriteString(w, t.text("### %s\n\n"))
+	return err
+}
+
+// text returns the title formatted by heading (when set), the table and
+// the notes as a paragraph.
+func (t *Table) text(heading string) string {
 	var b strings.Builder
 	if t.Title != "" {
-		fmt.Fprintf(&b, "### %s\n\n", t.Title)
+		fmt.Fprintf(&b, heading, t.Title)
 	}
 	b.WriteString(t.grid())
 	if len(t.Notes) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", strings.Join(t.Notes, " "))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.String()
 }
 
 // grid returns the table's header, separator and rows.
