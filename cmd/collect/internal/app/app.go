@@ -176,9 +176,9 @@ func run(c *cli.Context) (err error) {
 		return runPlanner(o, meta)
 	}
 	if o.eval {
-		return evaluate(o, p, meta)
+		return evaluate(o, policyActor(p, o.greedy), meta, nil)
 	}
-	return collect(o, p, meta)
+	return collect(o, policyActor(p, o.greedy), meta)
 }
 
 // collectRunner returns the runner continuing from --state, or a new one.
@@ -199,8 +199,10 @@ func collectRunner(o *options, a agent.Actor) (*agent.Runner, error) {
 	return agent.NewRunner(o.env, a, uint64(o.seed), agent.StreamCollect), nil
 }
 
-func collect(o *options, p *agent.Policy, meta format.Meta) error {
-	r, err := collectRunner(o, policyActor(p, o.greedy))
+// collect steps a (nil: uniform random actions) from --state or a fresh
+// start and writes the transitions and, with --state, the state reached.
+func collect(o *options, a agent.Actor, meta format.Meta) error {
+	r, err := collectRunner(o, a)
 	if err != nil {
 		return err
 	}
@@ -247,15 +249,16 @@ func saveState(path string, s agent.State) error {
 	})
 }
 
-// evaluate runs o.episodes fresh episodes and writes eval_return,
-// eval_return_episode, eval_length and eval_length_episode.
-func evaluate(o *options, p *agent.Policy, meta format.Meta) error {
-	r := agent.NewRunner(o.env, policyActor(p, o.greedy), uint64(o.seed), agent.StreamEval)
+// evaluate runs o.episodes fresh episodes of a (nil: uniform random
+// actions) and writes eval_return, eval_return_episode, eval_length and
+// eval_length_episode, then extra's rows (extra may be nil).
+func evaluate(o *options, a agent.Actor, meta format.Meta, extra func(row func(string, int64, float64))) error {
+	r := agent.NewRunner(o.env, a, uint64(o.seed), agent.StreamEval)
 	eps, err := r.Run(nil, 0, o.episodes)
 	if err != nil {
 		return err
 	}
-	return writeEval(o, meta, eps, nil)
+	return writeEval(o, meta, eps, extra)
 }
 
 // writeEval writes the evaluation metrics of eps; extra, if not nil, adds

@@ -141,58 +141,41 @@ func parsePlanner(c *cli.Context, o *options) error {
 	return nil
 }
 
-// runPlanner collects or evaluates with the planner. Without --model it
-// acts uniformly at random, as collect does without --policy.
+// runPlanner collects or evaluates with the planner, as collect and
+// evaluate do with a policy. Without --model it acts uniformly at random,
+// as collect does without --policy.
 func runPlanner(o *options, meta format.Meta) error {
-	if o.plan.model == "" {
-		if o.eval {
-			return evaluate(o, nil, meta)
-		}
-		if err := collect(o, nil, meta); err != nil {
-			return err
-		}
-		return writePlanMetrics(o, meta, nil)
-	}
-	cem, err := newPlanner(o)
-	if err != nil {
-		return err
-	}
-	a := &plan.Actor{CEM: cem}
-	var r *agent.Runner
-	if o.eval {
-		r = agent.NewRunner(o.env, a, uint64(o.seed), agent.StreamEval)
-	} else if r, err = collectRunner(o, a); err != nil {
-		return err
-	}
-	if o.eval {
-		start := time.Now()
-		eps, err := r.Run(nil, 0, o.episodes)
+	var a *plan.Actor
+	var actor agent.Actor // nil: uniform random actions
+	if o.plan.model != "" {
+		cem, err := newPlanner(o)
 		if err != nil {
 			return err
 		}
-		report(o.plan.log, a, time.Since(start))
-		return writeEval(o, meta, eps, func(row func(string, int64, float64)) {
-			row(metric.EvalPlanModelRowsPerStep, format.NoIndex, a.RowsPerStep())
-		})
+		a = &plan.Actor{CEM: cem}
+		actor = a
 	}
-	steps := o.steps
-	if o.episodes > 0 {
-		steps = o.maxSteps
-	}
-	t := r.NewTransitions(min(max(steps, 1<<10), 1<<16))
 	start := time.Now()
-	if _, err := r.Run(t, steps, o.episodes); err != nil {
-		return err
-	}
-	report(o.plan.log, a, time.Since(start))
-	t.Meta = meta
-	if err := format.WriteTransitions(o.out, t); err != nil {
-		return err
-	}
-	if o.state != "" {
-		if err := saveState(o.state, r.State()); err != nil {
-			return err
+	var err error
+	if o.eval {
+		var extra func(row func(string, int64, float64))
+		if a != nil {
+			extra = func(row func(string, int64, float64)) {
+				row(metric.EvalPlanModelRowsPerStep, format.NoIndex, a.RowsPerStep())
+			}
 		}
+		err = evaluate(o, actor, meta, extra)
+	} else {
+		err = collect(o, actor, meta)
+	}
+	if err != nil {
+		return err
+	}
+	if a != nil {
+		report(o.plan.log, a, time.Since(start))
+	}
+	if o.eval {
+		return nil
 	}
 	return writePlanMetrics(o, meta, a)
 }
