@@ -7,9 +7,11 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 
+	"github.com/dynago/dynago/lib/format"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -50,14 +52,15 @@ type Space struct {
 	Seeds  []int64 // every configuration runs once per seed
 }
 
-// reserved are make variables the sweep sets itself and column names of the
-// history table; no parameter may use them.
-var reserved = map[string]bool{
-	"SEED": true, "OUT": true, "CONFIG": true,
-	"trial": true, "seed": true, "bracket": true, "rung": true, "budget": true,
-	"score": true, "objective": true, "incumbent": true, "wall_seconds": true,
-	"status": true, "attempts": true, "error": true,
-}
+// reserved are make variables the sweep sets itself, the history table's
+// fixed columns and incumbent.csv's column; no parameter may use them.
+var reserved = func() map[string]bool {
+	r := map[string]bool{"SEED": true, "OUT": true, "CONFIG": true, "incumbent": true}
+	for _, c := range slices.Concat(format.HistoryLeading, format.HistoryTrailing) {
+		r[c] = true
+	}
+	return r
+}()
 
 var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
