@@ -195,7 +195,7 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestSmallInputs: valid data that used to stop a report draw: a zero on a
+// TestSmallInputs: valid data that stops a report draw unless handled: a zero on a
 // log axis (drawn linear), one constant value on a log axis (gonum/plot
 // widens an empty range by ±1, below 0 on a log scale, and panics), one
 // point, one seed's band of zero width.

@@ -18,9 +18,9 @@ const FormatVersion = "1"
 // directory and renaming it over path once write and Close succeed. On any
 // error the temporary file is removed and path is untouched. It does not
 // fsync: a crash of the process never leaves a partial file, but a power
-// loss may lose the rename. Syncing the file and its directory on every
-// write would nearly double a short run's wall time, which writes a few
-// hundred files (README, Speed). The file is created with mode 0644.
+// loss may lose the rename. A short run writes a few hundred files, and
+// syncing the file and its directory on every write would cost a large
+// part of its wall time (README, Speed). The file is created with mode 0644.
 // Errors are prefixed "write path: ".
 func WriteAtomic(path string, write func(f *os.File) error) (err error) {
 	dir, base := filepath.Split(path)

@@ -36,9 +36,9 @@
 //     reward that is the same on every step (CartPole) makes every
 //     sequence that survives the horizon tie; the penalty ranks them by
 //     how close the learned termination model thinks they come to
-//     failing, a signal that reaches beyond the horizon (with the true
-//     dynamics and a smooth stand-in for the head, oracle_test.go: 10 of
-//     20 episodes balanced without it, 20 of 20 with λ = 100). With
+//     failing, a signal that reaches beyond the horizon (tested with the
+//     true dynamics and a smooth stand-in for the head in oracle_test.go;
+//     measured: docs/RESULTS.md, "lib/plan defaults"). With
 //     OffsetRate α > 0 every predicted step also adds d, the running
 //     mean (d ← (1-α)·d + α·e after each real step, Observe) of the
 //     error e of the members' mean predicted state change on the real
@@ -82,8 +82,9 @@
 // One real step evaluates at most K·H·M·Iters model rows (400·25·5·5 =
 // 250,000 for the reference setting), one batch of the K rows still alive
 // per member per step of the horizon: a rollout that has ended (dynamics.TermModel,
-// dynamics.TermEnv, dynamics.TermModelEnv) costs nothing more, which on CartPole saves about
-// a fifth of the rows. Everything else is O(K·H) per iteration. The planner runs
+// dynamics.TermEnv, dynamics.TermModelEnv) costs nothing more (the
+// saving on CartPole: docs/RESULTS.md, "lib/plan defaults"). Everything
+// else is O(K·H) per iteration. The planner runs
 // on its own copy of the model's weights, taken by NewCEM and SetModel,
 // with the normalisation folded into the first and last layers, a
 // discrete action's one-hot input reduced to adding one weight row,

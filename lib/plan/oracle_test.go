@@ -108,9 +108,9 @@ func balance(t *testing.T, c *CEM, episodes int, seed uint64) []int {
 // TestOracleCartPole plans with the true dynamics and termination rule
 // (so only the planner is tested) at the setting of
 // pipelines/presets/mpc-tuned.mk. The warm start must keep exploring: with
-// the old floor of 0.02 the step distributions collapse onto one plan and
-// the cart drifts out of bounds in 4 of the 10 episodes (2 with 0.1). The
-// remaining failures are the cart reaching |x| = 2.4 beyond the 0.6 s
+// a low floor (MinProb) the step distributions collapse onto one plan and
+// the cart drifts out of bounds (docs/RESULTS.md, "lib/plan defaults").
+// The remaining failures are the cart reaching |x| = 2.4 beyond the 0.6 s
 // horizon: every surviving sequence scores the same.
 func TestOracleCartPole(t *testing.T) {
 	if testing.Short() {
@@ -118,7 +118,7 @@ func TestOracleCartPole(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Samples, cfg.Horizon, cfg.Iters, cfg.Elites = 200, 30, 2, 50
-	cfg.ModeAction = true // with the best sequence's first action: 4 of 10 (docs/RESULTS.md)
+	cfg.ModeAction = true // mpc-tuned's CEM_ACTION; the other rule compared: docs/RESULTS.md
 	c := newTestCEM(t, cfg, &oracleCartPole{members: 1}, twoActions, 4)
 	lens := balance(t, c, 10, 7)
 	full := 0
@@ -139,10 +139,8 @@ func TestOracleCartPole(t *testing.T) {
 // (soft 0.3: p = 0.07 at the centre, 0.5 on the bounds), ending rollouts
 // at p > 0.5. Without a penalty every sequence that survives the horizon
 // ties and the cart drifts out of bounds beyond it; TermPenalty 100 ranks
-// the survivors by their summed termination probability. Measured on 20
-// episodes (seed 7) when written: 200×30, 2 iterations, 20 elites: 10 of
-// 20 balanced 500 steps without the penalty, 20 of 20 with it (50 elites:
-// 12 and 16).
+// the survivors by their summed termination probability (measured on 20
+// episodes: docs/RESULTS.md, "lib/plan defaults").
 func TestOracleTermPenalty(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plans 2×10 episodes of up to 500 steps")

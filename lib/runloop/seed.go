@@ -1,8 +1,8 @@
 package runloop
 
 // Seeds. Every random choice of a run flows from its SEED through these
-// two functions (the values of the former pipelines/run.sh, kept so that
-// runs stay comparable with earlier ones):
+// two functions, fixed so that a recorded run is reproduced exactly and
+// new runs stay comparable with it:
 //
 //   - ToolSeed(seed, i, k) = seed·1,000,003 + 16·i + k is the --seed of the
 //     k-th tool of iteration i (k: 0 collect, 1 PPO on real data, 2

@@ -11,7 +11,8 @@ import (
 // BootstrapOptions.Reps is zero: 50,000, RLiable's default in
 // get_interval_estimates (its create_performance_profile defaults to
 // 2,000; here profiles use 50,000 too, so every interval of a report has
-// the same resolution). An IQM interval of 10 runs takes about 20 ms.
+// the same resolution). Its cost: BenchmarkIQMInterval50000 (docs/RESULTS.md,
+// "lib/stats bootstrap").
 const DefaultReps = 50000
 
 // MaxReps bounds BootstrapOptions.Reps: every statistic keeps one value per

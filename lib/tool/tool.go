@@ -47,8 +47,8 @@ func App(name, usage, synopsis, description string, action cli.ActionFunc, flags
 // Unless the user sets GOGC or GOMEMLIMIT, the garbage collector runs only
 // when the heap nears GCMemoryLimit: the tools are short-lived processes
 // that a run starts about a thousand times, and collecting their small
-// heaps cost as much CPU as their work (fitmodel: 30 ms with the default
-// collector, 15 ms without; perf stat -r 30).
+// heaps costs as much CPU as their work (docs/RESULTS.md, "lib/tool's
+// garbage collector").
 func Main(app *cli.App) int {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(-1)

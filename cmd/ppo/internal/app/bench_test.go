@@ -18,8 +18,8 @@ import (
 // iteration calls it: one PPO update of a course policy (1×128 ReLU, 4
 // epochs, minibatch 64) on a 200-step CartPole episode, reading the policy
 // and the data and writing the new policy and metrics. With process start
-// (~4 ms, see `perf stat bin/ppo --help`) this is the cost of one ppo call
-// of `make run ALGO=ppo PRESET=course`.
+// (`perf stat bin/ppo --help`) this is the cost of one ppo call of
+// `make run ALGO=ppo PRESET=course`.
 func BenchmarkCourseUpdate(b *testing.B) {
 	dir := b.TempDir()
 	policy := filepath.Join(dir, "policy.arrow")
