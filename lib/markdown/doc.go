@@ -8,11 +8,13 @@
 //
 // Nothing is written while a report or table is built. Figures are drawn
 // into memory when added (figure.Render), and Files collects every output
-// (report, figures, tables) with its bytes; Files.Write writes them, each
-// atomically, only once everything has been computed. A failure while
-// computing therefore leaves the destination as it was: no partial
-// report, table or figure. Two outputs on one path are a caller bug
-// (panic).
+// (report, figures, tables) with its bytes; Files.Write writes them only
+// once everything has been computed, and all or nothing: each to a
+// temporary name first, then renamed into place, the renamed ones put
+// back if one fails. A failure while computing or writing therefore
+// leaves the destination as it was: no partial report, table or figure,
+// and no report beside figures of another run. Two outputs on one path
+// are a caller bug (panic).
 //
 //	r := markdown.NewReport("Level 1", "runs/l1/report.md")
 //	sec := r.Section("Sample efficiency")

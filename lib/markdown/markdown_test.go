@@ -108,6 +108,66 @@ func TestFiles(t *testing.T) {
 	f.Add(filepath.Join(dir, "sub", "..", "b.csv"), nil)
 }
 
+// TestFilesAllOrNothing writes sets of three files one of which cannot be
+// written (its path is a directory, or its directory a file), first, in
+// the middle or last: Write fails and leaves every file as it was, the
+// ones it would have replaced and the ones it would have created, with no
+// temporary file.
+func TestFilesAllOrNothing(t *testing.T) {
+	cases := []struct {
+		name string
+		bad  int    // the file of the set that cannot be written
+		how  string // "dir": its path is a directory; "parent": its directory is a file
+	}{
+		{"first-dir", 0, "dir"}, {"middle-dir", 1, "dir"}, {"last-dir", 2, "dir"},
+		{"first-parent", 0, "parent"}, {"middle-parent", 1, "parent"}, {"last-parent", 2, "parent"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "old.md"), []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "file"), []byte("a file"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths := []string{filepath.Join(dir, "old.md"), filepath.Join(dir, "sub", "new.md"), filepath.Join(dir, "new.csv")}
+			switch c.how {
+			case "dir":
+				if c.bad == 0 {
+					paths[0] = filepath.Join(dir, "busy")
+				}
+				if err := os.MkdirAll(paths[c.bad], 0o755); err != nil {
+					t.Fatal(err)
+				}
+			case "parent":
+				paths[c.bad] = filepath.Join(dir, "file", "x.md")
+			}
+			var f Files
+			for _, p := range paths {
+				f.Add(p, []byte("new "+filepath.Base(p)))
+			}
+			if err := f.Write(); err == nil {
+				t.Fatal("Write: no error")
+			}
+			var left []string
+			filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+				if err == nil && !info.IsDir() {
+					rel, _ := filepath.Rel(dir, p)
+					left = append(left, rel)
+				}
+				return nil
+			})
+			if !reflect.DeepEqual(left, []string{"file", "old.md"}) {
+				t.Errorf("files left: %q, want [file old.md]", left)
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "old.md")); string(b) != "old" {
+				t.Errorf("old.md: %q, want \"old\"", b)
+			}
+		})
+	}
+}
+
 // TestAnswers writes a report with Meta set and checks its answers.json:
 // every answer with its section, only the main figures that were drawn,
 // and nothing at all without Meta.Report.
