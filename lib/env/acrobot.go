@@ -3,6 +3,8 @@ package env
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // acrobot is Acrobot-v1 (gymnasium/envs/classic_control/acrobot.py) with
@@ -72,17 +74,17 @@ func (e *acrobot) Step(action []float64, obs []float64) (Result, error) {
 
 // terminal is -cos(theta1) - cos(theta2 + theta1) > 1.
 func (e *acrobot) terminal() bool {
-	return -math.Cos(e.s[0])-math.Cos(e.s[1]+e.s[0]) > 1.0
+	return -detmath.Cos(e.s[0])-detmath.Cos(e.s[1]+e.s[0]) > 1.0
 }
 
 // observe writes float32 [cos th1, sin th1, cos th2, sin th2, dth1, dth2]:
 // the trigonometry is done in float64 and then cast.
 func (e *acrobot) observe(obs []float64) {
 	checkObs(obs, 6)
-	obs[0] = f32(math.Cos(e.s[0]))
-	obs[1] = f32(math.Sin(e.s[0]))
-	obs[2] = f32(math.Cos(e.s[1]))
-	obs[3] = f32(math.Sin(e.s[1]))
+	obs[0] = f32(detmath.Cos(e.s[0]))
+	obs[1] = f32(detmath.Sin(e.s[0]))
+	obs[2] = f32(detmath.Cos(e.s[1]))
+	obs[3] = f32(detmath.Sin(e.s[1]))
 	obs[4] = f32(e.s[2])
 	obs[5] = f32(e.s[3])
 }
@@ -136,14 +138,14 @@ func acrobotDerivs(y [5]float64) [5]float64 {
 	m1, m2, l1, lc1, lc2, i1, i2, g := 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0, 9.8
 	pi := math.Pi
 	th1, th2, dth1, dth2, a := y[0], y[1], y[2], y[3], y[4]
-	cos2, sin2 := math.Cos(th2), math.Sin(th2)
+	cos2, sin2 := detmath.Cos(th2), detmath.Sin(th2)
 
 	d1 := float64(m1*(lc1*lc1)) + float64(m2*(l1*l1+lc2*lc2+float64(2*l1*lc2*cos2))) + i1 + i2
 	d2 := float64(m2*(lc2*lc2+float64(l1*lc2*cos2))) + i2
-	phi2 := float64(m2 * lc2 * g * math.Cos(th1+th2-pi/2.0))
+	phi2 := float64(m2 * lc2 * g * detmath.Cos(th1+th2-pi/2.0))
 	phi1 := float64(-m2*l1*lc2*(dth2*dth2)*sin2) -
 		float64(2*m2*l1*lc2*dth2*dth1*sin2) +
-		float64((m1*lc1+m2*l1)*g*math.Cos(th1-pi/2)) +
+		float64((m1*lc1+m2*l1)*g*detmath.Cos(th1-pi/2)) +
 		phi2
 	dd2 := (a + float64(d2/d1*phi1) - float64(m2*l1*lc2*(dth1*dth1)*sin2) - phi2) /
 		(float64(m2*(lc2*lc2)) + i2 - (d2*d2)/d1)

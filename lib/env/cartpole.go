@@ -3,6 +3,8 @@ package env
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // cartPole is CartPole-v1 (gymnasium/envs/classic_control/cartpole.py)
@@ -72,7 +74,7 @@ func (e *cartPole) Step(action []float64, obs []float64) (Result, error) {
 	if a == 1 {
 		force = e.forceMag
 	}
-	sin, cos := math.Sincos(theta)
+	sin, cos := detmath.Sincos(theta)
 	// The float64() conversions forbid fused multiply-adds, so every
 	// operation rounds as in Python.
 	temp := (force + float64(e.poleMassLength*(thetaDot*thetaDot)*sin)) / e.totalMass

@@ -1,8 +1,9 @@
 package env
 
 import (
-	"math"
 	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // Mountain car constants shared by the discrete and continuous versions.
@@ -55,7 +56,7 @@ func (e *mountainCar) Step(action []float64, obs []float64) (Result, error) {
 	}
 	force, gravity, goal := 0.001, 0.0025, 0.5
 	pos, vel := e.pos, e.vel
-	vel += float64(float64(a-1)*force) + float64(math.Cos(3*pos)*(-gravity))
+	vel += float64(float64(a-1)*force) + float64(detmath.Cos(3*pos)*(-gravity))
 	vel = bound(vel, -mcMaxSpeed, mcMaxSpeed)
 	pos += vel
 	pos = bound(pos, mcMinPosition, mcMaxPosition)
@@ -165,7 +166,7 @@ func (e *mountainCarContinuous) Step(action []float64, obs []float64) (Result, e
 // action was not clipped.
 func (e *mountainCarContinuous) stepDouble(a float32, clipped bool, force, power, goal float64) bool {
 	pos, vel := e.pos, e.vel
-	gterm := float64(0.0025 * math.Cos(3*pos))
+	gterm := float64(0.0025 * detmath.Cos(3*pos))
 	if clipped {
 		vel += float64(force*power) - gterm
 	} else {
@@ -186,7 +187,7 @@ func (e *mountainCarContinuous) stepDouble(a float32, clipped bool, force, power
 // math.cos widens its float32 argument to float64.
 func (e *mountainCarContinuous) stepSingle(a float32, clipped bool, force, power, goal float64) bool {
 	pos, vel := float32(e.pos), float32(e.vel)
-	gterm := float64(0.0025 * math.Cos(float64(3*pos)))
+	gterm := float64(0.0025 * detmath.Cos(float64(3*pos)))
 	if clipped {
 		vel += float32(float64(force*power) - gterm)
 	} else {

@@ -3,6 +3,8 @@ package env
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // pendulum is Pendulum-v1 (gymnasium/envs/classic_control/pendulum.py)
@@ -57,7 +59,7 @@ func (e *pendulum) Step(action []float64, obs []float64) (Result, error) {
 
 	// newthdot = thdot + (3*g/(2*l)*sin(th) + 3/(m*l**2)*u)*dt with
 	// 3*g/(2*l) = 15 and 3/(m*l**2)*u a float32 product.
-	newThDot := thDot + float64((float64(15*math.Sin(th))+float64(float32(3*u)))*dt)
+	newThDot := thDot + float64((float64(15*detmath.Sin(th))+float64(float32(3*u)))*dt)
 	newThDot = min(max(newThDot, -maxSpeed), maxSpeed)
 	e.th = th + float64(newThDot*dt)
 	e.thDot = newThDot
@@ -86,8 +88,8 @@ func angleNormalize(x float64) float64 {
 // observe writes float32 [cos theta, sin theta, theta_dot].
 func (e *pendulum) observe(obs []float64) {
 	checkObs(obs, 3)
-	obs[0] = f32(math.Cos(e.th))
-	obs[1] = f32(math.Sin(e.th))
+	obs[0] = f32(detmath.Cos(e.th))
+	obs[1] = f32(detmath.Sin(e.th))
 	obs[2] = f32(e.thDot)
 }
 
