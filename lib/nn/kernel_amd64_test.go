@@ -95,9 +95,9 @@ func TestGoFallbackTanhBits(t *testing.T) {
 	x := randVec(newRNG(78), 4099, 6)
 	x = append(x, 0, math.Copysign(0, -1), 0.625, -22, 22.5, 1e-300, -5e-324, math.Inf(1), math.Inf(-1), 300, math.NaN())
 	fast := append([]float64(nil), x...)
-	activate(Tanh, fast)
+	Activate(Tanh, fast)
 	slow := append([]float64(nil), x...)
-	withoutAVX(func() { activate(Tanh, slow) })
+	withoutAVX(func() { Activate(Tanh, slow) })
 	for i := range x {
 		if math.Float64bits(fast[i]) != math.Float64bits(slow[i]) {
 			t.Fatalf("tanh(%v): kernel %v, Go %v", x[i], fast[i], slow[i])

@@ -171,7 +171,7 @@ func (t *Tape) Forward(x []float64, batch int) []float64 {
 		y := t.h[l]
 		t.tmp = denseForward(y, a, d.W.Data, d.B.Data, batch, d.In, d.Out, t.tmp)
 		if l != last {
-			activate(m.Act, y)
+			Activate(m.Act, y)
 		}
 		a = y
 	}
@@ -218,7 +218,11 @@ func (t *Tape) Backward(dout []float64) []float64 {
 	return t.dx
 }
 
-func activate(act Activation, y []float64) {
+// Activate applies act to y in place: what every hidden layer of an MLP
+// does after its affine map, bit for bit, for code that evaluates a copy
+// of the network (lib/plan). Tanh is this package's tanh, whose results
+// are the same on every build and with or without the AVX kernel.
+func Activate(act Activation, y []float64) {
 	switch act {
 	case ReLU:
 		// Branch-free (a conditional move): about half of the

@@ -66,7 +66,7 @@ func BenchmarkTanh(b *testing.B) {
 		c := startCPU()
 		for b.Loop() {
 			copy(y, x)
-			activate(Tanh, y)
+			Activate(Tanh, y)
 		}
 		c.report(b)
 	})
@@ -79,7 +79,7 @@ func TestTanhVector(t *testing.T) {
 	x := randVec(rng, 100003, 4)
 	x = append(x, 0, math.Copysign(0, -1), 0.625, -22, 22.5, 1e-300, -5e-324, math.Inf(1), math.Inf(-1), 300, math.NaN(), 1)
 	y := append([]float64(nil), x...)
-	activate(Tanh, y)
+	Activate(Tanh, y)
 	for i, v := range x {
 		want := tanh(v)
 		if math.Float64bits(y[i]) != math.Float64bits(want) && !(math.IsNaN(want) && math.IsNaN(y[i])) {

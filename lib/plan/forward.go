@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/nn"
@@ -136,7 +135,7 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 				floats.AddScaled(h, v, first.wt[(d+j)*first.out:(d+j+1)*first.out])
 			}
 		}
-		activate(f.act, h)
+		nn.Activate(f.act, h)
 		g := f.g
 		for l := 1; l+1 < len(net); l++ {
 			ly := &net[l]
@@ -147,7 +146,7 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 					floats.AddScaled(y, v, ly.wt[j*ly.out:(j+1)*ly.out])
 				}
 			}
-			activate(f.act, y)
+			nn.Activate(f.act, y)
 			h, g = y, h[:cap(h)]
 		}
 		last := &net[len(net)-1]
@@ -157,20 +156,5 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 		}
 		reward[i] = out(d)
 		termProb[i] = nn.Sigmoid(out(d + 1))
-	}
-}
-
-func activate(act nn.Activation, h []float64) {
-	switch act {
-	case nn.ReLU:
-		for i, v := range h {
-			if v < 0 {
-				h[i] = 0
-			}
-		}
-	case nn.Tanh:
-		for i, v := range h {
-			h[i] = math.Tanh(v)
-		}
 	}
 }
