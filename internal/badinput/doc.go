@@ -7,7 +7,12 @@
 // output or on an input), runs every tool on each in-process (tool.Run):
 // the training-loop tools (collect, fitmodel, imagine, ppo, evalmodel,
 // concat, inspect), the reports and aggregate on sets of runs with one
-// metrics file spoiled, sweep on bad space files and batch on bad lists.
+// metrics file spoiled, sweep on bad space files, batch on bad lists and
+// report results on spoiled results directories (answers.json truncated,
+// of another version, huge, a named pipe; texts that would break the
+// generated block; figures outside their directory, pipes, huge or
+// copied to one name; --out and --figures on the inputs or each other;
+// unbalanced markers).
 // It requires one line on stderr, the documented exit code (1 bad input,
 // 2 usage), no panic and no output file (nor a temporary one), and that
 // valid small sets of runs (one seed, one evaluation, zeros on log axes)

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // AnswersFile is the name, beside a report, of its answers (Answers).
@@ -103,22 +107,40 @@ func (a *Answers) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// ReadAnswers reads an answers file, checking its kind and major version.
+// MaxAnswersSize is the largest answers file ReadAnswers reads: a report's
+// answers take a few kilobytes, so a larger file is not one.
+const MaxAnswersSize = 1 << 20
+
+// ReadAnswers reads an answers file: one JSON object, nothing after it,
+// of kind AnswersKind and major version AnswersVersion (any minor: a
+// minor version only adds keys, which are ignored), whose texts are each
+// one line and whose figures lie inside the report's directory. The file
+// must be a regular file of at most MaxAnswersSize bytes; its mode is
+// checked before it is opened, so a named pipe is refused, not waited on.
 func ReadAnswers(path string) (*Answers, error) {
-	b, err := os.ReadFile(path)
+	b, err := readCapped(path, MaxAnswersSize)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var a Answers
 	if err := dec.Decode(&a); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return nil, fmt.Errorf("read %s: data after the JSON object", path)
+	}
 	if a.Kind != AnswersKind {
 		return nil, fmt.Errorf("read %s: kind %q, want %q", path, a.Kind, AnswersKind)
 	}
-	if a.FormatVersion != AnswersVersion {
-		return nil, fmt.Errorf("read %s: unsupported format_version %q (this reader reads %s)", path, a.FormatVersion, AnswersVersion)
+	if !compatible(a.FormatVersion) {
+		return nil, fmt.Errorf("read %s: unsupported format_version %q (this reader reads %s and %s.MINOR)", path, a.FormatVersion, AnswersVersion, AnswersVersion)
+	}
+	for _, t := range a.Texts() {
+		if i := strings.IndexFunc(t.Value, control); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(t.Value[i:])
+			return nil, fmt.Errorf("read %s: %s holds the control character %q: each text is one line", path, t.Key, r)
+		}
 	}
 	for _, f := range a.Figures {
 		for _, p := range []string{f.PNG, f.SVG} {
@@ -128,4 +150,73 @@ func ReadAnswers(path string) (*Answers, error) {
 		}
 	}
 	return &a, nil
+}
+
+// compatible reports whether v is AnswersVersion or AnswersVersion.MINOR,
+// MINOR being decimal digits.
+func compatible(v string) bool {
+	major, minor, dotted := strings.Cut(v, ".")
+	if major != AnswersVersion {
+		return false
+	}
+	if !dotted {
+		return true
+	}
+	return minor != "" && strings.Trim(minor, "0123456789") == ""
+}
+
+// A Text is a string of an answers file with its key (answers[1].answer).
+type Text struct{ Key, Value string }
+
+// Texts returns every string of a with its key, in the file's order.
+func (a *Answers) Texts() []Text {
+	ts := []Text{
+		{"report", a.Report}, {"title", a.Title}, {"env", a.Env}, {"runs", a.Runs}, {"command", a.Command},
+		{"regenerate", a.Regenerate}, {"tool", a.Tool}, {"tool_version", a.ToolVersion}, {"commit", a.Commit},
+		{"commit_time", a.CommitTime},
+	}
+	for i, qa := range a.Answers {
+		k := fmt.Sprintf("answers[%d].", i)
+		ts = append(ts, Text{k + "section", qa.Section}, Text{k + "question", qa.Question}, Text{k + "answer", qa.Answer})
+	}
+	for i, f := range a.Figures {
+		k := fmt.Sprintf("figures[%d].", i)
+		ts = append(ts, Text{k + "name", f.Name}, Text{k + "caption", f.Caption}, Text{k + "png", f.PNG}, Text{k + "svg", f.SVG})
+	}
+	return ts
+}
+
+// control reports whether r may not appear in a text of an answers file:
+// a control character other than tab (a newline would end the paragraph
+// or heading the text is rendered into).
+func control(r rune) bool { return r != '\t' && unicode.IsControl(r) }
+
+// readCapped reads the regular file at path, of at most max bytes. The
+// mode and size are checked before the file is opened (a named pipe would
+// block the open, a device never end), and the read stops after max+1
+// bytes whatever the file claims.
+func readCapped(path string, max int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%v)", st.Mode().Type())
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%d bytes, more than the %d an answers file may hold", st.Size(), max)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("more than the %d bytes an answers file may hold", max)
+	}
+	return b, nil
 }

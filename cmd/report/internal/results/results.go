@@ -1,11 +1,16 @@
 package results
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dynago/dynago/lib/markdown"
 )
@@ -31,28 +36,48 @@ type Experiment struct {
 	Answers *markdown.Answers
 }
 
-// Load reads DIR/*/answers.json, in the order of order.
+// Load reads DIR/*/answers.json, in the order of order. Subdirectories
+// without one (runs in progress) are skipped; an experiment whose
+// directory name or answers would break the generated block (a control
+// character, a marker) is an error.
 func Load(dir string) ([]Experiment, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*", markdown.AnswersFile))
+	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no experiment holds an %s (run make results, or a level's make target with OUT=%s/NAME)", dir, markdown.AnswersFile, dir)
-	}
 	var exps []Experiment
-	for _, p := range paths {
+	for _, ent := range ents {
+		d := filepath.Join(dir, ent.Name())
+		p := filepath.Join(d, markdown.AnswersFile)
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			continue // a file beside the experiments
+		}
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if err := checkText(ent.Name()); err != nil {
+			return nil, fmt.Errorf("experiment %q: its directory's name %w", ent.Name(), err)
+		}
 		a, err := markdown.ReadAnswers(p)
 		if err != nil {
 			return nil, err
 		}
-		d := filepath.Dir(p)
-		exps = append(exps, Experiment{Name: filepath.Base(d), Dir: d, Answers: a})
+		for _, t := range a.Texts() {
+			if err := checkText(t.Value); err != nil {
+				return nil, fmt.Errorf("read %s: %s %w", p, t.Key, err)
+			}
+		}
+		exps = append(exps, Experiment{Name: ent.Name(), Dir: d, Answers: a})
+	}
+	if len(exps) == 0 {
+		return nil, fmt.Errorf("%s: no experiment holds an %s (run make results, or a level's make target with OUT=%s/NAME)", dir, markdown.AnswersFile, dir)
 	}
 	slices.SortStableFunc(exps, func(x, y Experiment) int {
 		if c := rank(x.Answers.Report) - rank(y.Answers.Report); c != 0 {
@@ -65,6 +90,29 @@ func Load(dir string) ([]Experiment, error) {
 	})
 	return exps, nil
 }
+
+// checkText is an error if s cannot go into the generated block as it
+// is: it holds a marker, which would end the block early or make the next
+// run find two, or a line break (a control character).
+func checkText(s string) error {
+	for _, m := range []string{Begin, End} {
+		if strings.Contains(s, m) {
+			return fmt.Errorf("holds the marker %q", m)
+		}
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Errorf("holds the control character %q", r)
+	}
+	return nil
+}
+
+// Size limits: a figure of a report is a plot (kilobytes), RESULTS.md
+// text; anything larger is not what it claims to be.
+const (
+	MaxFigureSize  = 16 << 20
+	MaxResultsSize = 16 << 20
+)
 
 // reports is the order of the experiments in the block, by report kind;
 // kinds not listed come after, by name.
@@ -79,7 +127,10 @@ func rank(kind string) int {
 
 // Build reads the experiments and returns the outputs to write together:
 // each main figure copied to Figures/<experiment>/, then Out with its
-// generated block replaced.
+// generated block replaced. A figure is read through the experiment's
+// directory (os.Root), so neither its path nor a symbolic link leads out
+// of it, and only if it is a regular file of at most MaxFigureSize bytes
+// (a named pipe is refused, not waited on).
 func Build(opt Options) (*markdown.Files, error) {
 	exps, err := Load(opt.Runs)
 	if err != nil {
@@ -91,29 +142,114 @@ func Build(opt Options) (*markdown.Files, error) {
 		return nil, fmt.Errorf("--figures %s: %w", opt.Figures, err)
 	}
 	for _, e := range exps {
-		for _, f := range e.Answers.Figures {
-			for _, p := range []string{f.PNG, f.SVG} {
-				b, err := os.ReadFile(filepath.Join(e.Dir, p))
-				if err != nil {
-					return nil, fmt.Errorf("experiment %s: figure %s: %w", e.Name, f.Name, err)
-				}
-				files.Add(filepath.Join(opt.Figures, e.Name, filepath.Base(p)), b)
-			}
+		if err := addFigures(&files, e, opt.Figures); err != nil {
+			return nil, fmt.Errorf("experiment %s: %w", e.Name, err)
 		}
 	}
-	old, err := os.ReadFile(opt.Out)
-	if os.IsNotExist(err) {
+	old, err := readCapped(osDir{}, opt.Out, MaxResultsSize)
+	if errors.Is(err, fs.ErrNotExist) {
 		old, err = []byte("# Results\n"), nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", opt.Out, err)
 	}
 	doc, err := Splice(string(old), Block(exps, filepath.ToSlash(rel), opt))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opt.Out, err)
 	}
+	if slices.Contains(files.Paths(), filepath.Clean(opt.Out)) {
+		return nil, fmt.Errorf("%s is also a copied figure", opt.Out)
+	}
 	files.Add(opt.Out, []byte(doc))
 	return &files, nil
+}
+
+// addFigures adds e's main figures, copied to figs/<e.Name>/.
+func addFigures(files *markdown.Files, e Experiment, figs string) error {
+	if len(e.Answers.Figures) == 0 {
+		return nil
+	}
+	root, err := os.OpenRoot(e.Dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	from := map[string]string{} // destination -> source
+	for _, f := range e.Answers.Figures {
+		for _, p := range []struct{ path, ext string }{{f.PNG, ".png"}, {f.SVG, ".svg"}} {
+			if !strings.EqualFold(filepath.Ext(p.path), p.ext) {
+				return fmt.Errorf("figure %s: %s: not a %s file", f.Name, p.path, p.ext)
+			}
+			dst := filepath.Join(figs, e.Name, filepath.Base(p.path))
+			if src, ok := from[dst]; ok {
+				return fmt.Errorf("figure %s: %s and %s would both be copied to %s", f.Name, src, p.path, dst)
+			}
+			from[dst] = p.path
+			b, err := readCapped(root, p.path, MaxFigureSize)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // "statat fig/x.png: ...": the path is named already
+			}
+			if err != nil {
+				return fmt.Errorf("figure %s: %s: %w", f.Name, p.path, err)
+			}
+			files.Add(dst, b)
+		}
+	}
+	return nil
+}
+
+// A dir opens files by name: *os.Root, or osDir for any path.
+type dir interface {
+	Stat(name string) (fs.FileInfo, error)
+	Open(name string) (*os.File, error)
+}
+
+type osDir struct{}
+
+func (osDir) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+func (osDir) Open(name string) (*os.File, error)    { return os.Open(name) }
+
+// readCapped reads the regular file name of at most max bytes. Its mode
+// and size are checked before it is opened (opening a named pipe blocks,
+// reading a device may never end), and again on the open file; the read
+// stops after max+1 bytes whatever the file claims.
+func readCapped(d dir, name string, max int64) ([]byte, error) {
+	check := func(st fs.FileInfo) error {
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("not a regular file (%v)", st.Mode().Type())
+		}
+		if st.Size() > max {
+			return fmt.Errorf("%d bytes, more than the %d allowed", st.Size(), max)
+		}
+		return nil
+	}
+	st, err := d.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(st); err != nil {
+		return nil, err
+	}
+	f, err := d.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := check(st); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("more than the %d bytes allowed", max)
+	}
+	return b, nil
 }
 
 // Splice returns doc with the text between the markers replaced by block
