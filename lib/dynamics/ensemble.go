@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/nn"
 )
 
@@ -245,7 +246,7 @@ func (e *Ensemble) PredictVar(k int, obs, act []float64, n int, delta, reward, t
 			v := 0.0
 			if c.Probabilistic {
 				lv, _ := boundLogVar(o[olv+j], mb.minLV.Data[j], mb.maxLV.Data[j])
-				v = math.Exp(lv)
+				v = detmath.Exp(lv)
 			}
 			if j < d {
 				deltaVar[i*d+j] = v * nm.DeltaStd[j] * nm.DeltaStd[j]

@@ -1,8 +1,7 @@
 package dynamics
 
 import (
-	"math"
-
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/nn"
 )
 
@@ -94,7 +93,7 @@ func batchLoss(c *Config, out []float64, n int, delta, reward, term, grad []floa
 				lo, hi = b.lo[j], b.hi[j]
 			}
 			lv, dlv, dhi, dlo := boundLogVarBounds(o[k], lo, hi)
-			iv := math.Exp(-lv)
+			iv := detmath.Exp(-lv)
 			nll := float64(0.5 * (float64(e*e*iv) + lv) * scale)
 			if j < d {
 				l.Delta += nll

@@ -31,9 +31,11 @@
 // Gymnasium uses: float64 constants are computed at run time as Python
 // does (never as exact Go constant expressions), and float64() and
 // float32() conversions forbid fused multiply-adds. The one thing not
-// reproduced bit for bit is the math library: Go's math.Sin and math.Cos,
-// glibc's (Python's math module) and NumPy's (which may use SVML on
-// AVX-512 machines) differ in the last bit for some arguments. A single
+// reproduced bit for bit is the math library: lib/detmath's Sin and Cos
+// (Go's math code, with the same bits on every build, which math.Sin and
+// math.Cos do not promise), glibc's (Python's math module) and NumPy's
+// (which may use SVML on AVX-512 machines) differ in the last bit for some
+// arguments. A single
 // step therefore agrees with Gymnasium to about 1e-15; over long
 // controlled CartPole episodes, an unstable system, that last bit grows to
 // about 1e-9 after some 200 steps.

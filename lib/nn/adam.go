@@ -100,6 +100,8 @@ func (g *Group) update() {
 	b1, b2 := g.Beta1, g.Beta2
 	w1 := 1 - b1
 	w2 := 1 - b2
+	// t is an integer, where math.Pow gives the same bits on every build
+	// (lib/detmath's doc).
 	bc1 := 1 - math.Pow(b1, t)
 	bc2 := 1 - math.Pow(b2, t)
 	stepSize := g.LR / bc1

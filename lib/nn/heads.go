@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // Gradient functions in this file add scale × gradient into their
@@ -26,9 +28,9 @@ func (c Categorical) logSumExp() float64 {
 	}
 	s := 0.0
 	for _, v := range c {
-		s += math.Exp(v - mx)
+		s += detmath.Exp(v - mx)
 	}
-	return mx + math.Log(s)
+	return mx + detmath.Log(s)
 }
 
 // LogProb returns log p(a).
@@ -39,7 +41,7 @@ func (c Categorical) Entropy() float64 {
 	lse := c.logSumExp()
 	h := 0.0
 	for _, v := range c {
-		if p := math.Exp(v - lse); p > 0 { // 0 log 0 = 0, also for -Inf logits
+		if p := detmath.Exp(v - lse); p > 0 { // 0 log 0 = 0, also for -Inf logits
 			h -= float64(p * (v - lse))
 		}
 	}
@@ -51,7 +53,7 @@ func (c Categorical) Entropy() float64 {
 func (c Categorical) LogProbEntropy(a int) (logp, h float64) {
 	lse := c.logSumExp()
 	for _, v := range c {
-		if p := math.Exp(v - lse); p > 0 {
+		if p := detmath.Exp(v - lse); p > 0 {
 			h -= float64(p * (v - lse))
 		}
 	}
@@ -66,7 +68,7 @@ func (c Categorical) PolicyGrad(dst []float64, a int, dLogp, dEntropy float64) {
 	dst = dst[:len(c)]
 	h := 0.0
 	for i, v := range c {
-		p := math.Exp(v - lse)
+		p := detmath.Exp(v - lse)
 		dst[i] -= float64(dLogp * p)
 		if p > 0 {
 			h -= float64(p * (v - lse))
@@ -74,7 +76,7 @@ func (c Categorical) PolicyGrad(dst []float64, a int, dLogp, dEntropy float64) {
 	}
 	dst[a] += dLogp
 	for i, v := range c {
-		if p := math.Exp(v - lse); p > 0 {
+		if p := detmath.Exp(v - lse); p > 0 {
 			dst[i] -= float64(dEntropy * p * (v - lse + h))
 		}
 	}
@@ -86,7 +88,7 @@ func (c Categorical) Sample(rng *rand.Rand) int {
 	u := rng.Float64()
 	cum := 0.0
 	for i, v := range c {
-		cum += math.Exp(v - lse)
+		cum += detmath.Exp(v - lse)
 		if u < cum {
 			return i
 		}
@@ -117,7 +119,7 @@ func (c Categorical) LogProbGrad(dst []float64, a int, scale float64) {
 	lse := c.logSumExp()
 	dst = dst[:len(c)]
 	for i, v := range c {
-		dst[i] -= float64(scale * math.Exp(v-lse))
+		dst[i] -= float64(scale * detmath.Exp(v-lse))
 	}
 	dst[a] += scale
 }
@@ -129,13 +131,13 @@ func (c Categorical) EntropyGrad(dst []float64, scale float64) {
 	h := c.Entropy()
 	dst = dst[:len(c)]
 	for i, v := range c {
-		if p := math.Exp(v - lse); p > 0 {
+		if p := detmath.Exp(v - lse); p > 0 {
 			dst[i] -= float64(scale * p * (v - lse + h))
 		}
 	}
 }
 
-var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
+var halfLog2Pi = 0.5 * detmath.Log(2*math.Pi)
 
 // DiagGaussian is a diagonal Gaussian policy head whose mean comes from a
 // network and whose log standard deviation is a state-independent
@@ -171,7 +173,7 @@ func (g *DiagGaussian) LogProb(mean, x []float64) float64 {
 	g.check(x, "x")
 	lp := 0.0
 	for i, ls := range g.LogStd.Data {
-		z := (x[i] - mean[i]) * math.Exp(-ls)
+		z := (x[i] - mean[i]) * detmath.Exp(-ls)
 		lp -= float64(0.5*z*z) + ls + halfLog2Pi
 	}
 	return lp
@@ -192,7 +194,7 @@ func (g *DiagGaussian) Sample(dst, mean []float64, rng *rand.Rand) {
 	g.check(dst, "dst")
 	g.check(mean, "mean")
 	for i, ls := range g.LogStd.Data {
-		dst[i] = mean[i] + float64(math.Exp(ls)*rng.NormFloat64())
+		dst[i] = mean[i] + float64(detmath.Exp(ls)*rng.NormFloat64())
 	}
 }
 
@@ -210,7 +212,7 @@ func (g *DiagGaussian) LogProbGrad(dMean, dLogStd, mean, x []float64, scale floa
 	g.check(mean, "mean")
 	g.check(x, "x")
 	for i, ls := range g.LogStd.Data {
-		inv := math.Exp(-ls)
+		inv := detmath.Exp(-ls)
 		z := (x[i] - mean[i]) * inv
 		if dMean != nil {
 			dMean[i] += float64(scale * z * inv)
@@ -261,15 +263,15 @@ func Softplus(x float64) float64 {
 	if x > 37 {
 		return x
 	}
-	return math.Log1p(math.Exp(x))
+	return detmath.Log1p(detmath.Exp(x))
 }
 
 // Sigmoid returns 1/(1 + e⁻ˣ) without overflow, as eˣ/(1 + eˣ) for
 // x < 0; it is Softplus'.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + detmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := detmath.Exp(x)
 	return e / (1 + e)
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/env"
 )
@@ -397,7 +398,7 @@ func (c *CEM) evaluate(obs []float64) error {
 						z := (v - c.dataMean[j]) * c.dataInv[j]
 						q += float64(z * z)
 					}
-					ret[i] -= float64(disc * beta * -math.Expm1(-q/2))
+					ret[i] -= float64(disc * beta * -detmath.Expm1(-q/2))
 				}
 			}
 		}

@@ -1,6 +1,6 @@
 package ppo
 
-import "math"
+import "github.com/dynago/dynago/lib/detmath"
 
 // Surrogate returns PPO's clipped surrogate loss for one sample,
 //
@@ -11,7 +11,7 @@ import "math"
 // first argument when the two are equal in this case), 0 where clipping
 // is active.
 func Surrogate(logp, oldLogp, adv, clip float64) (loss, dLogp float64) {
-	r := math.Exp(logp - oldLogp)
+	r := detmath.Exp(logp - oldLogp)
 	l1 := -adv * r
 	l2 := -adv * min(max(r, 1-clip), 1+clip)
 	if l1 >= l2 {

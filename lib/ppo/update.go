@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/dynago/dynago/lib/agent"
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/nn"
 )
@@ -350,7 +351,7 @@ func (tr *Trainer) evalLoss(obs, actions, oldLogp, adv, ret, vOld []float64) (s 
 	clipped := 0
 	for j := range m {
 		lr := tr.logp[j] - oldLogp[j]
-		r := math.Exp(lr)
+		r := detmath.Exp(lr)
 		s.ApproxKL += (r - 1) - lr
 		if math.Abs(r-1) > tr.clip {
 			clipped++

@@ -2,7 +2,8 @@ package stats
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // GrowthRate fits y_k ≈ y_1 g^(k-1) by least squares on log y_k and
@@ -17,7 +18,7 @@ func GrowthRate(k, y []float64) (float64, error) {
 		if !(y[i] > 0) {
 			return 0, fmt.Errorf("growth rate: E_%g = %.3g is not positive", k[i], y[i])
 		}
-		x, ly := k[i], math.Log(y[i])
+		x, ly := k[i], detmath.Log(y[i])
 		// Products rounded before they are added: no fused multiply-add.
 		sx, sy, sxx, sxy, n = sx+x, sy+ly, sxx+float64(x*x), sxy+float64(x*ly), n+1
 	}
@@ -25,5 +26,5 @@ func GrowthRate(k, y []float64) (float64, error) {
 	if n < 2 || d == 0 {
 		return 0, fmt.Errorf("growth rate: need at least two distinct k, have %d", int(n))
 	}
-	return math.Exp((float64(n*sxy) - float64(sx*sy)) / d), nil
+	return detmath.Exp((float64(n*sxy) - float64(sx*sy)) / d), nil
 }

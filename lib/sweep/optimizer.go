@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+
+	"github.com/dynago/dynago/lib/detmath"
 )
 
 // Value is one hyperparameter's value in a configuration. Text is what the
@@ -71,14 +73,14 @@ func (p Param) sample(rng *rand.Rand) Value {
 		i := rng.IntN(len(p.Choices))
 		return Value{Text: p.Choices[i], Num: float64(i)}
 	case p.Kind == Int && p.Log:
-		lo, hi := math.Log(p.Low), math.Log(p.High+1)
-		v := int64(math.Exp(lo + float64(rng.Float64()*(hi-lo))))
+		lo, hi := detmath.Log(p.Low), detmath.Log(p.High+1)
+		v := int64(detmath.Exp(lo + float64(rng.Float64()*(hi-lo))))
 		return intValue(min(max(v, int64(p.Low)), int64(p.High)))
 	case p.Kind == Int:
 		return intValue(int64(p.Low) + rng.Int64N(int64(p.High-p.Low)+1))
 	case p.Log:
-		lo, hi := math.Log(p.Low), math.Log(p.High)
-		return formatFloat(math.Exp(lo + float64(rng.Float64()*(hi-lo))))
+		lo, hi := detmath.Log(p.Low), detmath.Log(p.High)
+		return formatFloat(detmath.Exp(lo + float64(rng.Float64()*(hi-lo))))
 	default:
 		return formatFloat(p.Low + float64(rng.Float64()*(p.High-p.Low)))
 	}
@@ -125,7 +127,7 @@ func (p Param) points(n int) []Value {
 		}
 		x := p.Low + float64(t*(p.High-p.Low))
 		if p.Log {
-			x = math.Exp(math.Log(p.Low) + float64(t*(math.Log(p.High)-math.Log(p.Low))))
+			x = detmath.Exp(detmath.Log(p.Low) + float64(t*(detmath.Log(p.High)-detmath.Log(p.Low))))
 		}
 		v := formatFloat(x)
 		if p.Kind == Int {

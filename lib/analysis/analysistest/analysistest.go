@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -44,7 +45,7 @@ func Ramp(shift, penalty, penaltyUntil float64) func(float64, int64) float64 {
 }
 
 // DefaultMSE falls from 0.1 to about 0.001 over training.
-func DefaultMSE(s float64) float64 { return float64(0.1*math.Exp(-s/3000)) + 0.001 }
+func DefaultMSE(s float64) float64 { return float64(0.1*detmath.Exp(-s/3000)) + 0.001 }
 
 // DefaultGrowth is 1.3 until 5,000 steps and 1.1 after.
 func DefaultGrowth(s float64) float64 {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/format"
 )
 
@@ -110,7 +111,7 @@ func WriteLevel3(dir string, l Level3) error {
 					rows.Add(st, "imagined_steps", format.NoIndex, math.Round(100*kept))
 					rows.Add(st, "imagined_rollouts", format.NoIndex, 10)
 					rows.Add(st, "imagined_kept_fraction", format.NoIndex, math.Round(100*kept)/100)
-					rows.Add(st, "imagined_var_delta", format.NoIndex, 0.05*math.Exp(-float64(st)/5000)*float64(s.m)/5)
+					rows.Add(st, "imagined_var_delta", format.NoIndex, 0.05*detmath.Exp(-float64(st)/5000)*float64(s.m)/5)
 				}
 			}
 			if err := WriteRows(filepath.Join(dir, name), rows, settings); err != nil {
@@ -148,11 +149,11 @@ func addEnsembleObs(rows *Rows, step, seed int64, corr, topRatio float64) {
 	c := corr + float64(0.01*float64(seed%3)) - 0.01
 	rows.Add(step, "model_var_err_corr", format.NoIndex, c)
 	rows.Add(step, "model_var_err_spearman", format.NoIndex, c)
-	v0 := 0.1 * math.Exp(-float64(step)/5000)
+	v0 := 0.1 * detmath.Exp(-float64(step)/5000)
 	rows.Add(step, "model_var_mean", format.NoIndex, 3*v0)
 	for b := int64(0); b < 10; b++ {
 		rows.Add(step, "model_var_bin_var", b, v0*math.Pow(1.5, float64(b)))
-		rows.Add(step, "model_var_bin_err", b, 0.01*math.Pow(topRatio, float64(b)/9))
+		rows.Add(step, "model_var_bin_err", b, 0.01*detmath.Pow(topRatio, float64(b)/9))
 		rows.Add(step, "model_var_bin_count", b, 50)
 	}
 }
