@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/env"
 	"github.com/dynago/dynago/lib/format"
 )
@@ -192,7 +193,7 @@ func randomAction(dst []float64, s env.Space, rng *rand.Rand) {
 	for i := range dst {
 		lo, hi := s.Low[i], s.High[i]
 		if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-			dst[i] = rng.NormFloat64()
+			dst[i] = detmath.NormFloat64(rng)
 		} else {
 			dst[i] = lo + float64((hi-lo)*rng.Float64())
 		}

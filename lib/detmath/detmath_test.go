@@ -321,7 +321,7 @@ func TestGoldenBits(t *testing.T) {
 		})
 	}
 	t.Run("Pow", func(t *testing.T) {
-		const want = 0x14a5139ba7235a99
+		const want uint64 = 0x14a5139ba7235a99
 		r := rand.New(rand.NewPCG(1, 2))
 		h := fnv.New64a()
 		var b [8]byte
@@ -345,4 +345,46 @@ func putBits(b []byte, x float64) {
 func ExampleSin() {
 	fmt.Println(Sin(math.Pi/6), Cos(0), Exp(1), Log(math.E))
 	// Output: 0.5 1 2.718281828459045 1
+}
+
+// TestNormFloat64 checks NormFloat64 against math/rand/v2's on the same
+// stream: in lockstep (a different accept or reject would shift every
+// later draw) and within asmULPs (its tail uses Log and Exp, on amd64 the
+// math package's assembly), almost always bit for bit.
+func TestNormFloat64(t *testing.T) {
+	const (
+		n        = 1000000
+		minExact = 0.999 // fraction of draws with the same bits
+	)
+	a, b := rand.New(rand.NewPCG(5, 6)), rand.New(rand.NewPCG(5, 6))
+	exact := 0
+	for i := range n {
+		got, want := NormFloat64(a), b.NormFloat64()
+		if d := ulps(got, want); d < 0 || d > asmULPs {
+			t.Fatalf("draw %d: %v, rand: %v", i, got, want)
+		}
+		if got == want {
+			exact++
+		}
+	}
+	if a.Uint64() != b.Uint64() {
+		t.Fatal("the streams are no longer in lockstep")
+	}
+	if f := float64(exact) / n; f < minExact {
+		t.Errorf("%.5f of draws have rand's bits, want at least %v", f, minExact)
+	}
+}
+
+func TestNormFloat64GoldenBits(t *testing.T) {
+	const want uint64 = 0xb69e2abe69275ec6
+	r := rand.New(rand.NewPCG(1, 2))
+	h := fnv.New64a()
+	var b [8]byte
+	for range hashN {
+		putBits(b[:], NormFloat64(r))
+		h.Write(b[:])
+	}
+	if got := h.Sum64(); got != want {
+		t.Errorf("hash of NormFloat64's bits: %#x, want %#x", got, want)
+	}
 }

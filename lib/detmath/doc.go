@@ -1,8 +1,9 @@
 // Package detmath holds the transcendental functions that lib code uses
 // in computations reaching its outputs (environment physics, policy heads,
 // losses, planners, fits, samplers): Exp, Expm1, Log, Log1p, Pow, Sin, Cos,
-// Sincos and Tanh. They give the same bits on every build (amd64 with or
-// without FMA, purego, arm64), which the math package does not promise.
+// Sincos and Tanh, and NormFloat64, the standard normal draw. They give
+// the same bits on every build (amd64 with or without FMA, purego, arm64),
+// which the math and math/rand/v2 packages do not promise.
 //
 // Why: the math package computes Exp and Log in assembly on amd64 and
 // arm64 but in Go elsewhere, and the assembly's results differ from the Go
@@ -15,7 +16,8 @@
 //
 // The functions here are the math package's Go code (from Go's
 // src/math: exp.go, expm1.go, log.go, log1p.go, pow.go, sin.go,
-// sincos.go, tanh.go, trig_reduce.go), with one change, the rule of this
+// sincos.go, tanh.go, trig_reduce.go; normal.go from src/math/rand/v2),
+// with one change, the rule of this
 // package: every product whose result feeds an addition or a subtraction
 // (in the same expression or through a variable) is written float64(x*y).
 // The Go specification says an explicit conversion rounds to the type's
@@ -36,6 +38,12 @@
 // adding the rounded square to the exact one and rounding gives the
 // doubled rounded square (the error is at most a quarter of the result's
 // ulp), so math.Pow(x, n) for integer n is safe to use as it is.
+//
+// NormFloat64(r) is r.NormFloat64 (math/rand/v2's ziggurat, normal.go)
+// under the same rule, with this package's Log and Exp: it takes the same
+// values from r and returns the same bits for all but a few tail draws,
+// where r.NormFloat64's fused products and the math package's assembly
+// make it differ between builds.
 //
 // The rest of the math package (Sqrt, Abs, Floor, Mod, Max and so on) is
 // exact or correctly rounded on every build, and lib code uses it

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"github.com/dynago/dynago/lib/dynamics"
 	"github.com/dynago/dynago/lib/format"
 )
@@ -161,18 +162,18 @@ func Imagine(model *dynamics.Ensemble, p Policy, buf *format.Transitions, r Roll
 			}
 			if sample {
 				for j := range s.next {
-					s.next[j] += float64(math.Sqrt(pdv[(k*n+i)*d+j]) * rng.NormFloat64())
+					s.next[j] += float64(math.Sqrt(pdv[(k*n+i)*d+j]) * detmath.NormFloat64(rng))
 				}
-				reward += float64(math.Sqrt(prv[k*n+i]) * rng.NormFloat64())
+				reward += float64(math.Sqrt(prv[k*n+i]) * detmath.NormFloat64(rng))
 			}
 			for j := range s.next {
 				if r.Noise > 0 {
-					s.next[j] += float64(r.Noise * rng.NormFloat64())
+					s.next[j] += float64(r.Noise * detmath.NormFloat64(rng))
 				}
 			}
 			s.reward = reward
 			if r.Noise > 0 {
-				s.reward += float64(r.Noise * rng.NormFloat64())
+				s.reward += float64(r.Noise * detmath.NormFloat64(rng))
 			}
 			if r.Penalty > 0 {
 				pen := float64(r.Penalty * math.Sqrt(vd[i]))

@@ -189,12 +189,12 @@ func (g *DiagGaussian) Entropy() float64 {
 }
 
 // Sample sets dst = mean + exp(logstd) ⊙ ε with ε standard normal, drawing
-// one rng.NormFloat64 per component in order.
+// one detmath.NormFloat64(rng) per component in order.
 func (g *DiagGaussian) Sample(dst, mean []float64, rng *rand.Rand) {
 	g.check(dst, "dst")
 	g.check(mean, "mean")
 	for i, ls := range g.LogStd.Data {
-		dst[i] = mean[i] + float64(detmath.Exp(ls)*rng.NormFloat64())
+		dst[i] = mean[i] + float64(detmath.Exp(ls)*detmath.NormFloat64(rng))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/dynago/dynago/lib/detmath"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -22,7 +23,7 @@ func Orthogonal(w []float64, rows, cols int, gain float64, rng *rand.Rand) {
 	}
 	g := make([]float64, rows*cols)
 	for i := range g {
-		g[i] = rng.NormFloat64()
+		g[i] = detmath.NormFloat64(rng)
 	}
 	a := mat.NewDense(rows, cols, g)
 	tall := rows >= cols

@@ -338,7 +338,7 @@ func categorical(p []float64, u float64) int {
 // truncNorm draws a standard normal truncated to [-2, 2] by rejection.
 func truncNorm(rng *rand.Rand) float64 {
 	for {
-		if z := rng.NormFloat64(); z >= -2 && z <= 2 {
+		if z := detmath.NormFloat64(rng); z >= -2 && z <= 2 {
 			return z
 		}
 	}
