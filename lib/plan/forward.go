@@ -17,7 +17,7 @@ import (
 //   - a discrete action's one-hot input is one added row of the first
 //     layer's weights, not a product;
 //   - weights are stored transposed (in×out), so a layer is a sum of
-//     weight rows scaled by the nonzero inputs (gonum's assembly axpy),
+//     weight rows scaled by the nonzero inputs (axpy, vec.go),
 //     and the hidden units that ReLU zeroed cost nothing;
 //   - the last layer computes only the means it needs (state change,
 //     reward, termination logit), not a probabilistic model's
@@ -96,7 +96,7 @@ func foldInput(ly *layer, mean, std []float64) {
 	for j := 0; j < ly.in; j++ {
 		row := ly.wt[j*ly.out : (j+1)*ly.out]
 		floats.Scale(1/std[j], row)
-		floats.AddScaled(ly.b, -mean[j], row)
+		axpy(ly.b, -mean[j], row)
 	}
 }
 
@@ -125,14 +125,14 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 		h := f.h[:first.out]
 		copy(h, first.b)
 		for j, v := range obs[i*d : (i+1)*d] {
-			floats.AddScaled(h, v, first.wt[j*first.out:(j+1)*first.out])
+			axpy(h, v, first.wt[j*first.out:(j+1)*first.out])
 		}
 		if f.discrete {
 			a := d + int(act[i]) - f.start
 			floats.Add(h, first.wt[a*first.out:(a+1)*first.out])
 		} else {
 			for j, v := range act[i*ad : (i+1)*ad] {
-				floats.AddScaled(h, v, first.wt[(d+j)*first.out:(d+j+1)*first.out])
+				axpy(h, v, first.wt[(d+j)*first.out:(d+j+1)*first.out])
 			}
 		}
 		nn.Activate(f.act, h)
@@ -143,14 +143,14 @@ func (f *forward) Predict(k int, obs, act []float64, n int, delta, reward, termP
 			copy(y, ly.b)
 			for j, v := range h {
 				if v != 0 {
-					floats.AddScaled(y, v, ly.wt[j*ly.out:(j+1)*ly.out])
+					axpy(y, v, ly.wt[j*ly.out:(j+1)*ly.out])
 				}
 			}
 			nn.Activate(f.act, y)
 			h, g = y, h[:cap(h)]
 		}
 		last := &net[len(net)-1]
-		out := func(o int) float64 { return last.b[o] + floats.Dot(h, last.wt[o*last.in:(o+1)*last.in]) }
+		out := func(o int) float64 { return last.b[o] + dot(h, last.wt[o*last.in:(o+1)*last.in]) }
 		for j := 0; j < d; j++ {
 			delta[i*d+j] = out(j)
 		}
