@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/dynago/dynago/lib/detmath"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Orthogonal fills w (rows×cols, row-major) as torch.nn.init.orthogonal_
@@ -25,26 +24,22 @@ func Orthogonal(w []float64, rows, cols int, gain float64, rng *rand.Rand) {
 	for i := range g {
 		g[i] = detmath.NormFloat64(rng)
 	}
-	a := mat.NewDense(rows, cols, g)
 	tall := rows >= cols
-	var src mat.Matrix = a
 	r, c := rows, cols
-	if !tall {
-		src = a.T()
+	src := g
+	if !tall { // factorise the transpose, so that r ≥ c
 		r, c = cols, rows
+		src = make([]float64, len(g))
+		for i := 0; i < rows; i++ {
+			for j := 0; j < cols; j++ {
+				src[j*rows+i] = g[i*cols+j]
+			}
+		}
 	}
-	// src is r×c with r ≥ c; the reduced Q is its first c columns.
-	var qr mat.QR
-	qr.Factorize(src)
-	var q, rr mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&rr)
+	q := householderQ(src, r, c)
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			v := q.At(i, j) * gain
-			if rr.At(j, j) < 0 {
-				v = -v
-			}
+			v := q[i*c+j] * gain
 			if tall {
 				w[i*cols+j] = v
 			} else {
@@ -87,5 +82,72 @@ func (m *MLP) InitPyTorch(rng *rand.Rand) {
 		bound := 1 / math.Sqrt(float64(d.In))
 		Uniform(d.W.Data, bound, rng)
 		Uniform(d.B.Data, bound, rng)
+	}
+}
+
+// householderQ returns the reduced Q (r×c, row-major) of the QR
+// factorisation of a (r×c, row-major, r ≥ c, overwritten) whose R has a
+// non-negative diagonal: Householder reflections, as LAPACK's geqr2 and
+// org2r, then each column multiplied by the sign of R's diagonal entry
+// (torch's Q·sign(diag R)). Every product feeding a sum is rounded
+// (float64(…)), so that no build fuses it and every build gives the same
+// bits (gonum's QR is fused on arm64).
+func householderQ(a []float64, r, c int) []float64 {
+	vs := make([][]float64, c) // the reflections' vectors, vs[k] of length r-k
+	tau := make([]float64, c)  // 2/(vᵀv); 0: no reflection
+	sign := make([]float64, c) // the sign of R[k][k]
+	for k := 0; k < c; k++ {
+		v := make([]float64, r-k)
+		norm := 0.0
+		for i := k; i < r; i++ {
+			v[i-k] = a[i*c+k]
+			norm += float64(v[i-k] * v[i-k])
+		}
+		norm = math.Sqrt(norm)
+		vs[k], sign[k] = v, 1
+		if norm == 0 { // the column is already zero below the diagonal
+			continue
+		}
+		beta := -math.Copysign(norm, v[0]) // R[k][k]: the sign avoids cancellation in v[0]
+		if beta < 0 {
+			sign[k] = -1
+		}
+		v[0] -= beta
+		vv := 0.0
+		for _, x := range v {
+			vv += float64(x * x)
+		}
+		tau[k] = 2 / vv
+		reflect(a, v, tau[k], k, r, c, k+1)
+	}
+	q := make([]float64, r*c)
+	for j := 0; j < c; j++ {
+		q[j*c+j] = 1
+	}
+	for k := c - 1; k >= 0; k-- {
+		if tau[k] != 0 {
+			reflect(q, vs[k], tau[k], k, r, c, 0)
+		}
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			q[i*c+j] *= sign[j]
+		}
+	}
+	return q
+}
+
+// reflect applies I − tau·v·vᵀ to rows k..r-1 of columns from..c-1 of m
+// (r×c, row-major).
+func reflect(m, v []float64, tau float64, k, r, c, from int) {
+	for j := from; j < c; j++ {
+		s := 0.0
+		for i := k; i < r; i++ {
+			s += float64(v[i-k] * m[i*c+j])
+		}
+		s = float64(s * tau)
+		for i := k; i < r; i++ {
+			m[i*c+j] -= float64(s * v[i-k])
+		}
 	}
 }

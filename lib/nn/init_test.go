@@ -1,9 +1,13 @@
 package nn
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // orthoTol bounds |W Wᵀ - gain² I| entrywise relative to gain². Householder
@@ -91,5 +95,50 @@ func TestInitPyTorch(t *testing.T) {
 			}
 			_ = sum
 		}
+	}
+}
+
+// TestHouseholderQMatchesGonum: householderQ's Q·sign(diag R) agrees with
+// gonum's QR (LAPACK's algorithm) to rounding, on tall, square and
+// one-column matrices.
+func TestHouseholderQMatchesGonum(t *testing.T) {
+	for _, sz := range [][2]int{{5, 3}, {6, 6}, {64, 4}, {64, 64}, {7, 1}, {200, 200}} {
+		r, c := sz[0], sz[1]
+		a := randVec(newRNG(uint64(r*1000+c)), r*c, 1)
+		var qr mat.QR
+		qr.Factorize(mat.NewDense(r, c, append([]float64(nil), a...)))
+		var q, rr mat.Dense
+		qr.QTo(&q)
+		qr.RTo(&rr)
+		got := householderQ(append([]float64(nil), a...), r, c)
+		for i := 0; i < r; i++ {
+			for j := 0; j < c; j++ {
+				want := q.At(i, j)
+				if rr.At(j, j) < 0 {
+					want = -want
+				}
+				if math.Abs(got[i*c+j]-want) > 1e-12 {
+					t.Fatalf("%dx%d: Q[%d,%d] = %v, gonum %v", r, c, i, j, got[i*c+j], want)
+				}
+			}
+		}
+	}
+}
+
+// TestOrthogonalBits pins the bits of a few initialisations: the .ci/bits
+// builds (FMA, purego) run it, and any fused product in householderQ or the
+// Gaussian draws would change them.
+func TestOrthogonalBits(t *testing.T) {
+	h := fnv.New64a()
+	for _, sz := range [][2]int{{64, 4}, {4, 64}, {64, 64}, {200, 200}} {
+		w := make([]float64, sz[0]*sz[1])
+		Orthogonal(w, sz[0], sz[1], math.Sqrt2, newRNG(uint64(sz[0]+sz[1])))
+		for _, v := range w {
+			binary.Write(h, binary.LittleEndian, math.Float64bits(v))
+		}
+	}
+	const want = 0x868bd5a38a114868
+	if got := h.Sum64(); got != want {
+		t.Errorf("hash of the weights' bits %#x, want %#x", got, uint64(want))
 	}
 }
