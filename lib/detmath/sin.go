@@ -122,11 +122,6 @@ func Cos(x float64) float64 {
 }
 
 func cos(x float64) float64 {
-	const (
-		PI4A = 7.85398125648498535156e-1  // 0x3fe921fb40000000, Pi/4 split into three parts
-		PI4B = 3.77489470793079817668e-8  // 0x3e64442d00000000,
-		PI4C = 2.69515142907905952645e-15 // 0x3ce8469898cc5170,
-	)
 	// special cases
 	switch {
 	case math.IsNaN(x) || math.IsInf(x, 0):
@@ -137,22 +132,8 @@ func cos(x float64) float64 {
 	sign := false
 	x = math.Abs(x)
 
-	var j uint64
-	var y, z float64
-	if x >= reduceThreshold {
-		j, z = trigReduce(x)
-	} else {
-		j = uint64(x * (4 / math.Pi)) // integer part of x/(Pi/4), as integer for tests on the phase angle
-		y = float64(j)                // integer part of x/(Pi/4), as float
-
-		// map zeros to origin
-		if j&1 == 1 {
-			j++
-			y++
-		}
-		j &= 7                                                          // octant modulo 2Pi radians (360 degrees)
-		z = ((x - float64(y*PI4A)) - float64(y*PI4B)) - float64(y*PI4C) // Extended precision modular arithmetic
-	}
+	j, z := octant(x)
+	var y float64
 
 	if j > 3 {
 		j -= 4
@@ -164,9 +145,9 @@ func cos(x float64) float64 {
 
 	zz := z * z
 	if j == 1 || j == 2 {
-		y = z + float64(z*zz*(float64((float64((float64((float64((float64(_sin[0]*zz)+_sin[1])*zz)+_sin[2])*zz)+_sin[3])*zz)+_sin[4])*zz)+_sin[5]))
+		y = sinPoly(z, zz)
 	} else {
-		y = 1.0 - float64(0.5*zz) + float64(zz*zz*(float64((float64((float64((float64((float64(_cos[0]*zz)+_cos[1])*zz)+_cos[2])*zz)+_cos[3])*zz)+_cos[4])*zz)+_cos[5]))
+		y = cosPoly(zz)
 	}
 	if sign {
 		y = -y
@@ -186,11 +167,6 @@ func Sin(x float64) float64 {
 }
 
 func sin(x float64) float64 {
-	const (
-		PI4A = 7.85398125648498535156e-1  // 0x3fe921fb40000000, Pi/4 split into three parts
-		PI4B = 3.77489470793079817668e-8  // 0x3e64442d00000000,
-		PI4C = 2.69515142907905952645e-15 // 0x3ce8469898cc5170,
-	)
 	// special cases
 	switch {
 	case x == 0 || math.IsNaN(x):
@@ -206,22 +182,8 @@ func sin(x float64) float64 {
 		sign = true
 	}
 
-	var j uint64
-	var y, z float64
-	if x >= reduceThreshold {
-		j, z = trigReduce(x)
-	} else {
-		j = uint64(x * (4 / math.Pi)) // integer part of x/(Pi/4), as integer for tests on the phase angle
-		y = float64(j)                // integer part of x/(Pi/4), as float
-
-		// map zeros to origin
-		if j&1 == 1 {
-			j++
-			y++
-		}
-		j &= 7                                                          // octant modulo 2Pi radians (360 degrees)
-		z = ((x - float64(y*PI4A)) - float64(y*PI4B)) - float64(y*PI4C) // Extended precision modular arithmetic
-	}
+	j, z := octant(x)
+	var y float64
 	// reflect in x axis
 	if j > 3 {
 		sign = !sign
@@ -229,12 +191,44 @@ func sin(x float64) float64 {
 	}
 	zz := z * z
 	if j == 1 || j == 2 {
-		y = 1.0 - float64(0.5*zz) + float64(zz*zz*(float64((float64((float64((float64((float64(_cos[0]*zz)+_cos[1])*zz)+_cos[2])*zz)+_cos[3])*zz)+_cos[4])*zz)+_cos[5]))
+		y = cosPoly(zz)
 	} else {
-		y = z + float64(z*zz*(float64((float64((float64((float64((float64(_sin[0]*zz)+_sin[1])*zz)+_sin[2])*zz)+_sin[3])*zz)+_sin[4])*zz)+_sin[5]))
+		y = sinPoly(z, zz)
 	}
 	if sign {
 		y = -y
 	}
 	return y
+}
+
+// octant returns the octant j (0 to 7, zeros mapped to the origin) of x ≥
+// 0 and x reduced to [-Pi/4, Pi/4] in it, with Pi/4 in three parts for
+// extended precision (trigReduce for large x).
+func octant(x float64) (j uint64, z float64) {
+	const (
+		PI4A = 7.85398125648498535156e-1  // 0x3fe921fb40000000, Pi/4 split into three parts
+		PI4B = 3.77489470793079817668e-8  // 0x3e64442d00000000,
+		PI4C = 2.69515142907905952645e-15 // 0x3ce8469898cc5170,
+	)
+	if x >= reduceThreshold {
+		return trigReduce(x)
+	}
+	j = uint64(x * (4 / math.Pi)) // integer part of x/(Pi/4), as integer for tests on the phase angle
+	y := float64(j)               // integer part of x/(Pi/4), as float
+	if j&1 == 1 {                 // map zeros to origin
+		j++
+		y++
+	}
+	j &= 7                                                                // octant modulo 2Pi radians (360 degrees)
+	return j, ((x - float64(y*PI4A)) - float64(y*PI4B)) - float64(y*PI4C) // extended precision modular arithmetic
+}
+
+// sinPoly is sin z for |z| ≤ Pi/4, zz = z*z.
+func sinPoly(z, zz float64) float64 {
+	return z + float64(z*zz*(float64((float64((float64((float64((float64(_sin[0]*zz)+_sin[1])*zz)+_sin[2])*zz)+_sin[3])*zz)+_sin[4])*zz)+_sin[5]))
+}
+
+// cosPoly is cos z for |z| ≤ Pi/4, zz = z*z.
+func cosPoly(zz float64) float64 {
+	return 1.0 - float64(0.5*zz) + float64(zz*zz*(float64((float64((float64((float64((float64(_cos[0]*zz)+_cos[1])*zz)+_cos[2])*zz)+_cos[3])*zz)+_cos[4])*zz)+_cos[5]))
 }
