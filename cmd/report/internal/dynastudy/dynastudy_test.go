@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynago/dynago/internal/golden"
+	"github.com/dynago/dynago/cmd/report/internal/reporttest"
 	"github.com/dynago/dynago/lib/analysis/analysistest"
 	"github.com/dynago/dynago/lib/estimate"
 	"github.com/dynago/dynago/lib/format"
@@ -142,24 +142,17 @@ func TestGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws a figure")
 	}
-	dir := t.TempDir()
-	writeStudy(t, dir)
-	desc := filepath.Join(dir, "variants.tsv")
-	if err := os.WriteFile(desc, []byte("fast\tthree rounds\nsame\tppo again\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	opt := Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
-		Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: desc, Command: "report dyna-study --runs RUNS"}
-	r, _, err := Build(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Write(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(opt.Out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, filepath.Join("testdata", "study.golden.md"), []byte(strings.ReplaceAll(string(b), dir, "RUNS")))
+	reporttest.Golden(t, "study", func(t *testing.T, dir string) {
+		writeStudy(t, dir)
+		if err := os.WriteFile(filepath.Join(dir, "variants.tsv"), []byte("fast\tthree rounds\nsame\tppo again\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}, func(t *testing.T, dir string) string {
+		r, _, err := Build(Options{Runs: dir, Out: filepath.Join(dir, "report.md"), Boot: estimate.Bootstrap{Seed: 1, Reps: 500, Confidence: 0.95},
+			Baseline: "ppo", Threshold: math.NaN(), Ratio: 0.6, Prob: 0.75, Describe: filepath.Join(dir, "variants.tsv"), Command: "report dyna-study --runs RUNS"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reporttest.Markdown(t, r)
+	})
 }
