@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dynago/dynago/lib/format"
 )
 
 // AnswersFile is the name, beside a report, of its answers (Answers).
@@ -118,7 +119,7 @@ const MaxAnswersSize = 1 << 20
 // must be a regular file of at most MaxAnswersSize bytes; its mode is
 // checked before it is opened, so a named pipe is refused, not waited on.
 func ReadAnswers(path string) (*Answers, error) {
-	b, err := readCapped(path, MaxAnswersSize)
+	b, err := format.ReadCapped(format.OSDir{}, path, MaxAnswersSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -190,33 +191,3 @@ func (a *Answers) Texts() []Text {
 // a control character other than tab (a newline would end the paragraph
 // or heading the text is rendered into).
 func control(r rune) bool { return r != '\t' && unicode.IsControl(r) }
-
-// readCapped reads the regular file at path, of at most max bytes. The
-// mode and size are checked before the file is opened (a named pipe would
-// block the open, a device never end), and the read stops after max+1
-// bytes whatever the file claims.
-func readCapped(path string, max int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%v)", st.Mode().Type())
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%d bytes, more than the %d an answers file may hold", st.Size(), max)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("more than the %d bytes an answers file may hold", max)
-	}
-	return b, nil
-}

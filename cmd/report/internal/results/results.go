@@ -3,7 +3,6 @@ package results
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dynago/dynago/lib/format"
 	"github.com/dynago/dynago/lib/markdown"
 )
 
@@ -146,7 +146,7 @@ func Build(opt Options) (*markdown.Files, error) {
 			return nil, fmt.Errorf("experiment %s: %w", e.Name, err)
 		}
 	}
-	old, err := readCapped(osDir{}, opt.Out, MaxResultsSize)
+	old, err := format.ReadCapped(format.OSDir{}, opt.Out, MaxResultsSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		old, err = []byte("# Results\n"), nil
 	}
@@ -185,7 +185,7 @@ func addFigures(files *markdown.Files, e Experiment, figs string) error {
 				return fmt.Errorf("figure %s: %s and %s would both be copied to %s", f.Name, src, p.path, dst)
 			}
 			from[dst] = p.path
-			b, err := readCapped(root, p.path, MaxFigureSize)
+			b, err := format.ReadCapped(root, p.path, MaxFigureSize)
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err // "statat fig/x.png: ...": the path is named already
@@ -197,59 +197,6 @@ func addFigures(files *markdown.Files, e Experiment, figs string) error {
 		}
 	}
 	return nil
-}
-
-// A dir opens files by name: *os.Root, or osDir for any path.
-type dir interface {
-	Stat(name string) (fs.FileInfo, error)
-	Open(name string) (*os.File, error)
-}
-
-type osDir struct{}
-
-func (osDir) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
-func (osDir) Open(name string) (*os.File, error)    { return os.Open(name) }
-
-// readCapped reads the regular file name of at most max bytes. Its mode
-// and size are checked before it is opened (opening a named pipe blocks,
-// reading a device may never end), and again on the open file; the read
-// stops after max+1 bytes whatever the file claims.
-func readCapped(d dir, name string, max int64) ([]byte, error) {
-	check := func(st fs.FileInfo) error {
-		if !st.Mode().IsRegular() {
-			return fmt.Errorf("not a regular file (%v)", st.Mode().Type())
-		}
-		if st.Size() > max {
-			return fmt.Errorf("%d bytes, more than the %d allowed", st.Size(), max)
-		}
-		return nil
-	}
-	st, err := d.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := check(st); err != nil {
-		return nil, err
-	}
-	f, err := d.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if err := check(st); err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("more than the %d bytes allowed", max)
-	}
-	return b, nil
 }
 
 // Splice returns doc with the text between the markers replaced by block
